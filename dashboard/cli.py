@@ -1,0 +1,133 @@
+"""The `vitrine` command line: database, serving, and (in later modules) data and models."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from dashboard import __version__
+from dashboard.settings import Settings
+
+
+class CliError(click.ClickException):
+    """A failure the user can act on: printed as one line, exit status 1."""
+
+
+class VitrineGroup(click.Group):
+    """Turns any unexpected exception into one readable line unless --debug is given."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            lines = str(exc).strip().splitlines()
+            reason = f"{exc.__class__.__name__}: {lines[0]}" if lines else repr(exc)
+            raise CliError(reason) from exc
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        try:
+            obj["settings"] = Settings()
+        except Exception as exc:  # pydantic's validation error is many lines
+            raise CliError(f"invalid configuration: {exc}".splitlines()[0]) from exc
+    return obj["settings"]
+
+
+@click.group(cls=VitrineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vitrine")
+@click.option("--debug", is_flag=True, help="Show full tracebacks and debug logs.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Vitrine: classify catalogue products and audit every prediction."""
+    ctx.ensure_object(dict)["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    for name in ("vitrine", "dashboard", "ml", "db"):
+        logging.getLogger(name).setLevel(logging.DEBUG if debug else logging.INFO)
+
+
+@main.group(cls=VitrineGroup)
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Apply migrations up to REVISION (the newest by default)."""
+    from dashboard.resources import migrations_dir
+    from db import migrations
+
+    settings = settings_from(ctx)
+    migrations.upgrade(settings.database_url, migrations_dir(), revision)
+    click.echo(f"Database at {revision}: {_safe_url(settings.database_url)}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    """Revert migrations down to REVISION ('base' empties the schema)."""
+    from dashboard.resources import migrations_dir
+    from db import migrations
+
+    settings = settings_from(ctx)
+    migrations.downgrade(settings.database_url, migrations_dir(), revision)
+    click.echo(f"Database at {revision}: {_safe_url(settings.database_url)}")
+
+
+@db.command("current")
+@click.pass_context
+def db_current(ctx: click.Context) -> None:
+    """Show the revision the database is at and the newest one available."""
+    from dashboard.resources import migrations_dir
+    from db import migrations
+    from db.engine import make_engine
+
+    settings = settings_from(ctx)
+    engine = make_engine(settings.database_url)
+    current = migrations.current_revision(engine)
+    head = migrations.head_revision(migrations_dir())
+    click.echo(f"current: {current or 'empty'}  head: {head}")
+    engine.dispose()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--migrate/--no-migrate",
+    default=True,
+    show_default=True,
+    help="Bring the database schema up to date first.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, migrate: bool) -> None:
+    """Serve the dashboard with the development server (use gunicorn in production)."""
+    from dashboard.app import create_app
+
+    settings = settings_from(ctx)
+    if migrate:
+        ctx.invoke(db_upgrade)
+    server = create_app(settings)
+    click.echo(f"Vitrine on http://{host}:{port}/  (Ctrl+C stops it)")
+    server.run(host=host, port=port, debug=False)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

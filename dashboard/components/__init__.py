@@ -1,0 +1,1 @@
+"""Reusable, accessible building blocks for the pages."""

@@ -1,0 +1,35 @@
+"""Key figures and notices."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+
+def kpi_cards(figures: list[tuple[str, str]], *, label: str) -> html.Ul:
+    """A list of key figures; a list so a screen reader announces how many there are."""
+    return html.Ul(
+        className="kpi-list",
+        **{"aria-label": label},
+        children=[
+            html.Li(
+                className="kpi",
+                children=[
+                    html.Span(value, className="kpi__value"),
+                    html.Span(name, className="kpi__label"),
+                ],
+            )
+            for name, value in figures
+        ],
+    )
+
+
+def notice(title: str, body: list | str, *, kind: str = "info") -> html.Section:
+    """A boxed message; `kind` (info, warning, error) is also said in words, not colour alone."""
+    words = {"info": "Note", "warning": "Warning", "error": "Error"}[kind]
+    return html.Section(
+        className=f"notice notice--{kind}",
+        children=[
+            html.H2([html.Span(f"{words}: ", className="notice__kind"), title]),
+            html.Div(body if isinstance(body, list) else [dcc.Markdown(body)]),
+        ],
+    )

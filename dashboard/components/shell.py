@@ -1,0 +1,92 @@
+"""The page shell every page shares: skip link, header with navigation, main, footer."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash, Input, Output, html
+
+NAV_ID = "site-nav-list"
+# The Location component that Dash Pages puts inside page_container.
+PAGES_LOCATION_ID = "_pages_location"
+
+
+def nav_items(pathname: str | None) -> list[html.Li]:
+    """Links to every page that asks to be in the navigation, the current one marked."""
+    items = []
+    pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
+    for page in pages:
+        label = page.get("nav_label")
+        if not label:
+            continue
+        current = pathname == page["relative_path"]
+        link_props = {"aria-current": "page"} if current else {}
+        items.append(
+            html.Li(
+                html.A(
+                    label,
+                    href=page["relative_path"],
+                    className="site-nav__link" + (" is-current" if current else ""),
+                    **link_props,
+                ),
+                className="site-nav__item",
+            )
+        )
+    return items
+
+
+def layout() -> html.Div:
+    return html.Div(
+        className="site",
+        children=[
+            html.A("Skip to main content", href="#main-content", className="skip-link"),
+            html.Header(
+                className="site-header",
+                children=[
+                    html.Div(
+                        className="site-header__inner",
+                        children=[
+                            html.A(
+                                [
+                                    html.Span("Vitrine", className="site-brand__name"),
+                                    html.Span(
+                                        "product image classification",
+                                        className="site-brand__tagline",
+                                    ),
+                                ],
+                                href="/",
+                                className="site-brand",
+                            ),
+                            html.Nav(
+                                html.Ul(nav_items(None), id=NAV_ID, className="site-nav__list"),
+                                className="site-nav",
+                                **{"aria-label": "Main"},
+                            ),
+                        ],
+                    )
+                ],
+            ),
+            html.Main(
+                dash.page_container,
+                id="main-content",
+                className="site-main",
+                tabIndex="-1",
+            ),
+            html.Footer(
+                className="site-footer",
+                children=html.P(
+                    [
+                        "Vitrine · ",
+                        html.A("Accessibility statement", href="/accessibility"),
+                        " · ",
+                        html.A("API health", href="/api/health"),
+                    ]
+                ),
+            ),
+        ],
+    )
+
+
+def register_callbacks(app: Dash) -> None:
+    @app.callback(Output(NAV_ID, "children"), Input(PAGES_LOCATION_ID, "pathname"))
+    def mark_current(pathname: str | None) -> list[html.Li]:
+        return nav_items(pathname)

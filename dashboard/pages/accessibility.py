@@ -1,0 +1,61 @@
+"""Accessibility statement: what conforms, known limits, how to report a problem."""
+
+from __future__ import annotations
+
+from dash import Dash, html
+
+PATH = "/accessibility"
+TITLE = "Accessibility statement · Vitrine"
+DESCRIPTION = "How Vitrine meets WCAG 2.1 AA, its known limits and how to report a problem."
+NAV_LABEL = "Accessibility"
+ORDER = 90
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Article(
+        [
+            html.H1("Accessibility statement"),
+            html.P(
+                "Vitrine aims to conform to the Web Content Accessibility Guidelines (WCAG) 2.1 "
+                "at level AA, for people who use a mouse, only a keyboard, a screen reader, "
+                "high zoom, or who do not tell some colours apart."
+            ),
+            html.H2("What we check"),
+            html.Ul(
+                [
+                    html.Li(
+                        "Every page is audited automatically in a real browser with axe-core "
+                        "against the WCAG 2.1 A and AA rules; a violation fails the build."
+                    ),
+                    html.Li(
+                        "A “Skip to main content” link is the first thing the Tab key reaches on "
+                        "every page, and it moves focus into the main content."
+                    ),
+                    html.Li(
+                        "Text colours are defined once as CSS variables with a contrast of at "
+                        "least 4.5:1 against their background."
+                    ),
+                    html.Li(
+                        "Each page has its own title, one main landmark and one top-level heading."
+                    ),
+                    html.Li("Charts come with a text summary and a data table alternative."),
+                ]
+            ),
+            html.H2("Known limits"),
+            html.P(
+                "Interactive charts are drawn with Plotly; their pointer interactions (zoom, "
+                "hover) have no keyboard equivalent, so every chart's data is also given as a "
+                "table. Please tell us about anything else that gets in your way."
+            ),
+            html.H2("Report a problem"),
+            html.P(
+                "Open an issue in the project's tracker, or write to your Vitrine administrator, "
+                "naming the page, what you tried to do and the assistive technology you use. "
+                "We aim to answer within five working days."
+            ),
+        ]
+    )
+
+
+def register_callbacks(app: Dash) -> None:
+    """No callbacks."""

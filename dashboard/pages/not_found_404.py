@@ -1,0 +1,25 @@
+"""Shown for any path that is not a page."""
+
+from __future__ import annotations
+
+from dash import Dash, html
+
+PATH = "/404"
+TITLE = "Page not found · Vitrine"
+DESCRIPTION = "The page you asked for does not exist."
+NAV_LABEL = None
+ORDER = 99
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Page not found"),
+            html.P("There is no page at this address."),
+            html.P(html.A("Go to the dataset overview", href="/")),
+        ]
+    )
+
+
+def register_callbacks(app: Dash) -> None:
+    """No callbacks."""

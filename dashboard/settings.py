@@ -1,0 +1,49 @@
+"""The one settings object: environment variables prefixed VITRINE_, plus DATABASE_URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/vitrine.db"
+
+
+class Settings(BaseSettings):
+    """Built once in `dashboard` and passed down explicitly; `ml` and `db` never read the env."""
+
+    model_config = SettingsConfigDict(env_prefix="VITRINE_", extra="ignore")
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "VITRINE_DATABASE_URL"),
+        description="SQLAlchemy URL; a SQLite file under instance/ when unset.",
+    )
+    data_dir: Path = Field(Path("instance/data"), description="Catalogue CSV and Images/.")
+    artifacts_dir: Path = Field(
+        Path("instance/artifacts"), description="Model versions and the feature cache."
+    )
+    cache_url: str | None = Field(
+        None, description="redis://... to share the cache; a filesystem cache when unset."
+    )
+    secret_key: str | None = Field(
+        None, description="Flask secret; generated once into instance/ when unset."
+    )
+    max_upload_mb: float = Field(10.0, gt=0, description="Largest accepted image upload.")
+    vit_weights: Path | None = Field(None, description="Optional local timm ViT weights file.")
+    instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        # Hosting platforms hand out postgres:// URLs, which SQLAlchemy 2 no longer accepts.
+        if value.startswith("postgres://"):
+            value = "postgresql+psycopg2://" + value.removeprefix("postgres://")
+        elif value.startswith("postgresql://"):
+            value = "postgresql+psycopg2://" + value.removeprefix("postgresql://")
+        return value
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)

@@ -1,0 +1,146 @@
+"""SQLAlchemy 2.0 tables. Schema changes go through Alembic revisions in alembic/versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments INTEGER PRIMARY KEY, so big ids are BIGINT elsewhere only.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Product(Base):
+    """One catalogue product, keyed publicly by the Flipkart `uniq_id`."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uniq_id: Mapped[str] = mapped_column(String(64), unique=True)
+    pid: Mapped[str | None] = mapped_column(String(64))
+    product_name: Mapped[str] = mapped_column(Text)
+    product_url: Mapped[str | None] = mapped_column(Text)
+    crawl_timestamp: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(64), index=True)
+    category_tree: Mapped[str] = mapped_column(Text)
+    retail_price: Mapped[float | None] = mapped_column(Float)
+    discounted_price: Mapped[float | None] = mapped_column(Float)
+    image_file: Mapped[str] = mapped_column(String(255))
+    image_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    is_fk_advantage: Mapped[bool | None] = mapped_column(Boolean)
+    description: Mapped[str] = mapped_column(Text, default="")
+    product_rating: Mapped[float | None] = mapped_column(Float)
+    overall_rating: Mapped[float | None] = mapped_column(Float)
+    brand: Mapped[str | None] = mapped_column(String(255))
+    specifications: Mapped[str | None] = mapped_column(Text)
+    split: Mapped[str] = mapped_column(String(8), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class ModelVersion(Base):
+    """A trained model: an artifact folder plus its test metrics. One active per name."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    artifact_path: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    backbone: Mapped[str | None] = mapped_column(String(128))
+    params_count: Mapped[int | None] = mapped_column(BigInteger)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Prediction(Base):
+    """The audit trail: one row per successful prediction, never updated or deleted."""
+
+    __tablename__ = "predictions"
+    __table_args__ = (
+        # The audit page sorts newest first within the common filters.
+        Index("ix_predictions_category_created_at", "category", "created_at"),
+        Index("ix_predictions_source_created_at", "source", "created_at"),
+        Index("ix_predictions_model_version_id_created_at", "model_version_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    request_id: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(8))
+    model_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="RESTRICT")
+    )
+    model_name: Mapped[str] = mapped_column(String(32))
+    model_version: Mapped[int] = mapped_column(Integer)
+    product_uniq_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    image_sha256: Mapped[str] = mapped_column(String(64))
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    text_length: Mapped[int] = mapped_column(Integer, default=0)
+    category: Mapped[str] = mapped_column(String(64))
+    confidence: Mapped[float] = mapped_column(Float, index=True)
+    probabilities: Mapped[dict[str, float]] = mapped_column(JSONType)
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    drift_features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+
+
+class DriftReport(Base):
+    """One Evidently run: the summary as JSON, the HTML report stored beside the artifacts."""
+
+    __tablename__ = "drift_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    window_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reference_size: Mapped[int] = mapped_column(Integer)
+    current_size: Mapped[int] = mapped_column(Integer)
+    share_drifted: Mapped[float] = mapped_column(Float)
+    dataset_drift: Mapped[bool] = mapped_column(Boolean)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    html_path: Mapped[str | None] = mapped_column(Text)

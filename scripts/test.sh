@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs Vitrine's whole test suite. Installs what the tests need first: the package with its dev
+# tools, Chromium and chromedriver, axe-core, and a running PostgreSQL.
+# Extra arguments go to pytest, e.g. scripts/test.sh -k migrations
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+ensure_venv dev
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "Installing Chromium and chromedriver for the browser tests..."
+  apt_install chromium chromium-driver || echo "warning: could not install Chromium; browser tests will be skipped (they fail under CI=true)." >&2
+fi
+
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm || true
+  npm ci --no-audit --no-fund --silent
+fi
+
+# PostgreSQL: start the local cluster if it is installed but down; install it if missing.
+export VITRINE_TEST_POSTGRES_URL=${VITRINE_TEST_POSTGRES_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test}
+pg_up() { "$VENV/bin/python" - "$VITRINE_TEST_POSTGRES_URL" <<'PY' >/dev/null 2>&1
+import sys
+from sqlalchemy import create_engine, text
+with create_engine(sys.argv[1], connect_args={"connect_timeout": 3}).connect() as c:
+    c.execute(text("SELECT 1"))
+PY
+}
+if ! pg_up; then
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 && [ "${CI:-}" = "true" ]; then
+    echo "Installing PostgreSQL..."
+    apt_install postgresql || true
+  fi
+  if command -v pg_ctlcluster >/dev/null 2>&1; then
+    for version in $(ls /etc/postgresql 2>/dev/null); do
+      as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || true
+    done
+    for _ in $(seq 1 20); do pg_up && break; sleep 1; done
+  fi
+  if ! pg_up && [ "${CI:-}" = "true" ]; then
+    echo "PostgreSQL does not answer at $VITRINE_TEST_POSTGRES_URL" >&2
+    exit 1
+  fi
+fi
+
+# Browser profiles and test files stay inside the checkout, not in /tmp.
+export TMPDIR="$PWD/.tmp"
+mkdir -p "$TMPDIR"
+export DASH_TEST_CHROMEPATH=${DASH_TEST_CHROMEPATH:-$(command -v chromium || true)}
+
+"$VENV/bin/ruff" check .
+exec "$VENV/bin/python" -m pytest "$@"

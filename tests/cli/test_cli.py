@@ -1,0 +1,77 @@
+"""The vitrine command: help everywhere, migrations, and one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import inspect
+
+from dashboard import __version__
+from dashboard.cli import main
+from db.engine import make_engine
+
+
+def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _all_commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("path", _all_commands(main), ids=lambda p: " ".join(p) or "vitrine")
+def test_help_on_every_level(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.output
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    engine = make_engine(url)
+    assert "predictions" in inspect(engine).get_table_names()
+    engine.dispose()
+
+    current = CliRunner().invoke(main, ["db", "current"], env={"DATABASE_URL": url})
+    assert "current: 0001" in current.output
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["db", "upgrade"], env={"DATABASE_URL": "nosuchdb://nowhere/x"}
+    )
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error:")
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback() -> None:
+    result = CliRunner().invoke(
+        main, ["--debug", "db", "upgrade"], env={"DATABASE_URL": "nosuchdb://nowhere/x"}
+    )
+    assert result.exit_code != 0
+    assert result.exception is not None and not isinstance(result.exception, SystemExit)
+
+
+def test_installed_console_script_runs(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("vitrine")
+    proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    assert __version__ in proc.stdout

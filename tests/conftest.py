@@ -1,0 +1,136 @@
+"""Shared fixtures: settings on a throwaway database, the app, and the browser options."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from dashboard.resources import migrations_dir
+from dashboard.settings import Settings
+from db import migrations
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+DEFAULT_PG_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+
+# dash_duo looks for the browser here; Debian installs it as /usr/bin/chromium.
+if shutil.which("chromium"):
+    os.environ.setdefault("DASH_TEST_CHROMEPATH", shutil.which("chromium") or "")
+
+
+def postgres_admin_url() -> str | None:
+    """The PostgreSQL server to test against; required in CI, optional on a laptop."""
+    # Without the variable, the usual local server is tried, so laptops get the coverage too.
+    url = os.environ.get("VITRINE_TEST_POSTGRES_URL") or DEFAULT_PG_URL
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except OperationalError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL must answer in CI at {url}: {exc.__class__.__name__}")
+        return None
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    url = postgres_admin_url()
+    if url is None:
+        pytest.skip("no PostgreSQL server answers (set VITRINE_TEST_POSTGRES_URL)")
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"vitrine_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'vitrine.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of each supported kind."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_url")
+    return request.getfixturevalue("sqlite_url")
+
+
+@pytest.fixture
+def migrated_url(database_url: str) -> str:
+    migrations.upgrade(database_url, migrations_dir())
+    return database_url
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    return Settings(
+        database_url=database_url,
+        instance_dir=tmp_path / "instance",
+        data_dir=tmp_path / "data",
+        artifacts_dir=tmp_path / "artifacts",
+        secret_key="test-secret",
+        **overrides,
+    )
+
+
+@pytest.fixture
+def settings(tmp_path: Path, sqlite_url: str) -> Settings:
+    """Settings on a migrated SQLite database in a temporary folder."""
+    migrations.upgrade(sqlite_url, migrations_dir())
+    return make_settings(tmp_path, sqlite_url)
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    from dashboard.app import create_app
+
+    server = create_app(settings)
+    server.config["TESTING"] = True
+    return server
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+def pytest_setup_options():  # type: ignore[no-untyped-def]
+    """Chromium options for dash_duo: headless as root, no network chatter, no smooth scroll."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--force-prefers-reduced-motion",
+        "--window-size=1280,1024",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ):
+        options.add_argument(flag)
+    return options
