@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -105,7 +106,109 @@ def db_current(ctx: click.Context) -> None:
     engine.dispose()
 
 
+def ensure_schema(settings: Settings) -> None:
+    """Bring the schema to the newest revision (idempotent; a no-op when it already is)."""
+    from dashboard.resources import migrations_dir
+    from db import migrations
+
+    migrations.upgrade(settings.database_url, migrations_dir())
+
+
+@main.group(cls=VitrineGroup)
+def data() -> None:
+    """The product catalogue: load it, or generate the demo one."""
+
+
+@data.command("ingest")
+@click.argument("csv_path", metavar="CSV", type=click.Path(path_type=Path))
+@click.option(
+    "--images",
+    "images_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder holding the image files the CSV names.",
+)
+@click.option(
+    "--seed", default=0, show_default=True, help="Seed of the train/validation/test split."
+)
+@click.pass_context
+def data_ingest(ctx: click.Context, csv_path: Path, images_dir: Path, seed: int) -> None:
+    """Load a Flipkart-format CSV and its images into the catalogue (re-running updates)."""
+    from dashboard.ingest import ingest_catalogue
+    from dashboard.services import Services
+    from ml.catalogue import CatalogueError
+
+    if not images_dir.is_dir():
+        raise CliError(f"no such images folder: {images_dir}")
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    try:
+        result = ingest_catalogue(Services.from_settings(settings), csv_path, images_dir, seed=seed)
+    except CatalogueError as exc:
+        raise CliError(str(exc)) from exc
+    for line in result.summary_lines():
+        click.echo(line)
+    if result.loaded == 0:
+        raise CliError("nothing was loaded")
+
+
+@data.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write the CSV and Images/ into.",
+)
+@click.option("--per-category", default=150, show_default=True, type=click.IntRange(1, 5000))
+@click.option("--seed", default=0, show_default=True)
+def data_demo(out_dir: Path, per_category: int, seed: int) -> None:
+    """Generate the demo catalogue in the Flipkart format (deterministic for a seed)."""
+    from ml.demo.catalogue import generate
+
+    csv_path = generate(out_dir, per_category=per_category, seed=seed)
+    click.echo(f"Wrote {csv_path} and {per_category * 7} images in {out_dir / 'Images'}")
+
+
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--per-category",
+    default=150,
+    show_default=True,
+    type=click.IntRange(1, 5000),
+    help="Demo catalogue size, when it has to be generated.",
+)
+@click.option(
+    "--serve/--no-serve", default=True, show_default=True, help="Serve the dashboard at the end."
+)
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: bool) -> None:
+    """The whole demo: build the demo catalogue if absent, load it, then serve the dashboard."""
+    from dashboard.ingest import ingest_catalogue
+    from dashboard.services import Services
+    from ml.demo.catalogue import CSV_NAME, IMAGES_DIR, generate
+
+    settings = settings_from(ctx)
+    demo_dir = settings.data_dir / "demo"
+    csv_path = demo_dir / CSV_NAME
+    click.echo("[1/3] Demo catalogue")
+    if csv_path.exists():
+        click.echo(f"      reusing {csv_path}")
+    else:
+        generate(demo_dir, per_category=per_category)
+    click.echo("[2/3] Database and catalogue")
+    ensure_schema(settings)
+    result = ingest_catalogue(Services.from_settings(settings), csv_path, demo_dir / IMAGES_DIR)
+    for line in result.summary_lines():
+        click.echo(f"      {line}")
+    if serve:
+        click.echo("[3/3] Dashboard")
+        ctx.invoke(serve_command, host=host, port=port, migrate=False)
+
+
+@main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -115,13 +218,13 @@ def db_current(ctx: click.Context) -> None:
     help="Bring the database schema up to date first.",
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, migrate: bool) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, migrate: bool) -> None:
     """Serve the dashboard with the development server (use gunicorn in production)."""
     from dashboard.app import create_app
 
     settings = settings_from(ctx)
     if migrate:
-        ctx.invoke(db_upgrade)
+        ensure_schema(settings)
     server = create_app(settings)
     click.echo(f"Vitrine on http://{host}:{port}/  (Ctrl+C stops it)")
     server.run(host=host, port=port, debug=False)

@@ -67,7 +67,7 @@ class Product(Base):
     overall_rating: Mapped[float | None] = mapped_column(Float)
     brand: Mapped[str | None] = mapped_column(String(255))
     specifications: Mapped[str | None] = mapped_column(Text)
-    split: Mapped[str] = mapped_column(String(8), index=True)
+    split: Mapped[str] = mapped_column(String(16), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -108,7 +108,7 @@ class Prediction(Base):
         DateTime(timezone=True), default=utcnow, index=True
     )
     request_id: Mapped[str] = mapped_column(String(64), index=True)
-    source: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(16))
     model_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("model_versions.id", ondelete="RESTRICT")
     )

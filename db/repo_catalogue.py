@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Product
+
+_CHUNK = 500
 
 
 def count_products(session: Session) -> int:
@@ -26,3 +31,68 @@ def count_by_split(session: Session) -> dict[str, int]:
 
 def get_product(session: Session, uniq_id: str) -> Product | None:
     return session.scalar(select(Product).where(Product.uniq_id == uniq_id))
+
+
+def product_categories(session: Session) -> dict[str, str]:
+    """uniq_id -> category of every stored product."""
+    return dict(session.execute(select(Product.uniq_id, Product.category)).all())
+
+
+def product_splits(session: Session) -> dict[str, str]:
+    """uniq_id -> split of every stored product."""
+    return dict(session.execute(select(Product.uniq_id, Product.split)).all())
+
+
+def upsert_products(session: Session, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
+    """Insert new products and update known ones, keyed by uniq_id. Returns (inserted, updated).
+
+    Portable across SQLite and PostgreSQL: known rows are looked up in chunks, then updated
+    in place, so a re-run never duplicates a product.
+    """
+    rows = list(rows)
+    inserted = updated = 0
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        ids = [row["uniq_id"] for row in chunk]
+        known = {
+            p.uniq_id: p for p in session.scalars(select(Product).where(Product.uniq_id.in_(ids)))
+        }
+        for row in chunk:
+            product = known.get(row["uniq_id"])
+            if product is None:
+                session.add(Product(**row))
+                inserted += 1
+            else:
+                for key, value in row.items():
+                    setattr(product, key, value)
+                updated += 1
+        session.flush()
+    return inserted, updated
+
+
+def catalogue_rows(session: Session) -> list[dict[str, Any]]:
+    """One light row per product for the overview's distributions."""
+    stmt = select(
+        Product.uniq_id,
+        Product.category,
+        Product.split,
+        func.length(Product.description).label("description_length"),
+        Product.retail_price,
+        Product.discounted_price,
+    )
+    return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def sample_products(session: Session, per_category: int = 2) -> list[Product]:
+    """A few products of each category, the same ones on every visit (lowest ids first)."""
+    ranked = select(
+        Product.id,
+        func.row_number().over(partition_by=Product.category, order_by=Product.id).label("rank"),
+    ).subquery()
+    stmt = (
+        select(Product)
+        .join(ranked, ranked.c.id == Product.id)
+        .where(ranked.c.rank <= per_category)
+        .order_by(Product.category, Product.id)
+    )
+    return list(session.scalars(stmt))

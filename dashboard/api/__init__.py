@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from dashboard.api import errors, health
+from dashboard.api import errors, health, products
 
 
 def create_blueprint() -> Blueprint:
     api = Blueprint("api", __name__, url_prefix="/api")
     errors.install(api)
     health.register(api)
+    products.register(api)
 
     # Dash owns a catch-all page route; this more specific rule keeps /api/* out of it.
     @api.route("/<path:_unknown>")

@@ -1,0 +1,85 @@
+"""GET /api/products/{id} and its image."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, jsonify, send_file, url_for
+
+from dashboard import imagestore
+from dashboard.api.errors import ApiError
+from dashboard.api.schemas import ProductOut
+from dashboard.services import services
+from db.models import Product
+from db.repo_catalogue import get_product
+
+_PRODUCT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+IMAGE_MAX_AGE = 7 * 24 * 3600
+
+
+def find_product(uniq_id: str) -> Product:
+    # Ids are checked before they reach a query or a path: no traversal, no odd characters.
+    if not _PRODUCT_ID.match(uniq_id):
+        raise ApiError(
+            400,
+            "invalid_product_id",
+            "A product id is 1-64 letters, digits, - or _.",
+            {"product_id": uniq_id[:80]},
+        )
+    with services().sessions() as session:
+        product = get_product(session, uniq_id)
+    if product is None:
+        raise ApiError(404, "product_not_found", "No product has this id.", {"product_id": uniq_id})
+    return product
+
+
+def product_out(product: Product) -> ProductOut:
+    return ProductOut(
+        uniq_id=product.uniq_id,
+        pid=product.pid,
+        name=product.product_name,
+        category=product.category,
+        category_tree=product.category_tree,
+        split=product.split,
+        brand=product.brand,
+        description=product.description,
+        retail_price=product.retail_price,
+        discounted_price=product.discounted_price,
+        product_rating=product.product_rating,
+        overall_rating=product.overall_rating,
+        is_fk_advantage=product.is_fk_advantage,
+        product_url=product.product_url,
+        specifications=product.specifications,
+        image_sha256=product.image_sha256,
+        image_url=url_for("api.product_image", uniq_id=product.uniq_id),
+    )
+
+
+def register(api: Blueprint) -> None:
+    @api.get("/products/<uniq_id>")
+    def product(uniq_id: str) -> Response:
+        return jsonify(product_out(find_product(uniq_id)).model_dump())
+
+    @api.get("/products/<uniq_id>/image")
+    def product_image(uniq_id: str) -> Response:
+        product = find_product(uniq_id)
+        path = imagestore.image_path(
+            services().settings.data_dir, product.image_sha256, product.image_file
+        )
+        if not path.is_file():
+            raise ApiError(
+                404,
+                "image_not_found",
+                "This product's image is not in the store.",
+                {"product_id": uniq_id},
+            )
+        # The URL's content changes only with the image, whose hash is the ETag.
+        response = send_file(
+            path,
+            mimetype=imagestore.mimetype(path),
+            etag=product.image_sha256,
+            conditional=True,
+            max_age=IMAGE_MAX_AGE,
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response

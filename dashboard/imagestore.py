@@ -1,0 +1,33 @@
+"""Product images, stored by content hash under the data directory (never a user-chosen path)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+SUFFIXES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+def image_path(data_dir: Path, sha256: str, original_name: str) -> Path:
+    if not _SHA256.match(sha256):
+        raise ValueError("not a sha256 digest")
+    suffix = Path(original_name).suffix.lower()
+    suffix = suffix if suffix in SUFFIXES else ".img"
+    return data_dir / "images" / sha256[:2] / f"{sha256}{suffix}"
+
+
+def store(data_dir: Path, source: Path, sha256: str) -> Path:
+    """Copy `source` into the store once; identical images share one file."""
+    target = image_path(data_dir, sha256, source.name)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".part")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    return target
+
+
+def mimetype(path: Path) -> str:
+    return SUFFIXES.get(path.suffix, "application/octet-stream")

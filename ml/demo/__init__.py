@@ -1,0 +1,1 @@
+"""The demo catalogue: generated in exactly the Flipkart format (CSV + Images/)."""
