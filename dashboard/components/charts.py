@@ -18,6 +18,20 @@ from dashboard.components.tables import data_table
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "pentagon"]
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
+# Axis labels for the 7 categories where the full names do not fit; each stays distinct.
+SHORT_NAMES = {
+    "Baby Care": "Baby",
+    "Beauty and Personal Care": "Beauty",
+    "Computers": "Computers",
+    "Home Decor & Festive Needs": "Decor",
+    "Home Furnishing": "Furnishing",
+    "Kitchen & Dining": "Kitchen",
+    "Watches": "Watches",
+}
+
+
+def short_name(category: str) -> str:
+    return SHORT_NAMES.get(category, category)
 
 
 def base_layout(fig: go.Figure, *, height: int = 360) -> go.Figure:

@@ -1,0 +1,57 @@
+"""GET /api/model/info: what serves predictions, how well every model scores, and on what."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from dashboard.services import services
+from db.engine import session_scope
+from db.repo_models import active_versions, list_model_versions
+from ml.backbone import BackboneSpec
+from ml.categories import CATEGORIES
+from ml.models.registry import DESCRIPTIONS, SERVING_ROLES
+
+SUMMARY_METRICS = ("accuracy", "macro_f1", "ece", "latency_ms", "val_accuracy")
+
+
+def register(api: Blueprint) -> None:
+    @api.get("/model/info")
+    def model_info() -> Response:
+        settings = services().settings
+        spec = BackboneSpec(settings.backbone, settings.backbone_weights)
+        with session_scope(services().sessions) as session:
+            active = active_versions(session)
+            versions = list_model_versions(session)
+            models = [
+                {
+                    "name": mv.name,
+                    "version": mv.version,
+                    "active": mv.is_active,
+                    "role": SERVING_ROLES.get(mv.name, "comparison"),
+                    "description": DESCRIPTIONS.get(mv.name, ""),
+                    "parameters": mv.params_count,
+                    "backbone": mv.backbone,
+                    "created_at": mv.created_at.isoformat() if mv.created_at else None,
+                    "metrics": {k: mv.metrics.get(k) for k in SUMMARY_METRICS},
+                    "per_class": mv.metrics.get("per_class", {}),
+                }
+                for mv in versions
+            ]
+            serving = {
+                role: {"model": name, "version": active[name].version} if name in active else None
+                for name, role in SERVING_ROLES.items()
+            }
+        return jsonify(
+            {
+                "classes": list(CATEGORIES),
+                "serving": serving,
+                "review_threshold": settings.review_threshold,
+                "backbone": {
+                    "architecture": spec.name,
+                    "weights": spec.source,
+                    "frozen": True,
+                    "pretrained_on": "ImageNet-1k",
+                },
+                "models": models,
+            }
+        )

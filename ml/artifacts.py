@@ -1,0 +1,59 @@
+"""A model version on disk: the fitted estimator, its metadata, and the ONNX files it serves with.
+
+<artifacts>/models/<name>/v<version>/
+    model.joblib        the fitted, calibrated estimator (scikit-learn style)
+    meta.json           classes, temperature, backbone, metrics, parameter count
+    head.onnx           serving head (fusion, vit)
+    vectorizer.joblib   TF-IDF vocabulary (fusion)
+<artifacts>/backbone/<backbone key>/backbone.onnx   shared by every version
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+META = "meta.json"
+MODEL = "model.joblib"
+HEAD = "head.onnx"
+VECTORIZER = "vectorizer.joblib"
+
+
+@dataclass
+class ModelMeta:
+    name: str
+    version: int
+    classes: list[str]
+    temperature: float
+    backbone_key: str
+    backbone_source: str
+    n_parameters: int
+    metrics: dict[str, Any] = field(default_factory=dict)
+    serving: str | None = None  # "fusion" or "vit" when the version has an ONNX head
+
+    def save(self, folder: Path) -> None:
+        (folder / META).write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load(cls, folder: Path) -> ModelMeta:
+        return cls(**json.loads((folder / META).read_text()))
+
+
+def version_dir(artifacts_dir: Path, name: str, version: int) -> Path:
+    return artifacts_dir / "models" / name / f"v{version}"
+
+
+def backbone_onnx_path(artifacts_dir: Path, backbone_key: str) -> Path:
+    return artifacts_dir / "backbone" / backbone_key / "backbone.onnx"
+
+
+def save_estimator(folder: Path, estimator: Any) -> None:
+    joblib.dump(estimator, folder / MODEL)
+
+
+def load_estimator(folder: Path) -> Any:
+    return joblib.load(folder / MODEL)

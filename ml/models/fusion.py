@@ -1,0 +1,149 @@
+"""`fusion`, the primary model: an image branch and a text branch, fused late by stacking.
+
+Each branch is a linear classifier on its own modality (the standardised backbone embedding;
+TF-IDF of name and description). The fusion layer is a logistic regression over both
+branches' log-probabilities, learned on out-of-fold predictions of the training rows: fitted
+on in-sample predictions it would just learn to trust whichever branch memorised the training
+set (the text), and stop helping where that branch is weak.
+
+The whole head is linear algebra, exported to ONNX as one small graph (`module_`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from torch import nn
+
+from ml.models.inputs import ModelInputs
+from ml.models.linear import tfidf
+
+
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+class LateFusionHead(nn.Module):
+    """(embedding [N, D], tfidf [N, V]) -> fused logits [N, K]; weights copied from the fit."""
+
+    def __init__(
+        self,
+        mean: np.ndarray,
+        std: np.ndarray,
+        image: LogisticRegression,
+        text: LogisticRegression,
+        fuse: LogisticRegression,
+    ) -> None:
+        super().__init__()
+
+        def tensor(array: np.ndarray) -> torch.Tensor:
+            return torch.as_tensor(np.asarray(array, dtype=np.float32))
+
+        self.register_buffer("mean", tensor(mean))
+        self.register_buffer("std", tensor(std))
+        self.image = nn.Linear(image.coef_.shape[1], image.coef_.shape[0])
+        self.text = nn.Linear(text.coef_.shape[1], text.coef_.shape[0])
+        self.fuse = nn.Linear(fuse.coef_.shape[1], fuse.coef_.shape[0])
+        with torch.no_grad():
+            for layer, model in ((self.image, image), (self.text, text), (self.fuse, fuse)):
+                layer.weight.copy_(tensor(model.coef_))
+                layer.bias.copy_(tensor(model.intercept_))
+
+    def forward(self, embedding: torch.Tensor, tfidf_vector: torch.Tensor) -> torch.Tensor:
+        image = torch.log_softmax(self.image((embedding - self.mean) / self.std), dim=1)
+        text = torch.log_softmax(self.text(tfidf_vector), dim=1)
+        return self.fuse(torch.cat([image, text], dim=1))
+
+
+class FusionClassifier(ClassifierMixin, BaseEstimator):
+    def __init__(
+        self,
+        *,
+        image_C: float = 0.05,
+        text_C: float = 8.0,
+        fuse_C: float = 1.0,
+        folds: int = 5,
+        min_df: int = 2,
+        max_iter: int = 3000,
+        random_state: int = 0,
+    ) -> None:
+        self.image_C = image_C
+        self.text_C = text_C
+        self.fuse_C = fuse_C
+        self.folds = folds
+        self.min_df = min_df
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def text_vectors(self, texts: tuple[str, ...] | list[str]) -> np.ndarray:
+        return self.vectorizer_.transform(texts).toarray().astype(np.float32)
+
+    def _branches(
+        self, embeddings: np.ndarray, tfidf_vectors: np.ndarray, y: np.ndarray
+    ) -> tuple[LogisticRegression, LogisticRegression]:
+        image = LogisticRegression(C=self.image_C, max_iter=self.max_iter)
+        text = LogisticRegression(C=self.text_C, max_iter=self.max_iter)
+        image.fit(self._scaled(embeddings), y)
+        text.fit(tfidf_vectors, y)
+        return image, text
+
+    def _scaled(self, embeddings: np.ndarray) -> np.ndarray:
+        return (embeddings - self.mean_) / self.std_
+
+    def _stack(
+        self,
+        image: LogisticRegression,
+        text: LogisticRegression,
+        embeddings: np.ndarray,
+        tfidf_vectors: np.ndarray,
+    ) -> np.ndarray:
+        return np.hstack(
+            [
+                _log_softmax(image.decision_function(self._scaled(embeddings))),
+                _log_softmax(text.decision_function(tfidf_vectors)),
+            ]
+        )
+
+    def fit(
+        self, X: ModelInputs, y: np.ndarray, eval_set: tuple[ModelInputs, np.ndarray] | None = None
+    ) -> FusionClassifier:
+        y = np.asarray(y)
+        self.classes_ = np.unique(y)
+        self.vectorizer_ = tfidf(self.min_df).fit(X.texts)
+        vectors = self.text_vectors(X.texts)
+        self.mean_ = X.embeddings.mean(axis=0)
+        self.std_ = X.embeddings.std(axis=0) + 1e-6
+        # Out-of-fold branch outputs: what the fusion layer will see on new products.
+        stacked = np.zeros((len(y), 2 * len(self.classes_)), dtype=np.float64)
+        folds = StratifiedKFold(n_splits=self.folds, shuffle=True, random_state=self.random_state)
+        for fit_index, held_out in folds.split(X.embeddings, y):
+            image, text = self._branches(X.embeddings[fit_index], vectors[fit_index], y[fit_index])
+            stacked[held_out] = self._stack(image, text, X.embeddings[held_out], vectors[held_out])
+        self.fuse_ = LogisticRegression(C=self.fuse_C, max_iter=self.max_iter).fit(stacked, y)
+        self.image_, self.text_ = self._branches(X.embeddings, vectors, y)
+        self.module_ = LateFusionHead(
+            self.mean_, self.std_, self.image_, self.text_, self.fuse_
+        ).eval()
+        return self
+
+    def decision_function(self, X: ModelInputs) -> np.ndarray:
+        with torch.no_grad():
+            return self.module_(
+                torch.from_numpy(X.embeddings.astype(np.float32)),
+                torch.from_numpy(self.text_vectors(X.texts)),
+            ).numpy()
+
+    def predict_proba(self, X: ModelInputs) -> np.ndarray:
+        logits = self.decision_function(X)
+        return np.exp(_log_softmax(logits))
+
+    def predict(self, X: ModelInputs) -> np.ndarray:
+        return self.classes_[self.decision_function(X).argmax(axis=1)]
+
+    @property
+    def n_parameters_(self) -> int:
+        return sum(p.numel() for p in self.module_.parameters())

@@ -1,0 +1,99 @@
+"""The two linear comparison models: a probe on the image embedding, and TF-IDF text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ml.models.inputs import ModelInputs
+
+
+def tfidf(min_df: int = 2, max_features: int | None = 20000) -> TfidfVectorizer:
+    """Words and word pairs, sublinear counts: the text representation every model shares."""
+    return TfidfVectorizer(
+        sublinear_tf=True,
+        ngram_range=(1, 2),
+        min_df=min_df,
+        max_features=max_features,
+        strip_accents="unicode",
+    )
+
+
+class _SelectedLogistic(ClassifierMixin, BaseEstimator):
+    """Logistic regression whose C is chosen on the validation set when one is given."""
+
+    Cs: Sequence[float]
+
+    def _pipeline(self, C: float) -> Pipeline:
+        raise NotImplementedError
+
+    def _features(self, X: ModelInputs) -> object:
+        raise NotImplementedError
+
+    def fit(
+        self, X: ModelInputs, y: np.ndarray, eval_set: tuple[ModelInputs, np.ndarray] | None = None
+    ) -> _SelectedLogistic:
+        candidates = list(self.Cs) if eval_set is not None else [self.Cs[len(self.Cs) // 2]]
+        best_score, best = -1.0, None
+        for C in candidates:
+            pipeline = self._pipeline(C).fit(self._features(X), y)
+            if eval_set is None:
+                best = pipeline
+                break
+            score = pipeline.score(self._features(eval_set[0]), eval_set[1])
+            if score > best_score:
+                best_score, best, self.C_ = score, pipeline, C
+        self.pipeline_ = best
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def decision_function(self, X: ModelInputs) -> np.ndarray:
+        return self.pipeline_.decision_function(self._features(X))
+
+    def predict_proba(self, X: ModelInputs) -> np.ndarray:
+        return self.pipeline_.predict_proba(self._features(X))
+
+    def predict(self, X: ModelInputs) -> np.ndarray:
+        return self.pipeline_.predict(self._features(X))
+
+    @property
+    def n_parameters_(self) -> int:
+        model = self.pipeline_[-1]
+        return int(model.coef_.size + model.intercept_.size)
+
+
+class LinearProbeClassifier(_SelectedLogistic):
+    """`baseline`: standardised backbone embedding -> logistic regression."""
+
+    def __init__(self, Cs: Sequence[float] = (0.01, 0.05, 0.2, 1.0), max_iter: int = 3000) -> None:
+        self.Cs = Cs
+        self.max_iter = max_iter
+
+    def _pipeline(self, C: float) -> Pipeline:
+        return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=self.max_iter))
+
+    def _features(self, X: ModelInputs) -> np.ndarray:
+        return X.embeddings
+
+
+class TextClassifier(_SelectedLogistic):
+    """`text`: TF-IDF of name and description -> logistic regression."""
+
+    def __init__(
+        self, Cs: Sequence[float] = (1.0, 4.0, 16.0), min_df: int = 2, max_iter: int = 3000
+    ) -> None:
+        self.Cs = Cs
+        self.min_df = min_df
+        self.max_iter = max_iter
+
+    def _pipeline(self, C: float) -> Pipeline:
+        return make_pipeline(tfidf(self.min_df), LogisticRegression(C=C, max_iter=self.max_iter))
+
+    def _features(self, X: ModelInputs) -> list[str]:
+        return list(X.texts)

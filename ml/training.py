@@ -1,0 +1,219 @@
+"""Train, calibrate and evaluate models on a catalogue, and write each as a model version.
+
+Fit on the train split, select (early stopping, regularisation) and calibrate on validation,
+score on test. Works on arrays and paths; recording versions in a database is the caller's job.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import torch
+
+from ml import artifacts
+from ml.backbone import BackboneSpec, FeatureExtractor, load_extractor
+from ml.calibration import TemperatureScaled, fit_temperature
+from ml.evaluation import classification_metrics
+from ml.features import FeatureCache, extract
+from ml.models.inputs import ModelInputs
+from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES, create_model
+from ml.onnx_export import export, export_backbone
+from ml.tracking import log_run
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CatalogueData:
+    """One row per product: its label, split, text and image."""
+
+    ids: Sequence[str]
+    labels: np.ndarray
+    splits: np.ndarray
+    texts: tuple[str, ...]
+    image_shas: Sequence[str]
+    image_paths: Sequence[Path]
+
+    def index(self, split: str) -> np.ndarray:
+        return np.where(self.splits == split)[0]
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    name: str
+    version: int
+    path: Path
+    meta: artifacts.ModelMeta
+
+
+class NotEnoughData(ValueError):
+    pass
+
+
+def prepare_inputs(
+    data: CatalogueData,
+    artifacts_dir: Path,
+    spec: BackboneSpec,
+    extractor: FeatureExtractor | None = None,
+    progress: bool = True,
+) -> ModelInputs:
+    extractor = extractor or load_extractor(spec)
+    cache = FeatureCache(artifacts_dir, spec.key)
+    features = extract(
+        extractor,
+        list(zip(data.image_shas, data.image_paths, strict=True)),
+        cache,
+        progress=progress,
+    )
+    return ModelInputs(features.embeddings, features.fmaps, data.texts)
+
+
+def train_models(
+    data: CatalogueData,
+    names: Sequence[str],
+    versions: dict[str, int],
+    artifacts_dir: Path,
+    spec: BackboneSpec | None = None,
+    *,
+    progress: bool = True,
+    report: Callable[[str], None] = log.info,
+    configs: dict[str, dict[str, Any]] | None = None,
+) -> list[TrainedModel]:
+    """Train `names` (in registry order), writing version `versions[name]` of each."""
+    spec = spec or BackboneSpec()
+    configs = configs or {}
+    unknown = [n for n in names if n not in MODEL_NAMES]
+    if unknown:
+        create_model(unknown[0])  # raises UnknownModel with the list of known names
+    train, val, test = data.index("train"), data.index("validation"), data.index("test")
+    for split, idx in (("train", train), ("validation", val), ("test", test)):
+        if len(idx) == 0:
+            raise NotEnoughData(f"the {split} split is empty; load a larger catalogue")
+    if len(np.unique(data.labels[train])) < 2:
+        raise NotEnoughData("the train split needs at least two categories")
+
+    extractor = load_extractor(spec)
+    backbone_path = artifacts.backbone_onnx_path(artifacts_dir, spec.key)
+    if not backbone_path.exists():
+        report("exporting the backbone to ONNX")
+        export_backbone(extractor, backbone_path)
+    inputs = prepare_inputs(data, artifacts_dir, spec, extractor, progress)
+    backbone_ms = _backbone_latency(backbone_path, data.image_paths[:16])
+
+    classes = np.unique(data.labels[train])
+    y = data.labels
+    label_index = {c: i for i, c in enumerate(classes)}
+    y_test = np.array([label_index.get(c, -1) for c in y[test]])
+    fitted: dict[str, Any] = {}
+    results = []
+    wanted = [n for n in MODEL_NAMES if n in names]
+    needed = set(wanted) | (set(ENSEMBLE_MEMBERS) if "ensemble" in wanted else set())
+    for name in [n for n in MODEL_NAMES if n in needed]:
+        started = time.perf_counter()
+        if name == "ensemble":
+            members = [(m, fitted[m].estimator) for m in ENSEMBLE_MEMBERS]
+            model = create_model(name, estimators=members, prefit=True).fit(
+                inputs.take(train), y[train]
+            )
+        else:
+            model = create_model(name, **configs.get(name, {})).fit(
+                inputs.take(train), y[train], eval_set=(inputs.take(val), y[val])
+            )
+        y_val = np.array([label_index[c] for c in y[val]])
+        temperature = fit_temperature(model.decision_function(inputs.take(val)), y_val)
+        calibrated = TemperatureScaled(model, temperature)
+        fitted[name] = calibrated
+        if name not in wanted:
+            continue
+        proba = calibrated.predict_proba(inputs.take(test))
+        known = y_test >= 0
+        metrics = classification_metrics(proba[known], y_test[known], list(classes))
+        metrics["ece_uncalibrated"] = classification_metrics(
+            model.predict_proba(inputs.take(test))[known], y_test[known], list(classes)
+        )["ece"]
+        val_pred = calibrated.predict_proba(inputs.take(val)).argmax(axis=1)
+        metrics["val_accuracy"] = float((val_pred == y_val).mean())
+        metrics["train_seconds"] = round(time.perf_counter() - started, 2)
+        metrics["n_parameters"] = int(calibrated.n_parameters_)
+        head_ms = _head_latency(calibrated, inputs.take(test[:20]))
+        uses_image = name != "text"
+        metrics["latency_ms"] = round(head_ms + (backbone_ms if uses_image else 0.0), 3)
+        folder = artifacts.version_dir(artifacts_dir, name, versions[name])
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = artifacts.ModelMeta(
+            name=name,
+            version=versions[name],
+            classes=[str(c) for c in classes],
+            temperature=temperature,
+            backbone_key=spec.key,
+            backbone_source=spec.source,
+            n_parameters=int(calibrated.n_parameters_),
+            metrics=metrics,
+            serving=name if name in ("fusion", "vit") else None,
+        )
+        artifacts.save_estimator(folder, calibrated)
+        if name == "fusion":
+            _export_fusion(model, inputs, folder)
+        elif name == "vit":
+            export(
+                model.module_,
+                (torch.from_numpy(inputs.fmaps[:1]),),
+                ["fmap"],
+                ["logits"],
+                folder / artifacts.HEAD,
+            )
+        meta.save(folder)
+        log_run(
+            artifacts_dir / "mlruns",
+            f"{name}-v{versions[name]}",
+            {"model": name, "version": versions[name], "backbone": spec.key},
+            {k: metrics[k] for k in ("accuracy", "macro_f1", "ece", "latency_ms")},
+            folder,
+        )
+        report(
+            f"{name} v{versions[name]}: accuracy {metrics['accuracy']:.3f}, "
+            f"macro-F1 {metrics['macro_f1']:.3f}, ECE {metrics['ece']:.3f}"
+        )
+        results.append(TrainedModel(name, versions[name], folder, meta))
+    return results
+
+
+def _export_fusion(model: Any, inputs: ModelInputs, folder: Path) -> None:
+    joblib.dump(model.vectorizer_, folder / artifacts.VECTORIZER)
+    example = (
+        torch.from_numpy(inputs.embeddings[:1]),
+        torch.from_numpy(model.text_vectors(inputs.texts[:1])),
+    )
+    export(model.module_, example, ["embedding", "tfidf"], ["logits"], folder / artifacts.HEAD)
+
+
+def _backbone_latency(backbone_onnx: Path, paths: Sequence[Path]) -> float:
+    """Median serving time (ONNX Runtime) of decode + preprocess + backbone for one image."""
+    from ml.images import decode_image, to_input
+    from ml.predictor import session
+
+    backbone = session(backbone_onnx)
+    timings = []
+    for path in paths:
+        data = path.read_bytes()
+        started = time.perf_counter()
+        backbone.run(None, {"image": to_input(decode_image(data))[None]})
+        timings.append((time.perf_counter() - started) * 1000)
+    return float(np.median(timings)) if timings else 0.0
+
+
+def _head_latency(model: Any, inputs: ModelInputs) -> float:
+    timings = []
+    for i in range(len(inputs)):
+        row = inputs.take([i])
+        started = time.perf_counter()
+        model.predict_proba(row)
+        timings.append((time.perf_counter() - started) * 1000)
+    return float(np.median(timings)) if timings else 0.0
