@@ -28,8 +28,16 @@ class VitrineGroup(click.Group):
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            lines = str(exc).strip().splitlines()
-            reason = f"{exc.__class__.__name__}: {lines[0]}" if lines else repr(exc)
+            text = exc.args[0] if isinstance(exc, LookupError) and exc.args else str(exc)
+            lines = str(text).strip().splitlines()
+            # Vitrine's own errors are written for users; others get their type named.
+            ours = type(exc).__module__.split(".")[0] in {"ml", "dashboard", "db"}
+            if not lines:
+                reason = repr(exc)
+            elif ours:
+                reason = lines[0]
+            else:
+                reason = f"{exc.__class__.__name__}: {lines[0]}"
             raise CliError(reason) from exc
 
 
@@ -295,7 +303,7 @@ def models_activate(ctx: click.Context, name: str, version: int) -> None:
         with session_scope(Services.from_settings(settings).sessions) as session:
             activate(session, name, version)
     except LookupError as exc:
-        raise CliError(str(exc).strip("'\"")) from exc
+        raise CliError(exc.args[0]) from exc
     click.echo(f"{name} v{version} is now active.")
 
 

@@ -134,3 +134,25 @@ def pytest_setup_options():  # type: ignore[no-untyped-def]
     ):
         options.add_argument(flag)
     return options
+
+
+@pytest.fixture(scope="session")
+def trained_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A small demo catalogue, loaded and with all six models trained (once per test run)."""
+    from dashboard.ingest import ingest_catalogue
+    from dashboard.services import Services
+    from dashboard.training import activate_best, train
+    from ml.demo.catalogue import generate
+    from ml.models.registry import MODEL_NAMES
+
+    root = tmp_path_factory.mktemp("trained")
+    url = f"sqlite:///{root / 'vitrine.db'}"
+    migrations.upgrade(url, migrations_dir())
+    settings = make_settings(root, url)
+    services = Services.from_settings(settings)
+    csv_path = generate(root / "demo", per_category=12, seed=3, progress=False)
+    ingest_catalogue(services, csv_path, root / "demo/Images", progress=False)
+    train(services, list(MODEL_NAMES), progress=False, report=lambda _line: None)
+    activate_best(services)
+    services.engine.dispose()
+    return settings

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, dcc, html
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.components.cards import notice
@@ -28,6 +28,8 @@ NAV_LABEL = "Models"
 ORDER = 50
 
 PICK_ID = "models-pick"
+PICK_TYPE = "models-pick-button"
+CHOICE_ID = "models-choice"
 DETAIL_ID = "models-detail"
 
 
@@ -69,14 +71,24 @@ def layout(**_query: str) -> html.Div:
             _comparison_table(versions),
             _comparison_chart(versions),
             html.H2("One model in detail"),
-            dcc.RadioItems(
+            html.P("Choose the model to show in detail:", id="models-pick-label"),
+            html.Div(
                 id=PICK_ID,
-                options=[{"label": f"{v.name} (v{v.version})", "value": v.name} for v in versions],
-                value=default,
-                className="radio-group",
-                inputClassName="radio-group__input",
-                labelClassName="radio-group__label",
+                role="group",
+                className="toggle-group",
+                **{"aria-labelledby": "models-pick-label"},
+                children=[
+                    html.Button(
+                        f"{v.name} (v{v.version})",
+                        id={"type": PICK_TYPE, "name": v.name},
+                        type="button",
+                        className="toggle-group__button",
+                        **{"aria-pressed": "true" if v.name == default else "false"},
+                    )
+                    for v in versions
+                ],
             ),
+            dcc.Store(id=CHOICE_ID, data=default),
             html.Div(id=DETAIL_ID, **{"aria-live": "polite"}),
         ]
     )
@@ -324,7 +336,21 @@ def _num(value: float | None, digits: int) -> str | None:
 
 
 def register_callbacks(app: Dash) -> None:
-    @app.callback(Output(DETAIL_ID, "children"), Input(PICK_ID, "value"))
+    @app.callback(
+        Output(CHOICE_ID, "data"),
+        Output({"type": PICK_TYPE, "name": ALL}, "aria-pressed"),
+        Input({"type": PICK_TYPE, "name": ALL}, "n_clicks"),
+        State({"type": PICK_TYPE, "name": ALL}, "id"),
+        State(CHOICE_ID, "data"),
+        prevent_initial_call=True,
+    )
+    def choose(
+        _clicks: list[int | None], ids: list[dict[str, str]], current: str
+    ) -> tuple[str, list[str]]:
+        chosen = ctx.triggered_id["name"] if isinstance(ctx.triggered_id, dict) else current
+        return chosen, ["true" if i["name"] == chosen else "false" for i in ids]
+
+    @app.callback(Output(DETAIL_ID, "children"), Input(CHOICE_ID, "data"))
     def show_detail(name: str | None) -> list[Any]:
         if not name:
             return []

@@ -1,18 +1,21 @@
 """`fusion`, the primary model: an image branch and a text branch, fused late by stacking.
 
 Each branch is a linear classifier on its own modality (the standardised backbone embedding;
-TF-IDF of name and description). The fusion layer is a logistic regression over both
-branches' log-probabilities, learned on out-of-fold predictions of the training rows: fitted
-on in-sample predictions it would just learn to trust whichever branch memorised the training
-set (the text), and stop helping where that branch is weak.
+TF-IDF of name and description). The fusion layer pools both branches' log-probabilities
+(one weight per branch, one bias per class), learned on out-of-fold predictions of the
+training rows: fitted on in-sample predictions it would just learn to trust whichever branch
+memorised the training set (the text), and stop helping where that branch is weak.
 
 The whole head is linear algebra, exported to ONNX as one small graph (`module_`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
+from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -27,6 +30,55 @@ def _log_softmax(logits: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+@dataclass(frozen=True)
+class PoolingWeights:
+    """Log-linear pooling: fused = image_weight * log p_image + text_weight * log p_text + bias.
+
+    Two scalars and one bias per class: few enough to learn from the out-of-fold outputs of
+    a small catalogue without overfitting them.
+    """
+
+    image_weight: float
+    text_weight: float
+    bias: np.ndarray
+
+    @property
+    def coef_(self) -> np.ndarray:
+        k = len(self.bias)
+        return np.hstack([self.image_weight * np.eye(k), self.text_weight * np.eye(k)])
+
+    @property
+    def intercept_(self) -> np.ndarray:
+        return self.bias
+
+
+def fit_pooling(
+    image_logp: np.ndarray, text_logp: np.ndarray, labels: np.ndarray, l2: float = 1e-2
+) -> PoolingWeights:
+    """Weights minimising the cross-entropy of the pooled scores (L-BFGS, weights >= 0)."""
+    n, k = image_logp.shape
+    rows = np.arange(n)
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        a, b, bias = params[0], params[1], params[2:]
+        logp = _log_softmax(a * image_logp + b * text_logp + bias)
+        grad_fused = np.exp(logp)
+        grad_fused[rows, labels] -= 1
+        grad_fused /= n
+        grad = np.concatenate(
+            [
+                [(grad_fused * image_logp).sum(), (grad_fused * text_logp).sum()],
+                grad_fused.sum(axis=0) + 2 * l2 * bias,
+            ]
+        )
+        return float(-logp[rows, labels].mean() + l2 * float(bias @ bias)), grad
+
+    start = np.concatenate([[1.0, 1.0], np.zeros(k)])
+    bounds = [(0.0, None), (0.0, None)] + [(None, None)] * k
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return PoolingWeights(float(result.x[0]), float(result.x[1]), result.x[2:].copy())
+
+
 class LateFusionHead(nn.Module):
     """(embedding [N, D], tfidf [N, V]) -> fused logits [N, K]; weights copied from the fit."""
 
@@ -36,7 +88,7 @@ class LateFusionHead(nn.Module):
         std: np.ndarray,
         image: LogisticRegression,
         text: LogisticRegression,
-        fuse: LogisticRegression,
+        fuse: PoolingWeights,
     ) -> None:
         super().__init__()
 
@@ -65,7 +117,7 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
         *,
         image_C: float = 0.05,
         text_C: float = 8.0,
-        fuse_C: float = 1.0,
+        fuse_l2: float = 1e-2,
         folds: int = 5,
         min_df: int = 2,
         max_iter: int = 3000,
@@ -73,7 +125,7 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.image_C = image_C
         self.text_C = text_C
-        self.fuse_C = fuse_C
+        self.fuse_l2 = fuse_l2
         self.folds = folds
         self.min_df = min_df
         self.max_iter = max_iter
@@ -119,12 +171,26 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
         self.std_ = X.embeddings.std(axis=0) + 1e-6
         # Out-of-fold branch outputs: what the fusion layer will see on new products.
         stacked = np.zeros((len(y), 2 * len(self.classes_)), dtype=np.float64)
-        folds = StratifiedKFold(n_splits=self.folds, shuffle=True, random_state=self.random_state)
-        for fit_index, held_out in folds.split(X.embeddings, y):
-            image, text = self._branches(X.embeddings[fit_index], vectors[fit_index], y[fit_index])
-            stacked[held_out] = self._stack(image, text, X.embeddings[held_out], vectors[held_out])
-        self.fuse_ = LogisticRegression(C=self.fuse_C, max_iter=self.max_iter).fit(stacked, y)
+        smallest = int(np.unique(y, return_counts=True)[1].min())
+        n_splits = min(self.folds, smallest)
+        if n_splits >= 2:
+            folds = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
+            for fit_index, held_out in folds.split(X.embeddings, y):
+                image, text = self._branches(
+                    X.embeddings[fit_index], vectors[fit_index], y[fit_index]
+                )
+                stacked[held_out] = self._stack(
+                    image, text, X.embeddings[held_out], vectors[held_out]
+                )
         self.image_, self.text_ = self._branches(X.embeddings, vectors, y)
+        if n_splits < 2:
+            # A class with a single example: no held-out rows to learn from, so in-sample.
+            stacked = self._stack(self.image_, self.text_, X.embeddings, vectors)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        k = len(self.classes_)
+        self.fuse_ = fit_pooling(
+            stacked[:, :k], stacked[:, k:], np.array([index[c] for c in y]), l2=self.fuse_l2
+        )
         self.module_ = LateFusionHead(
             self.mean_, self.std_, self.image_, self.text_, self.fuse_
         ).eval()

@@ -19,6 +19,7 @@ from ml.demo.catalogue import generate
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.browser
+PRESSED = '#models-pick [aria-pressed="true"]'
 
 
 def _start(dash_duo, tmp_path: Path, *, catalogue: bool):  # type: ignore[no-untyped-def]
@@ -44,6 +45,13 @@ def served_loaded(dash_duo, tmp_path: Path):  # type: ignore[no-untyped-def]
     return _start(dash_duo, tmp_path, catalogue=True)
 
 
+@pytest.fixture
+def served_trained(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
+    """The app with a catalogue and all six models trained."""
+    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
+    return dash_duo
+
+
 def _open(duo, path: str) -> None:  # type: ignore[no-untyped-def]
     duo.driver.get(duo.server_url + path)
     duo.wait_for_element("#main-content h1", timeout=15)
@@ -65,6 +73,40 @@ def test_page_with_catalogue_passes_axe_wcag21aa(served_loaded, axe, page) -> No
         "document.querySelectorAll('details').forEach(d => d.open = true);"
     )
     axe.assert_clean(f"{page.PATH} (catalogue loaded, tables open)")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
+def test_page_with_trained_models_passes_axe_wcag21aa(served_trained, axe, page) -> None:  # type: ignore[no-untyped-def]
+    _open(served_trained, page.PATH)
+    served_trained.driver.execute_script(
+        "document.querySelectorAll('details').forEach(d => d.open = true);"
+    )
+    axe.assert_clean(f"{page.PATH} (models trained)")
+
+
+def test_models_page_compares_and_switches_by_keyboard(served_trained, axe) -> None:  # type: ignore[no-untyped-def]
+    _open(served_trained, "/models")
+    served_trained.wait_for_element("#models-confusion-fusion", timeout=20)
+    table = served_trained.find_element("#main-content table")
+    assert "fusion" in table.text and "ensemble" in table.text
+    # Pick another model with the keyboard only: Tab to its button, press Enter.
+    pressed = served_trained.driver.find_elements(By.CSS_SELECTOR, PRESSED)
+    assert [b.text for b in pressed] == ["fusion (v1)"]
+    body = served_trained.driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    for _ in range(40):
+        focused = served_trained.driver.switch_to.active_element
+        if focused.text.startswith("vit ("):
+            break
+        focused.send_keys(Keys.TAB)
+    else:
+        raise AssertionError("the vit button was never reached with Tab")
+    focused.send_keys(Keys.ENTER)
+    served_trained.wait_for_element("#models-confusion-vit", timeout=20)
+    pressed = served_trained.driver.find_elements(By.CSS_SELECTOR, PRESSED)
+    assert [b.text.lstrip("✓ ") for b in pressed] == ["vit (v1)"]
+    assert "Confusion matrix of vit" in served_trained.find_element("#models-detail").text
+    axe.assert_clean("/models (vit selected)")
 
 
 def test_overview_shows_the_catalogue(served_loaded) -> None:  # type: ignore[no-untyped-def]

@@ -75,3 +75,30 @@ def test_installed_console_script_runs(tmp_path: Path) -> None:
     proc = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert __version__ in proc.stdout
+
+
+def test_train_without_a_catalogue_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    result = CliRunner().invoke(main, ["train"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: the catalogue is empty; run `vitrine data ingest` or `vitrine demo` first"
+    ]
+
+
+def test_unknown_model_name_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    for args in (["train", "--models", "fusion,resnet"], ["models", "activate", "resnet", "1"]):
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 1
+        assert result.output.strip().splitlines() == [
+            "Error: unknown model 'resnet'; known: fusion, vit, pancan_lite, baseline, text, "
+            "ensemble"
+        ]
+
+
+def test_activating_a_missing_version_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    result = CliRunner().invoke(main, ["models", "activate", "fusion", "7"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: no version 7 of model 'fusion'"
