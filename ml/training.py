@@ -22,9 +22,10 @@ from ml.backbone import BackboneSpec, FeatureExtractor, load_extractor
 from ml.calibration import TemperatureScaled, fit_temperature
 from ml.evaluation import classification_metrics
 from ml.features import FeatureCache, extract
+from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
 from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES, create_model
-from ml.onnx_export import export, export_backbone
+from ml.onnx_export import export, export_backbone, quantize_backbone
 from ml.tracking import log_run
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,13 @@ def train_models(
     if not backbone_path.exists():
         report("exporting the backbone to ONNX")
         export_backbone(extractor, backbone_path)
+    int8_path = artifacts.backbone_onnx_path(artifacts_dir, spec.key, int8=True)
+    if not int8_path.exists():
+        report("quantising the backbone to int8 (calibrated on training images)")
+        calibration = [
+            to_input(decode_image(data.image_paths[i].read_bytes()))[None] for i in train[:64]
+        ]
+        quantize_backbone(backbone_path, int8_path, calibration)
     inputs = prepare_inputs(data, artifacts_dir, spec, extractor, progress)
     backbone_ms = _backbone_latency(backbone_path, data.image_paths[:16])
 
@@ -196,7 +204,6 @@ def _export_fusion(model: Any, inputs: ModelInputs, folder: Path) -> None:
 
 def _backbone_latency(backbone_onnx: Path, paths: Sequence[Path]) -> float:
     """Median serving time (ONNX Runtime) of decode + preprocess + backbone for one image."""
-    from ml.images import decode_image, to_input
     from ml.predictor import session
 
     backbone = session(backbone_onnx)

@@ -72,3 +72,24 @@ def test_bad_images_are_refused_before_the_model(predictor) -> None:  # type: ig
     with pytest.raises(ImageRejected) as unsupported:
         predictor.predict(gif.getvalue())
     assert unsupported.value.code == "unsupported_format"
+
+
+def test_int8_backbone_agrees_with_float32(trained_settings: Settings, catalogue) -> None:  # type: ignore[no-untyped-def]
+    services = Services.from_settings(trained_settings)
+    with session_scope(services.sessions) as session:
+        active = active_versions(session)
+    dirs = (Path(active["fusion"].artifact_path), Path(active["vit"].artifact_path))
+    fp32 = Predictor.from_artifacts(trained_settings.artifacts_dir, *dirs, int8=False)
+    int8 = Predictor.from_artifacts(trained_settings.artifacts_dir, *dirs, int8=True)
+    assert int8.backbone_file is not None and fp32.backbone_file is not None
+    assert int8.backbone_file.name == "backbone-int8.onnx"
+    assert fp32.backbone_file.name == "backbone.onnx"
+    images = [p.read_bytes() for p in catalogue.image_paths]
+    texts = list(catalogue.texts)
+    same = sum(
+        a.category == b.category
+        for a, b in zip(
+            fp32.predict_batch(images, texts), int8.predict_batch(images, texts), strict=True
+        )
+    )
+    assert same / len(images) >= 0.9
