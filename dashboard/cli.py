@@ -160,6 +160,33 @@ def data_ingest(ctx: click.Context, csv_path: Path, images_dir: Path, seed: int)
         raise CliError("nothing was loaded")
 
 
+@data.command("check")
+@click.option(
+    "--threshold",
+    default=0.93,
+    show_default=True,
+    type=click.FloatRange(0.5, 1.0),
+    help="Cosine similarity from which two images count as near duplicates.",
+)
+@click.option("--show", default=10, show_default=True, help="How many pairs to list.")
+@click.pass_context
+def data_check(ctx: click.Context, threshold: float, show: int) -> None:
+    """Report exact and near duplicate images, and duplicates split across train and test."""
+    from dashboard.quality import quality_report
+    from dashboard.services import Services
+
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    report = quality_report(Services.from_settings(settings), threshold, progress=True)
+    click.echo(f"{report.products} products checked (near-duplicate threshold {threshold}):")
+    click.echo(f"  exact duplicates (same image bytes): {len(report.exact)} pairs")
+    click.echo(f"  near duplicates (cosine >= {threshold}): {len(report.near)} pairs")
+    click.echo(f"  leaky pairs (a duplicate across train/validation and test): {len(report.leaky)}")
+    for pair in report.pairs[:show]:
+        kind = "exact" if pair.exact else f"{pair.similarity:.3f}"
+        click.echo(f"    {pair.a}  {pair.b}  {kind}{'  LEAKY' if pair.leaky else ''}")
+
+
 @data.command("demo")
 @click.option(
     "--out",
@@ -242,6 +269,53 @@ def evaluate(ctx: click.Context, models: str | None) -> None:
     ensure_schema(settings)
     results = training.evaluate(Services.from_settings(settings), names)
     click.echo(_metrics_table([(n, r["version"], r, True) for n, r in results.items()]))
+
+
+@main.command("predict")
+@click.argument("csv_path", metavar="FILE.csv", type=click.Path(path_type=Path))
+@click.option(
+    "--images",
+    "images_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder holding the image files the CSV names.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Where to write the predictions CSV.",
+)
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(1, 256))
+@click.pass_context
+def predict_command(
+    ctx: click.Context, csv_path: Path, images_dir: Path, out_path: Path, batch_size: int
+) -> None:
+    """Score a Flipkart-format CSV; every scored product gets an audit row (source batch)."""
+    from dashboard.batch import score_csv
+    from dashboard.prediction import predictor_for
+    from dashboard.services import Services
+    from ml.catalogue import CatalogueError
+
+    if not images_dir.is_dir():
+        raise CliError(f"no such images folder: {images_dir}")
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    services = Services.from_settings(settings)
+    classes = predictor_for(services).classes
+    try:
+        result = score_csv(
+            services, csv_path, images_dir, out_path, classes=classes, batch_size=batch_size
+        )
+    except CatalogueError as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(
+        f"Scored {result.scored} of {result.rows} products ({result.refused} refused) "
+        f"into {out_path}; audit request id {result.request_id}"
+    )
+    if result.scored == 0:
+        raise CliError("no product could be scored")
 
 
 def _metrics_table(rows: list[tuple[str, int, dict, bool]]) -> str:

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
         None, description="Flask secret; generated once into instance/ when unset."
     )
     max_upload_mb: float = Field(10.0, gt=0, description="Largest accepted image upload.")
+    max_pixels: int = Field(40_000_000, gt=0, description="Largest accepted image, in pixels.")
+    image_formats: str = Field("JPEG,PNG,WEBP", description="Accepted image formats.")
+    max_text_chars: int = Field(20_000, gt=0, description="Longest accepted product text.")
     vit_weights: Path | None = Field(None, description="Optional local timm ViT weights file.")
     backbone: str = Field("efficientnet_lite0", description="timm architecture of the backbone.")
     backbone_weights: Path | None = Field(

@@ -110,3 +110,18 @@ def training_rows(session: Session) -> list[dict[str, Any]]:
         Product.image_file,
     ).order_by(Product.id)
     return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def catalogue_version(session: Session) -> tuple[int, str]:
+    """Changes whenever products are added or updated: (count, newest update time)."""
+    count, newest = session.execute(select(func.count(), func.max(Product.updated_at))).one()
+    return int(count or 0), str(newest)
+
+
+def products_by_ids(session: Session, ids: Iterable[str]) -> dict[str, Product]:
+    ids = list(ids)
+    found: dict[str, Product] = {}
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(Product).where(Product.uniq_id.in_(ids[start : start + _CHUNK]))
+        found.update({p.uniq_id: p for p in session.scalars(stmt)})
+    return found

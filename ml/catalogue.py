@@ -110,7 +110,7 @@ def parse_bool(value: str | None) -> bool | None:
     return {"true": True, "false": False}.get(text)
 
 
-def read_csv(path: Path) -> pd.DataFrame:
+def read_csv(path: Path, required: tuple[str, ...] = REQUIRED) -> pd.DataFrame:
     """Every field as text, nothing turned into NaN; quoted newlines and commas survive."""
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -119,7 +119,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise CatalogueError(f"{path} is not a readable CSV file: {exc}") from exc
     frame.columns = [c.strip() for c in frame.columns]
-    missing = [c for c in REQUIRED if c not in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
     if missing:
         raise CatalogueError(f"{path} lacks the column(s) {', '.join(missing)}")
     for column in COLUMNS:

@@ -17,6 +17,7 @@ import onnxruntime as ort
 
 from ml import artifacts
 from ml.calibration import calibrated_proba
+from ml.drift_features import drift_features
 from ml.images import ImageLimits, decode_image, to_input
 
 
@@ -31,6 +32,7 @@ class Prediction:
     needs_review: bool
     embedding: np.ndarray
     latency_ms: float
+    drift_features: dict[str, float]
 
 
 def session(path: Path, threads: int = 2) -> ort.InferenceSession:
@@ -126,7 +128,8 @@ class Predictor:
         if len(images) != len(texts):
             raise ValueError("one text (or None) per image")
         started = time.perf_counter()
-        pixels = np.stack([to_input(decode_image(data, self.limits)) for data in images])
+        decoded = [decode_image(data, self.limits) for data in images]
+        pixels = np.stack([to_input(image) for image in decoded])
         embeddings, fmaps = self.features(pixels)
         cleaned = [(text or "").strip() for text in texts]
         logits = np.zeros((len(images), len(self.classes)), dtype=np.float32)
@@ -164,6 +167,9 @@ class Predictor:
                     needs_review=confidence < self.review_threshold,
                     embedding=embeddings[i],
                     latency_ms=elapsed_ms,
+                    drift_features=drift_features(
+                        decoded[i], len(images[i]), embeddings[i], len(cleaned[i])
+                    ),
                 )
             )
         return predictions

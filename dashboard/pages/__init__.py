@@ -11,9 +11,16 @@ from types import ModuleType
 import dash
 from dash import Dash
 
-from dashboard.pages import accessibility, models, not_found_404, overview
+from dashboard.pages import accessibility, models, not_found_404, overview, predict, similar
 
-PAGES: tuple[ModuleType, ...] = (overview, models, accessibility, not_found_404)
+PAGES: tuple[ModuleType, ...] = (
+    overview,
+    predict,
+    similar,
+    models,
+    accessibility,
+    not_found_404,
+)
 
 
 def register_all(app: Dash) -> None:

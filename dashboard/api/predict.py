@@ -1,0 +1,142 @@
+"""POST /api/predict: multipart (image file) or JSON (base64 image); one audit row per answer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Blueprint, Response, jsonify, request
+from pydantic import BaseModel, Field, ValidationError
+
+from dashboard import imagestore
+from dashboard.api.errors import ApiError
+from dashboard.api.products import find_product
+from dashboard.prediction import (
+    AuditUnavailable,
+    ModelsNotReady,
+    TextTooLong,
+    predict_and_record,
+)
+from dashboard.requestlog import current_request_id
+from dashboard.services import services
+from ml.images import ImageRejected
+from ml.models.inputs import product_text
+
+# Why an image was refused -> HTTP status.
+REJECTION_STATUS = {
+    "empty": 400,
+    "too_large": 413,
+    "too_many_pixels": 413,
+    "unsupported_format": 415,
+    "multi_frame": 415,
+    "unreadable": 422,
+}
+
+
+class PredictJson(BaseModel):
+    image_base64: str | None = Field(None, description="The image file, base64-encoded.")
+    text: str | None = Field(None, description="Product name and description.")
+    product_id: str | None = Field(None, description="A catalogue product (uniq_id).")
+
+
+class PredictionOut(BaseModel):
+    prediction_id: int
+    category: str
+    confidence: float
+    probabilities: dict[str, float]
+    model: str
+    model_version: int
+    fallback: bool
+    needs_review: bool
+    latency_ms: float
+    request_id: str
+
+
+def _inputs() -> tuple[bytes | None, str | None, str | None]:
+    if request.mimetype == "application/json":
+        try:
+            body = PredictJson.model_validate(request.get_json(silent=False) or {})
+        except ValidationError as exc:
+            raise ApiError(
+                422,
+                "invalid_body",
+                "The JSON body does not match the schema.",
+                {"errors": exc.errors(include_url=False, include_input=False)},
+            ) from exc
+        except Exception as exc:  # malformed JSON
+            raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
+        image = None
+        if body.image_base64:
+            try:
+                image = base64.b64decode(body.image_base64, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ApiError(400, "invalid_base64", "image_base64 is not valid base64.") from exc
+        return image, body.text, body.product_id
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("image")
+        return (
+            upload.read() if upload else None,
+            request.form.get("text"),
+            request.form.get("product_id") or None,
+        )
+    raise ApiError(
+        415,
+        "unsupported_media_type",
+        "Send multipart/form-data (image file) or application/json (image_base64).",
+    )
+
+
+def register(api: Blueprint) -> None:
+    @api.post("/predict")
+    def predict() -> tuple[Response, int]:
+        image, text, product_id = _inputs()
+        svc = services()
+        if product_id is not None:
+            product = find_product(product_id)
+            if image is None:
+                path = imagestore.image_path(
+                    svc.settings.data_dir, product.image_sha256, product.image_file
+                )
+                image = path.read_bytes()
+                if text is None:
+                    text = product_text(product.product_name, product.description)
+        if image is None:
+            raise ApiError(
+                400,
+                "missing_image",
+                "Send an image (multipart field `image` or JSON `image_base64`) "
+                "or the product_id of a catalogue product.",
+            )
+        try:
+            recorded = predict_and_record(
+                svc,
+                image,
+                text,
+                source="api",
+                request_id=current_request_id(),
+                product_id=product_id,
+            )
+        except ImageRejected as exc:
+            raise ApiError(
+                REJECTION_STATUS.get(exc.code, 422), f"image_{exc.code}", str(exc)
+            ) from exc
+        except TextTooLong as exc:
+            raise ApiError(422, "text_too_long", str(exc)) from exc
+        except ModelsNotReady as exc:
+            raise ApiError(503, "models_not_ready", str(exc)) from exc
+        except AuditUnavailable as exc:
+            raise ApiError(503, "audit_unavailable", str(exc), {"component": "database"}) from exc
+        p = recorded.prediction
+        body = PredictionOut(
+            prediction_id=recorded.prediction_id,
+            category=p.category,
+            confidence=p.confidence,
+            probabilities=p.probabilities,
+            model=p.model,
+            model_version=p.version,
+            fallback=p.fallback,
+            needs_review=p.needs_review,
+            latency_ms=round(p.latency_ms, 3),
+            request_id=recorded.request_id,
+        )
+        return jsonify(body.model_dump()), 200

@@ -1,0 +1,337 @@
+"""Predict: upload a product photo (and optionally its text) or pick a catalogue product, get
+the category, how sure the model is, and the most similar catalogue products."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, dcc, html
+
+from dashboard import imagestore
+from dashboard.components.cards import notice
+from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.products import product_cards
+from dashboard.prediction import (
+    AuditUnavailable,
+    ModelsNotReady,
+    Recorded,
+    TextTooLong,
+    predict_and_record,
+)
+from dashboard.requestlog import current_request_id
+from dashboard.services import services
+from dashboard.similar import similar_to_upload
+from db.engine import session_scope
+from db.repo_catalogue import get_product
+from ml.images import ImageRejected
+from ml.models.inputs import product_text
+
+log = logging.getLogger(__name__)
+
+PATH = "/predict"
+TITLE = "Predict a category · Vitrine"
+DESCRIPTION = "Upload a product photo and text, or pick a catalogue product, and classify it."
+NAV_LABEL = "Predict"
+ORDER = 10
+
+UPLOAD = "predict-upload"
+FILE_STATUS = "predict-file-status"
+NAME = "predict-name"
+DESCRIPTION_ID = "predict-description"
+PRODUCT = "predict-product-id"
+SUBMIT = "predict-submit"
+STATUS = "predict-status"
+RESULT = "predict-result"
+SIMILAR_K = 6
+
+
+def layout(product: str | None = None, **_query: str) -> html.Div:
+    limit_mb = services().settings.max_upload_mb
+    formats = services().settings.image_formats.replace(",", ", ")
+    return html.Div(
+        [
+            html.H1("Predict a category"),
+            html.P(
+                "Give a product photo, with its name and description if you have them; without "
+                "text, the image-only model answers. Or give the id of a catalogue product."
+            ),
+            html.Section(
+                className="predict-form",
+                **{"aria-labelledby": "predict-form-title"},
+                children=[
+                    html.H2("Product", id="predict-form-title"),
+                    html.Div(
+                        className="field",
+                        children=[
+                            html.Span(
+                                "Product photo", id=f"{UPLOAD}-label", className="field__label"
+                            ),
+                            html.P(
+                                f"{formats}; up to {limit_mb:g} MB. Drop a file on the box, or "
+                                "focus it and press Enter to choose one.",
+                                id=f"{UPLOAD}-hint",
+                                className="field__hint",
+                            ),
+                            html.Div(
+                                className="upload-zone",
+                                **{
+                                    "data-label-id": f"{UPLOAD}-label",
+                                    "data-hint-id": f"{UPLOAD}-hint",
+                                },
+                                children=dcc.Upload(
+                                    id=UPLOAD,
+                                    accept="image/jpeg,image/png,image/webp",
+                                    multiple=False,
+                                    className="upload-box",
+                                    className_active="upload-box upload-box--active",
+                                    children=html.Div(
+                                        [
+                                            html.Span("Drag and drop a photo here, or "),
+                                            html.Span(
+                                                "choose a file", className="upload-box__link"
+                                            ),
+                                        ],
+                                        className="upload-zone__button",
+                                    ),
+                                ),
+                            ),
+                            html.P(
+                                id=FILE_STATUS, className="field__hint", **{"aria-live": "polite"}
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="field",
+                        children=[
+                            html.Label(
+                                "Product name (optional)", htmlFor=NAME, className="field__label"
+                            ),
+                            dcc.Input(
+                                id=NAME,
+                                type="text",
+                                maxLength=500,
+                                className="form-control",
+                                debounce=True,
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="field",
+                        children=[
+                            html.Label(
+                                "Description (optional)",
+                                htmlFor=DESCRIPTION_ID,
+                                className="field__label",
+                            ),
+                            dcc.Textarea(
+                                id=DESCRIPTION_ID, maxLength=20000, className="form-control", rows=4
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="field",
+                        children=[
+                            html.Label(
+                                "Or a catalogue product id (uses its photo and text)",
+                                htmlFor=PRODUCT,
+                                className="field__label",
+                            ),
+                            dcc.Input(
+                                id=PRODUCT,
+                                type="text",
+                                maxLength=64,
+                                value=product or "",
+                                className="form-control",
+                                debounce=True,
+                            ),
+                        ],
+                    ),
+                    html.Button("Predict", id=SUBMIT, type="button", className="btn btn-primary"),
+                ],
+            ),
+            html.Div(id=STATUS, role="status", **{"aria-live": "polite"}, className="status"),
+            html.Section(id=RESULT, **{"aria-label": "Prediction result"}),
+        ]
+    )
+
+
+def _decode_upload(contents: str) -> bytes:
+    """The bytes of a dcc.Upload data URL ("data:<type>;base64,<payload>")."""
+    try:
+        _, payload = contents.split(",", 1)
+        return base64.b64decode(payload, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise ImageRejected("unreadable", "The file could not be read.") from exc
+
+
+def _refusal(message: str) -> tuple[Any, Any]:
+    """Clear the result and announce why in the live status region."""
+    return [], notice("Nothing was predicted", message, kind="error")
+
+
+def _probability_chart(recorded: Recorded) -> html.Figure:
+    p = recorded.prediction
+    ranked = sorted(p.probabilities.items(), key=lambda kv: kv[1])
+    colours = [PALETTE[0] if c == p.category else "#8a94a0" for c, _ in ranked]
+    fig = go.Figure(
+        go.Bar(
+            x=[v for _, v in ranked],
+            y=[c for c, _ in ranked],
+            orientation="h",
+            marker_color=colours,
+            text=[f"{v:.1%}" for _, v in ranked],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=320)
+    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", title_text="Probability")
+    runner_up = sorted(p.probabilities.items(), key=lambda kv: -kv[1])[1]
+    summary = (
+        f"{p.category} has {p.confidence:.1%}; next is {runner_up[0]} with {runner_up[1]:.1%}."
+    )
+    return chart(
+        f"predict-probabilities-{recorded.prediction_id}",
+        "Probability of each category",
+        summary,
+        fig,
+        ["Category", "Probability"],
+        [(c, f"{v:.1%}") for c, v in reversed(ranked)],
+        numeric=[False, True],
+    )
+
+
+def result_view(recorded: Recorded, similar: list) -> list[Any]:  # type: ignore[type-arg]
+    p = recorded.prediction
+    children: list[Any] = [
+        html.H2("Result"),
+        html.P(
+            ["Category: ", html.Strong(p.category, className="result__category")],
+            className="result__headline",
+        ),
+        html.Div(
+            className="confidence",
+            children=[
+                html.Label(
+                    f"Confidence: {p.confidence:.1%}",
+                    htmlFor="predict-confidence",
+                    className="confidence__label",
+                ),
+                html.Meter(
+                    id="predict-confidence",
+                    value=round(p.confidence, 4),
+                    min=0,
+                    max=1,
+                    low=0.6,
+                    high=0.85,
+                    optimum=1,
+                    className="confidence__meter",
+                ),
+            ],
+        ),
+        html.P(
+            f"Model: {p.model} v{p.version} · prediction #{recorded.prediction_id} · "
+            f"{p.latency_ms:.0f} ms",
+            className="result__meta",
+        ),
+    ]
+    if p.fallback:
+        children.append(
+            notice(
+                "Image-only fallback",
+                "No text was given, so the image-only ViT model answered. Add the product name "
+                "or description for the more accurate fusion model.",
+                kind="warning",
+            )
+        )
+    if p.needs_review:
+        children.append(
+            notice(
+                "Needs review",
+                f"The confidence is below the review threshold "
+                f"({services().settings.review_threshold:.0%}); a person should check this one.",
+                kind="warning",
+            )
+        )
+    children.append(_probability_chart(recorded))
+    children.append(html.H2("Similar catalogue products"))
+    children.append(
+        product_cards(similar, compare_to=p.category)
+        if similar
+        else html.P("The catalogue is empty, so there is nothing to compare with.")
+    )
+    return children
+
+
+def register_callbacks(app: Dash) -> None:
+    @app.callback(
+        Output(FILE_STATUS, "children"), Input(UPLOAD, "filename"), prevent_initial_call=True
+    )
+    def show_file(filename: str | None) -> str:
+        return f"Selected: {filename}" if filename else ""
+
+    @app.callback(
+        Output(RESULT, "children"),
+        Output(STATUS, "children"),
+        Input(SUBMIT, "n_clicks"),
+        State(UPLOAD, "contents"),
+        State(NAME, "value"),
+        State(DESCRIPTION_ID, "value"),
+        State(PRODUCT, "value"),
+        prevent_initial_call=True,
+    )
+    def run(
+        _clicks: int | None,
+        contents: str | None,
+        name: str | None,
+        description: str | None,
+        product_id: str | None,
+    ) -> tuple[Any, Any]:
+        svc = services()
+        product_id = (product_id or "").strip() or None
+        text = product_text(name, description)
+        image: bytes | None = None
+        try:
+            if contents:
+                image = _decode_upload(contents)
+            if product_id:
+                with session_scope(svc.sessions) as session:
+                    product = get_product(session, product_id)
+                if product is None:
+                    return _refusal(f"No catalogue product has the id “{product_id}”.")
+                if image is None:
+                    image = imagestore.image_path(
+                        svc.settings.data_dir, product.image_sha256, product.image_file
+                    ).read_bytes()
+                    text = text or product_text(product.product_name, product.description)
+            if image is None:
+                return _refusal("Choose a product photo, or give a catalogue product id.")
+            recorded = predict_and_record(
+                svc,
+                image,
+                text,
+                source="ui",
+                request_id=current_request_id(),
+                product_id=product_id,
+            )
+        except ImageRejected as exc:
+            return _refusal(f"The photo was refused: {exc}")
+        except TextTooLong as exc:
+            return _refusal(f"The text was refused: {exc}.")
+        except (ModelsNotReady, AuditUnavailable) as exc:
+            return _refusal(f"Vitrine cannot predict right now: {exc}.")
+        similar = similar_to_upload(
+            svc, recorded.prediction.embedding, text, recorded.prediction.category, SIMILAR_K
+        )
+        p = recorded.prediction
+        status = (
+            f"Predicted {p.category} with {p.confidence:.0%} confidence"
+            f"{' (image-only fallback)' if p.fallback else ''}"
+            f"{'; needs review' if p.needs_review else ''}."
+        )
+        return result_view(recorded, similar), status

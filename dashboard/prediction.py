@@ -1,0 +1,169 @@
+"""The one prediction path: the ONNX Predictor for the answer, the audit trail for the record.
+
+The UI, the API and batch scoring all call `predict_and_record`; no prediction is returned
+without its audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.services import Services
+from db.engine import session_scope
+from db.repo_models import active_versions, get_version
+from db.repo_predictions import record_prediction
+from ml.images import ImageLimits
+from ml.predictor import Prediction, Predictor
+
+log = logging.getLogger(__name__)
+SOURCES = ("ui", "api", "batch")
+
+
+class ModelsNotReady(RuntimeError):
+    def __str__(self) -> str:
+        return "no active fusion and vit model; run `vitrine train` (or `vitrine demo`) first"
+
+
+class AuditUnavailable(RuntimeError):
+    def __str__(self) -> str:
+        return "the audit trail could not be written, so no prediction was returned"
+
+
+class TextTooLong(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recorded:
+    prediction: Prediction
+    prediction_id: int
+    request_id: str
+
+
+_lock = threading.Lock()
+_predictors: dict[tuple, Predictor] = {}  # type: ignore[type-arg]
+
+
+def image_limits(services: Services) -> ImageLimits:
+    settings = services.settings
+    formats = frozenset(f.strip().upper() for f in settings.image_formats.split(",") if f.strip())
+    return ImageLimits(
+        max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels, formats=formats
+    )
+
+
+def predictor_for(services: Services) -> Predictor:
+    """The Predictor of the active fusion and vit versions, loaded once per process."""
+    with session_scope(services.sessions) as session:
+        active = active_versions(session)
+        if "fusion" not in active or "vit" not in active:
+            raise ModelsNotReady()
+        fusion, vit = active["fusion"], active["vit"]
+        key = (
+            fusion.id,
+            fusion.artifact_path,
+            vit.id,
+            vit.artifact_path,
+            services.settings.int8_backbone,
+            services.settings.review_threshold,
+        )
+    with _lock:
+        if key not in _predictors:
+            settings = services.settings
+            _predictors.clear()  # only the active pair is kept in memory
+            _predictors[key] = Predictor.from_artifacts(
+                settings.artifacts_dir,
+                Path(key[1]),
+                Path(key[3]),
+                review_threshold=settings.review_threshold,
+                limits=image_limits(services),
+                int8=settings.int8_backbone,
+            )
+        return _predictors[key]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_text(services: Services, text: str | None) -> str:
+    text = text or ""
+    if len(text) > services.settings.max_text_chars:
+        raise TextTooLong(f"the text is longer than {services.settings.max_text_chars} characters")
+    return text
+
+
+def predict_and_record(
+    services: Services,
+    image_bytes: bytes,
+    text: str | None,
+    *,
+    source: str,
+    request_id: str,
+    product_id: str | None = None,
+) -> Recorded:
+    """Predict, then write the audit row; ImageRejected and TextTooLong record nothing."""
+    return predict_and_record_many(
+        services,
+        [image_bytes],
+        [text],
+        source=source,
+        request_id=request_id,
+        product_ids=[product_id],
+    )[0]
+
+
+def predict_and_record_many(
+    services: Services,
+    images: Sequence[bytes],
+    texts: Sequence[str | None],
+    *,
+    source: str,
+    request_id: str,
+    product_ids: Sequence[str | None],
+) -> list[Recorded]:
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}")
+    texts = [check_text(services, t) for t in texts]
+    predictor = predictor_for(services)
+    predictions = predictor.predict_batch(images, texts)
+    try:
+        with session_scope(services.sessions) as session:
+            rows = []
+            for data, text, product_id, prediction in zip(
+                images, texts, product_ids, predictions, strict=True
+            ):
+                version = get_version(session, prediction.model, prediction.version)
+                rows.append(
+                    record_prediction(
+                        session,
+                        request_id=request_id,
+                        source=source,
+                        model_version_id=version.id if version else None,
+                        model_name=prediction.model,
+                        model_version=prediction.version,
+                        product_uniq_id=product_id,
+                        image_sha256=_sha256(data),
+                        text_sha256=_sha256(text.strip().encode()) if text.strip() else None,
+                        text_length=len(text.strip()),
+                        category=prediction.category,
+                        confidence=prediction.confidence,
+                        probabilities=prediction.probabilities,
+                        fallback=prediction.fallback,
+                        needs_review=prediction.needs_review,
+                        latency_ms=prediction.latency_ms,
+                        drift_features=prediction.drift_features,
+                    )
+                )
+            ids = [row.id for row in rows]
+    except SQLAlchemyError as exc:
+        log.error("audit write failed (request_id=%s): %s", request_id, exc.__class__.__name__)
+        raise AuditUnavailable() from exc
+    return [Recorded(p, i, request_id) for p, i in zip(predictions, ids, strict=True)]

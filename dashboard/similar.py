@@ -1,0 +1,90 @@
+"""Similar products over the fused embedding, built once per catalogue state and process."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.services import Services
+from dashboard.training import backbone_spec, catalogue_data
+from db.engine import session_scope
+from db.models import Product
+from db.repo_catalogue import catalogue_version, products_by_ids
+from ml.similarity import BruteForceIndex, FusedEmbedder
+from ml.training import prepare_inputs
+
+
+@dataclass(frozen=True)
+class CatalogueIndex:
+    embedder: FusedEmbedder
+    index: BruteForceIndex
+    image_embeddings: np.ndarray  # [N, D], row-aligned with index.ids
+    labels: np.ndarray
+
+
+@dataclass(frozen=True)
+class SimilarProduct:
+    product: Product
+    score: float
+    same_category: bool | None
+
+
+_lock = threading.Lock()
+_built: dict[tuple, CatalogueIndex] = {}  # type: ignore[type-arg]
+
+
+def catalogue_index(services: Services) -> CatalogueIndex:
+    """The index of the current catalogue (rebuilt when products change)."""
+    with session_scope(services.sessions) as session:
+        state = catalogue_version(session)
+    key = (str(services.settings.database_url), state, backbone_spec(services).key)
+    with _lock:
+        if key not in _built:
+            data = catalogue_data(services)
+            inputs = prepare_inputs(
+                data, services.settings.artifacts_dir, backbone_spec(services), progress=False
+            )
+            embedder = FusedEmbedder().fit(inputs.embeddings, data.texts)
+            vectors = embedder.transform(inputs.embeddings, data.texts)
+            _built.clear()
+            _built[key] = CatalogueIndex(
+                embedder, BruteForceIndex(data.ids, vectors), inputs.embeddings, data.labels
+            )
+        return _built[key]
+
+
+def _with_products(
+    services: Services,
+    neighbours: list,
+    category: str | None,  # type: ignore[type-arg]
+) -> list[SimilarProduct]:
+    with session_scope(services.sessions) as session:
+        products = products_by_ids(session, [n.id for n in neighbours])
+    return [
+        SimilarProduct(
+            products[n.id],
+            n.score,
+            None if category is None else products[n.id].category == category,
+        )
+        for n in neighbours
+        if n.id in products
+    ]
+
+
+def similar_to_product(services: Services, product: Product, k: int) -> list[SimilarProduct]:
+    built = catalogue_index(services)
+    vector = built.index.vector(product.uniq_id)
+    if vector is None:
+        return []
+    neighbours = built.index.search(vector, k, exclude=product.uniq_id)
+    return _with_products(services, neighbours, product.category)
+
+
+def similar_to_upload(
+    services: Services, embedding: np.ndarray, text: str | None, category: str | None, k: int
+) -> list[SimilarProduct]:
+    built = catalogue_index(services)
+    vector = built.embedder.transform(embedding[None], [text])[0]
+    return _with_products(services, built.index.search(vector, k), category)

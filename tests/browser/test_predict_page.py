@@ -1,0 +1,116 @@
+"""The predict page in a real browser: upload, result, refusal; axe-clean in each state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.app import create_app
+from dashboard.services import Services
+from db.engine import session_scope
+from db.repo_predictions import count_predictions
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def predict_page(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
+    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
+    dash_duo.driver.get(dash_duo.server_url + "/predict")
+    dash_duo.wait_for_element("#predict-submit", timeout=15)
+    return dash_duo
+
+
+def _audit_rows(settings) -> int:  # type: ignore[no-untyped-def]
+    with session_scope(Services.from_settings(settings).sessions) as session:
+        return count_predictions(session)
+
+
+def _upload(duo, path: Path) -> None:  # type: ignore[no-untyped-def]
+    duo.driver.find_element(By.CSS_SELECTOR, "#predict-upload input[type=file]").send_keys(
+        str(path)
+    )
+    duo.wait_for_text_to_equal("#predict-file-status", f"Selected: {path.name}", timeout=10)
+
+
+def test_upload_with_text_shows_a_result(predict_page, axe, trained_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.training import catalogue_data
+
+    data = catalogue_data(Services.from_settings(trained_settings))
+    photo = tmp_path / "product.jpg"
+    photo.write_bytes(data.image_paths[0].read_bytes())
+    before = _audit_rows(trained_settings)
+
+    _upload(predict_page, photo)
+    predict_page.find_element("#predict-name").send_keys("Titan analog wrist watch")
+    predict_page.find_element("#predict-submit").click()
+    predict_page.wait_for_contains_text("#predict-status", "Predicted", timeout=30)
+
+    result = predict_page.find_element("#predict-result").text
+    assert "Category:" in result and "Confidence:" in result
+    assert "Model: fusion v" in result
+    assert len(predict_page.driver.find_elements(By.CSS_SELECTOR, ".product-card")) == 6
+    assert _audit_rows(trained_settings) == before + 1
+    predict_page.driver.execute_script(
+        "document.querySelectorAll('details').forEach(d => d.open = true);"
+    )
+    axe.assert_clean("/predict (result)")
+
+
+def test_photo_without_text_uses_the_fallback(predict_page, trained_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    photo = tmp_path / "plain.png"
+    Image.new("RGB", (300, 200), (200, 40, 40)).save(photo)
+    _upload(predict_page, photo)
+    predict_page.find_element("#predict-submit").click()
+    predict_page.wait_for_contains_text("#predict-status", "image-only fallback", timeout=30)
+    assert "Image-only fallback" in predict_page.find_element("#predict-result").text
+
+
+def test_refusal_is_announced_and_records_nothing(
+    predict_page,
+    axe,
+    trained_settings,  # type: ignore[no-untyped-def]
+    tmp_path,
+) -> None:
+    fake = tmp_path / "not-an-image.png"
+    fake.write_bytes(b"<html><script>alert(1)</script></html>")
+    before = _audit_rows(trained_settings)
+    _upload(predict_page, fake)
+    predict_page.find_element("#predict-submit").click()
+    predict_page.wait_for_contains_text("#predict-status", "Nothing was predicted", timeout=30)
+    status = predict_page.find_element("#predict-status")
+    assert status.get_attribute("aria-live") == "polite"
+    assert "not a readable image" in status.text
+    assert predict_page.find_element("#predict-result").text == ""
+    assert _audit_rows(trained_settings) == before
+    axe.assert_clean("/predict (refusal)")
+
+
+def test_upload_box_opens_from_the_keyboard(predict_page) -> None:  # type: ignore[no-untyped-def]
+    driver = predict_page.driver
+    predict_page.wait_for_element(".upload-zone [role=button]", timeout=10)
+    zone = driver.find_element(By.CSS_SELECTOR, ".upload-zone [role=button]")
+    assert zone.get_attribute("tabindex") == "0"
+    assert zone.get_attribute("aria-labelledby") == "predict-upload-label"
+    # Tab from the page start reaches the upload box before the text fields.
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    for _ in range(30):
+        active = driver.switch_to.active_element
+        if active.get_attribute("role") == "button" and "upload" in (
+            active.get_attribute("aria-labelledby") or ""
+        ):
+            break
+        active.send_keys(Keys.TAB)
+    else:
+        raise AssertionError("Tab never reached the upload box")
+    # Enter opens the file chooser: the hidden input receives a click.
+    driver.execute_script(
+        "window.__opened = false; document.querySelector('#predict-upload input[type=file]')"
+        ".addEventListener('click', e => { window.__opened = true; e.preventDefault(); });"
+    )
+    active.send_keys(Keys.ENTER)
+    assert driver.execute_script("return window.__opened;") is True
