@@ -178,6 +178,7 @@ def data_check(ctx: click.Context, threshold: float, show: int) -> None:
     settings = settings_from(ctx)
     ensure_schema(settings)
     report = quality_report(Services.from_settings(settings), threshold, progress=True)
+    assert report is not None  # compute=True always gives a report
     click.echo(f"{report.products} products checked (near-duplicate threshold {threshold}):")
     click.echo(f"  exact duplicates (same image bytes): {len(report.exact)} pairs")
     click.echo(f"  near duplicates (cosine >= {threshold}): {len(report.near)} pairs")

@@ -72,7 +72,7 @@ def _inputs() -> tuple[bytes | None, str | None, str | None]:
             except (binascii.Error, ValueError) as exc:
                 raise ApiError(400, "invalid_base64", "image_base64 is not valid base64.") from exc
         return image, body.text, body.product_id
-    if request.mimetype == "multipart/form-data":
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         upload = request.files.get("image")
         return (
             upload.read() if upload else None,

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.tables import data_table
+from dashboard.quality import quality_report
 from dashboard.services import services
 from db.models import ModelVersion, Product
 from db.repo_catalogue import catalogue_rows, sample_products
@@ -78,6 +79,8 @@ def layout(**_query: str) -> html.Div:
             _price_chart(frame),
             html.H2("Sample products"),
             _gallery(samples),
+            html.H2("Data quality"),
+            _quality(),
         ]
     children += [html.H2("Architecture"), _architecture()]
     children += [html.H2("Model versions"), _versions(versions)]
@@ -229,6 +232,78 @@ def _gallery(samples: list[Product]) -> html.Ul:
             )
             for p in samples
         ],
+    )
+
+
+def _quality() -> Any:
+    report = quality_report(services(), compute=False)
+    if report is None:
+        return html.P(
+            [
+                "Image features are not computed yet: ",
+                html.Code("vitrine data check"),
+                " (or ",
+                html.Code("vitrine train"),
+                ") computes them.",
+            ]
+        )
+    pairs = report.pairs[:10]
+    summary = html.P(
+        f"{len(report.exact)} exact duplicate pairs (same image bytes), {len(report.near)} "
+        f"near duplicates (image similarity at least {report.threshold:.2f}), and "
+        f"{len(report.leaky)} leaky pairs, duplicates whose two products sit in training or "
+        "validation and in test, which make test scores look better than they are."
+    )
+    if not pairs:
+        return summary
+
+    def thumb(product_id: str) -> html.Img:
+        return html.Img(
+            src=f"/api/products/{product_id}/image",
+            width=64,
+            height=64,
+            alt=f"Product {product_id}",
+            className="pair__img",
+        )
+
+    rows = [
+        html.Tr(
+            [
+                html.Th(scope="row", children=[thumb(p.a), html.Br(), html.Code(p.a[:12])]),
+                html.Td([thumb(p.b), html.Br(), html.Code(p.b[:12])]),
+                html.Td("identical" if p.exact else f"{p.similarity:.3f}", className="num"),
+                html.Td("⚠ yes, train/test" if p.leaky else "no"),
+            ]
+        )
+        for p in pairs
+    ]
+    return html.Div(
+        [
+            summary,
+            html.Div(
+                className="table-scroll",
+                tabIndex="0",
+                role="region",
+                **{"aria-label": "Most similar product pairs"},
+                children=html.Table(
+                    className="table table-sm data-table",
+                    children=[
+                        html.Caption(f"The {len(pairs)} most similar pairs"),
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th("Product", scope="col"),
+                                    html.Th("Its duplicate", scope="col"),
+                                    html.Th("Similarity", scope="col", className="num"),
+                                    html.Th("Leaky", scope="col"),
+                                ]
+                            )
+                        ),
+                        html.Tbody(rows),
+                    ],
+                ),
+            ),
+        ]
     )
 
 
