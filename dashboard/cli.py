@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -317,6 +318,69 @@ def predict_command(
     )
     if result.scored == 0:
         raise CliError("no product could be scored")
+
+
+@main.group(cls=VitrineGroup, invoke_without_command=True)
+@click.option(
+    "--since",
+    type=click.DateTime(),
+    default=None,
+    help="Start of the current window (UTC); default: the newest predictions.",
+)
+@click.option("--until", type=click.DateTime(), default=None, help="End of the window (UTC).")
+@click.pass_context
+def drift(ctx: click.Context, since: datetime | None, until: datetime | None) -> None:
+    """Compare recent predictions with the test split (Evidently) and store the report."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from dashboard.drift import TooFewRows, run_and_store
+    from dashboard.services import Services
+
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    utc = [t.replace(tzinfo=UTC) if t else None for t in (since, until)]
+    try:
+        stored = run_and_store(Services.from_settings(settings), *utc)
+    except TooFewRows as exc:
+        click.echo(f"No drift report: {exc}.")
+        return
+    summary = stored.result.summary
+    click.echo(
+        f"Drift report #{stored.report_id}: {summary['drifted_columns']} of "
+        f"{len(summary['columns'])} columns drifted "
+        f"(share {stored.result.share_drifted:.2f}); dataset drift: "
+        f"{'yes' if stored.result.dataset_drift else 'no'}"
+    )
+    for column in summary["columns"]:
+        state = "DRIFT" if column["drifted"] else "ok"
+        click.echo(
+            f"  {column['column']:<16} {state:<6} {column['method']} "
+            f"{column['value']:.4g} (threshold {column['threshold']:g})"
+        )
+    embedding = summary.get("embedding_drift")
+    if embedding:
+        click.echo(
+            f"  {'embedding':<16} {'DRIFT' if embedding['drifted'] else 'ok':<6} "
+            f"{embedding['method']} {embedding['value']:.3f}"
+        )
+    click.echo(f"  HTML report: {stored.html_path}")
+
+
+@drift.command("simulate")
+@click.option("--count", default=60, show_default=True, type=click.IntRange(1, 10000))
+@click.pass_context
+def drift_simulate(ctx: click.Context, count: int) -> None:
+    """Send darker, blurred, rotated test products (most without text) through prediction."""
+    from dashboard.drift import simulate
+    from dashboard.services import Services
+
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    sent = simulate(Services.from_settings(settings), count)
+    click.echo(
+        f"Sent {sent} shifted products through the prediction path (audit source "
+        "batch). Run `vitrine drift` to measure the drift."
+    )
 
 
 def _metrics_table(rows: list[tuple[str, int, dict, bool]]) -> str:

@@ -73,6 +73,7 @@ def predictor_for(services: Services) -> Predictor:
             vit.artifact_path,
             services.settings.int8_backbone,
             services.settings.review_threshold,
+            image_limits(services),
         )
     with _lock:
         if key not in _predictors:
@@ -83,7 +84,7 @@ def predictor_for(services: Services) -> Predictor:
                 Path(key[1]),
                 Path(key[3]),
                 review_threshold=settings.review_threshold,
-                limits=image_limits(services),
+                limits=key[6],
                 int8=settings.int8_backbone,
             )
         return _predictors[key]

@@ -125,3 +125,18 @@ def products_by_ids(session: Session, ids: Iterable[str]) -> dict[str, Product]:
         stmt = select(Product).where(Product.uniq_id.in_(ids[start : start + _CHUNK]))
         found.update({p.uniq_id: p for p in session.scalars(stmt)})
     return found
+
+
+def analysis_rows(session: Session) -> list[dict[str, Any]]:
+    """Per product: what the bivariate analysis can plot."""
+    stmt = select(
+        Product.uniq_id,
+        Product.category,
+        Product.retail_price,
+        Product.discounted_price,
+        func.length(Product.description).label("description_length"),
+        func.coalesce(Product.product_rating, Product.overall_rating).label("rating"),
+        Product.image_sha256,
+        Product.image_file,
+    )
+    return [dict(row._mapping) for row in session.execute(stmt)]

@@ -2,12 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Prediction
+
+SORTABLE = {
+    "created_at": Prediction.created_at,
+    "confidence": Prediction.confidence,
+    "category": Prediction.category,
+    "latency_ms": Prediction.latency_ms,
+    "model": Prediction.model_name,
+    "source": Prediction.source,
+}
+
+
+@dataclass(frozen=True)
+class PredictionFilter:
+    """Every filter of the audit page and API; None means "any"."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    category: str | None = None
+    model: str | None = None
+    model_version: int | None = None
+    source: str | None = None
+    min_confidence: float | None = None
+    max_confidence: float | None = None
+    fallback: bool | None = None
+    needs_review: bool | None = None
+
+    def apply(self, stmt: Select) -> Select:  # type: ignore[type-arg]
+        conditions = []
+        if self.since is not None:
+            conditions.append(Prediction.created_at >= self.since)
+        if self.until is not None:
+            conditions.append(Prediction.created_at < self.until)
+        if self.category is not None:
+            conditions.append(Prediction.category == self.category)
+        if self.model is not None:
+            conditions.append(Prediction.model_name == self.model)
+        if self.model_version is not None:
+            conditions.append(Prediction.model_version == self.model_version)
+        if self.source is not None:
+            conditions.append(Prediction.source == self.source)
+        if self.min_confidence is not None:
+            conditions.append(Prediction.confidence >= self.min_confidence)
+        if self.max_confidence is not None:
+            conditions.append(Prediction.confidence <= self.max_confidence)
+        if self.fallback is not None:
+            conditions.append(Prediction.fallback.is_(self.fallback))
+        if self.needs_review is not None:
+            conditions.append(Prediction.needs_review.is_(self.needs_review))
+        return stmt.where(*conditions) if conditions else stmt
 
 
 def record_prediction(session: Session, **fields: Any) -> Prediction:
@@ -21,5 +73,113 @@ def get_prediction(session: Session, prediction_id: int) -> Prediction | None:
     return session.get(Prediction, prediction_id)
 
 
-def count_predictions(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Prediction)) or 0
+def count_predictions(session: Session, filters: PredictionFilter | None = None) -> int:
+    stmt = select(func.count()).select_from(Prediction)
+    return session.scalar((filters or PredictionFilter()).apply(stmt)) or 0
+
+
+def _ordered(filters: PredictionFilter, sort: str, descending: bool) -> Select:  # type: ignore[type-arg]
+    column = SORTABLE[sort]
+    order = column.desc() if descending else column.asc()
+    # The id breaks ties, so pages never overlap or skip rows.
+    tie = Prediction.id.desc() if descending else Prediction.id.asc()
+    return filters.apply(select(Prediction)).order_by(order, tie)
+
+
+def page_predictions(
+    session: Session,
+    filters: PredictionFilter,
+    *,
+    sort: str = "created_at",
+    descending: bool = True,
+    page: int = 1,
+    page_size: int = 25,
+) -> list[Prediction]:
+    stmt = _ordered(filters, sort, descending).limit(page_size).offset((page - 1) * page_size)
+    return list(session.scalars(stmt))
+
+
+def stream_predictions(
+    session: Session,
+    filters: PredictionFilter,
+    *,
+    sort: str = "created_at",
+    descending: bool = True,
+    batch: int = 1000,
+) -> Iterator[Prediction]:
+    """Every matching row, fetched `batch` at a time (a server-side cursor on PostgreSQL)."""
+    stmt = _ordered(filters, sort, descending).execution_options(yield_per=batch)
+    for row in session.scalars(stmt):
+        yield row
+        session.expunge(row)  # keep memory flat however many rows stream out
+
+
+def totals(session: Session, filters: PredictionFilter) -> dict[str, Any]:
+    stmt = filters.apply(
+        select(
+            func.count(),
+            func.avg(Prediction.confidence),
+            func.sum(func.cast(Prediction.needs_review, Integer)),
+            func.sum(func.cast(Prediction.fallback, Integer)),
+            func.min(Prediction.created_at),
+            func.max(Prediction.created_at),
+        ).select_from(Prediction)
+    )
+    count, mean_conf, review, fallback, first, last = session.execute(stmt).one()
+    by_category = dict(
+        session.execute(
+            filters.apply(select(Prediction.category, func.count()).select_from(Prediction))
+            .group_by(Prediction.category)
+            .order_by(Prediction.category)
+        ).all()
+    )
+    return {
+        "count": int(count or 0),
+        "mean_confidence": float(mean_conf or 0.0),
+        "needs_review": int(review or 0),
+        "fallback": int(fallback or 0),
+        "first": first,
+        "last": last,
+        "by_category": by_category,
+    }
+
+
+def distinct_values(session: Session) -> dict[str, list[Any]]:
+    """What the filters can choose from."""
+    return {
+        "category": list(
+            session.scalars(select(Prediction.category).distinct().order_by(Prediction.category))
+        ),
+        "model": [
+            f"{m} v{v}"
+            for m, v in session.execute(
+                select(Prediction.model_name, Prediction.model_version)
+                .distinct()
+                .order_by(Prediction.model_name, Prediction.model_version)
+            )
+        ],
+        "source": list(
+            session.scalars(select(Prediction.source).distinct().order_by(Prediction.source))
+        ),
+    }
+
+
+def recent_drift_rows(
+    session: Session, filters: PredictionFilter, limit: int
+) -> list[tuple[str, dict[str, float]]]:
+    """(category, drift features) of the newest matching predictions."""
+    stmt = (
+        filters.apply(select(Prediction.category, Prediction.drift_features))
+        .order_by(Prediction.created_at.desc(), Prediction.id.desc())
+        .limit(limit)
+    )
+    return [(c, f) for c, f in session.execute(stmt)]
+
+
+def mean_confidence_by_product(session: Session) -> dict[str, float]:
+    stmt = (
+        select(Prediction.product_uniq_id, func.avg(Prediction.confidence))
+        .where(Prediction.product_uniq_id.is_not(None))
+        .group_by(Prediction.product_uniq_id)
+    )
+    return {pid: float(c) for pid, c in session.execute(stmt)}

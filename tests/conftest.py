@@ -150,7 +150,7 @@ def trained_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     migrations.upgrade(url, migrations_dir())
     settings = make_settings(root, url)
     services = Services.from_settings(settings)
-    csv_path = generate(root / "demo", per_category=12, seed=3, progress=False)
+    csv_path = generate(root / "demo", per_category=20, seed=3, progress=False)
     ingest_catalogue(services, csv_path, root / "demo/Images", progress=False)
     train(services, list(MODEL_NAMES), progress=False, report=lambda _line: None)
     activate_best(services)

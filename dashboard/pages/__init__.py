@@ -11,13 +11,26 @@ from types import ModuleType
 import dash
 from dash import Dash
 
-from dashboard.pages import accessibility, models, not_found_404, overview, predict, similar
+from dashboard.pages import (
+    accessibility,
+    analysis,
+    audit,
+    drift,
+    models,
+    not_found_404,
+    overview,
+    predict,
+    similar,
+)
 
 PAGES: tuple[ModuleType, ...] = (
     overview,
     predict,
     similar,
     models,
+    analysis,
+    audit,
+    drift,
     accessibility,
     not_found_404,
 )

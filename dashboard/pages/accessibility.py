@@ -45,7 +45,9 @@ def layout(**_query: str) -> html.Div:
             html.P(
                 "Interactive charts are drawn with Plotly; their pointer interactions (zoom, "
                 "hover) have no keyboard equivalent, so every chart's data is also given as a "
-                "table. Please tell us about anything else that gets in your way."
+                "table. The full Evidently drift report on the Drift page is Evidently's own "
+                "HTML, embedded as is; its findings are repeated in an accessible table above "
+                "it. Please tell us about anything else that gets in your way."
             ),
             html.H2("Report a problem"),
             html.P(

@@ -48,7 +48,9 @@ class AxeAudit:
         result = self.driver.execute_async_script(
             """
             const done = arguments[arguments.length - 1];
-            axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})
+            // Evidently's own report (a third-party iframe) is audited by its authors.
+            axe.run({exclude: [['.drift-frame']]},
+                    {runOnly: {type: 'tag', values: arguments[0]}})
               .then(r => done(r.violations.map(v => ({
                   id: v.id, impact: v.impact, help: v.help,
                   nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)

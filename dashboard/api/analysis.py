@@ -1,0 +1,67 @@
+"""GET /api/analysis/bivariate?x=&y=&by=category: two product variables, related."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from dashboard.api.errors import ApiError
+from dashboard.bivariate import MAX_POINTS, VARIABLES, analysis_frame
+from dashboard.services import services
+from ml.bivariate import relate
+
+
+def register(api: Blueprint) -> None:
+    @api.get("/analysis/bivariate")
+    def bivariate() -> Response:
+        x, y = request.args.get("x", ""), request.args.get("y", "")
+        by = request.args.get("by", "category")
+        for name, value in (("x", x), ("y", y)):
+            if value not in VARIABLES:
+                raise ApiError(
+                    422,
+                    "invalid_variable",
+                    f"{name} must be one of: {', '.join(VARIABLES)}.",
+                    {name: value[:40]},
+                )
+        if by not in ("category", "none"):
+            raise ApiError(422, "invalid_group", "by is category or none.")
+        frame = analysis_frame(services())
+        relation = relate(frame[x], frame[y], VARIABLES[x], VARIABLES[y])
+        pairs = frame[["uniq_id", "category", x, y]].dropna()
+        groups = []
+        if by == "category":
+            for category, group in pairs.groupby("category"):
+                part = relate(group[x], group[y], VARIABLES[x], VARIABLES[y])
+                groups.append(
+                    {
+                        "category": category,
+                        "n": part.n,
+                        "spearman": part.spearman,
+                        "x_median": float(group[x].median()),
+                        "y_median": float(group[y].median()),
+                    }
+                )
+        sample = pairs.sample(MAX_POINTS, random_state=0) if len(pairs) > MAX_POINTS else pairs
+        return jsonify(
+            {
+                "x": x,
+                "y": y,
+                "by": by,
+                "n": relation.n,
+                "pearson": relation.pearson,
+                "spearman": relation.spearman,
+                "trend": {"slope": relation.slope, "intercept": relation.intercept},
+                "reading": relation.reading,
+                "groups": groups,
+                "sampled": len(sample) < len(pairs),
+                "points": [
+                    {
+                        "uniq_id": r.uniq_id,
+                        "category": r.category,
+                        "x": float(r[x]),
+                        "y": float(r[y]),
+                    }
+                    for _, r in sample.iterrows()
+                ],
+            }
+        )

@@ -1,0 +1,115 @@
+"""GET /api/audit/predictions: the filtered audit trail as paged JSON or streamed CSV."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request, stream_with_context
+from pydantic import ValidationError
+
+from dashboard.api.errors import ApiError
+from dashboard.audit import AuditQuery, csv_lines, row_dict
+from dashboard.services import services
+from db.repo_predictions import count_predictions, page_predictions, stream_predictions
+
+
+def parse_query() -> AuditQuery:
+    try:
+        return AuditQuery.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise ApiError(
+            422,
+            "invalid_query",
+            "The query parameters are not valid.",
+            {"errors": exc.errors(include_url=False, include_input=False, include_context=False)},
+        ) from exc
+
+
+def register(api: Blueprint) -> None:
+    @api.get("/audit/predictions")
+    def audit_predictions() -> Response:
+        query = parse_query()
+        filters = query.filters()
+        if query.format == "csv":
+
+            def generate():  # type: ignore[no-untyped-def]
+                with services().sessions() as session:
+                    rows = stream_predictions(
+                        session, filters, sort=query.sort_column, descending=query.descending
+                    )
+                    yield from csv_lines(rows)
+
+            response = Response(stream_with_context(generate()), mimetype="text/csv")
+            response.headers["Content-Disposition"] = 'attachment; filename="predictions.csv"'
+            return response
+        with services().sessions() as session:
+            total = count_predictions(session, filters)
+            rows = page_predictions(
+                session,
+                filters,
+                sort=query.sort_column,
+                descending=query.descending,
+                page=query.page,
+                page_size=query.page_size,
+            )
+            items = [row_dict(row) for row in rows]
+        return jsonify(
+            {
+                "total": total,
+                "page": query.page,
+                "page_size": query.page_size,
+                "pages": max(1, -(-total // query.page_size)),
+                "items": items,
+            }
+        )
+
+
+def drift_body(report) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    return {
+        "id": report.id,
+        "created_at": report.created_at.isoformat() if report.created_at else None,
+        "window_start": report.window_start.isoformat() if report.window_start else None,
+        "window_end": report.window_end.isoformat() if report.window_end else None,
+        "reference_size": report.reference_size,
+        "current_size": report.current_size,
+        "share_drifted": report.share_drifted,
+        "dataset_drift": report.dataset_drift,
+        "summary": report.summary,
+        "html_url": f"/api/audit/drift-report?format=html&id={report.id}",
+    }
+
+
+def register_drift(api: Blueprint) -> None:
+    @api.get("/audit/drift-report")
+    def drift_report() -> Response:
+        from pathlib import Path
+
+        from flask import send_file
+
+        from db.models import DriftReport
+        from db.repo_drift import latest_drift_report
+
+        fmt = request.args.get("format", "json")
+        if fmt not in ("json", "html"):
+            raise ApiError(422, "invalid_query", "format is json or html.")
+        raw_id = request.args.get("id")
+        if raw_id is not None and not raw_id.isdigit():
+            raise ApiError(422, "invalid_query", "id is a whole number.")
+        with services().sessions() as session:
+            report = (
+                session.get(DriftReport, int(raw_id)) if raw_id else latest_drift_report(session)
+            )
+            if report is None:
+                raise ApiError(
+                    404,
+                    "no_drift_report",
+                    "No drift report yet: run `vitrine drift` (it needs at least 30 predictions).",
+                )
+            body = drift_body(report)
+            html_path = report.html_path
+        if fmt == "json":
+            return jsonify(body)
+        if not html_path or not Path(html_path).is_file():
+            raise ApiError(404, "drift_html_missing", "This report's HTML file is missing.")
+        response = send_file(html_path, mimetype="text/html", max_age=3600)
+        # Evidently's report is served for the drift page's iframe on this same site only.
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        return response

@@ -1,0 +1,170 @@
+"""Audit-trail queries from user input (page and API alike), and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from db.models import Prediction
+from db.repo_predictions import SORTABLE, PredictionFilter
+from ml.categories import CATEGORIES
+
+CSV_COLUMNS = [
+    "prediction_id",
+    "created_at",
+    "request_id",
+    "source",
+    "model",
+    "model_version",
+    "product_id",
+    "category",
+    "confidence",
+    "fallback",
+    "needs_review",
+    "latency_ms",
+    "image_sha256",
+    "text_sha256",
+    "text_length",
+    *(f"p_{c}" for c in CATEGORIES),
+    "drift_features",
+]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AuditQuery(BaseModel):
+    """Filters, sort and page of the audit trail, as given in a URL query."""
+
+    model_config = {"extra": "forbid"}
+
+    since: date | datetime | None = Field(None, description="From this date or time (UTC).")
+    until: date | datetime | None = Field(
+        None, description="Up to this time (UTC); a date includes that whole day."
+    )
+    category: str | None = None
+    model: str | None = Field(None, description="Model name, e.g. fusion.")
+    model_version: int | None = Field(None, ge=1)
+    source: Literal["ui", "api", "batch"] | None = None
+    min_confidence: float | None = Field(None, ge=0, le=1)
+    max_confidence: float | None = Field(None, ge=0, le=1)
+    fallback: bool | None = None
+    needs_review: bool | None = None
+    sort: str = Field("-created_at", description="A column, prefixed with - for descending.")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=500)
+    format: Literal["json", "csv"] = "json"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATEGORIES:
+            raise ValueError(f"unknown category; one of: {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("sort")
+    @classmethod
+    def _sortable(cls, value: str) -> str:
+        if value.lstrip("-") not in SORTABLE:
+            raise ValueError(f"sort by one of: {', '.join(SORTABLE)} (prefix - to reverse)")
+        return value
+
+    @model_validator(mode="after")
+    def _ranges(self) -> AuditQuery:
+        low, high = self.min_confidence, self.max_confidence
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_confidence is above max_confidence")
+        return self
+
+    def filters(self) -> PredictionFilter:
+        return PredictionFilter(
+            since=_instant(self.since, end=False),
+            until=_instant(self.until, end=True),
+            category=self.category,
+            model=self.model,
+            model_version=self.model_version,
+            source=self.source,
+            min_confidence=self.min_confidence,
+            max_confidence=self.max_confidence,
+            fallback=self.fallback,
+            needs_review=self.needs_review,
+        )
+
+    @property
+    def sort_column(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def _instant(value: date | datetime | None, *, end: bool) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    start = datetime.combine(value, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) if end else start
+
+
+def safe_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def row_dict(row: Prediction) -> dict[str, Any]:
+    return {
+        "prediction_id": row.id,
+        "created_at": row.created_at.isoformat() if row.created_at else None,
+        "request_id": row.request_id,
+        "source": row.source,
+        "model": row.model_name,
+        "model_version": row.model_version,
+        "product_id": row.product_uniq_id,
+        "category": row.category,
+        "confidence": row.confidence,
+        "fallback": row.fallback,
+        "needs_review": row.needs_review,
+        "latency_ms": row.latency_ms,
+        "image_sha256": row.image_sha256,
+        "text_sha256": row.text_sha256,
+        "text_length": row.text_length,
+        "probabilities": row.probabilities,
+        "drift_features": row.drift_features,
+    }
+
+
+def csv_lines(rows: Iterator[Prediction]) -> Iterator[str]:
+    """The header, then one CSV line per row, produced as the rows arrive."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield flush()
+    for row in rows:
+        record = row_dict(row)
+        probabilities = record.pop("probabilities") or {}
+        drift = record.pop("drift_features") or {}
+        values = [record[c] for c in CSV_COLUMNS[:15]]
+        values += [probabilities.get(c) for c in CATEGORIES]
+        values.append(json.dumps(drift, sort_keys=True))
+        writer.writerow([safe_cell(v) for v in values])
+        yield flush()

@@ -1,0 +1,332 @@
+"""Audit trail: every prediction, filtered, sorted and paged on the server; CSV of the filter.
+
+The filters are a plain GET form with native controls, and sorting and paging are links, so
+the page works the same with a keyboard, a screen reader or a bookmark.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from dash import Dash, dcc, html
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.audit import AuditQuery
+from dashboard.components.cards import kpi_cards, notice
+from dashboard.services import services
+from db.repo_predictions import count_predictions, page_predictions, totals
+from ml.categories import CATEGORIES
+
+log = logging.getLogger(__name__)
+
+PATH = "/audit"
+TITLE = "Audit trail · Vitrine"
+DESCRIPTION = "Every prediction Vitrine made, filtered and exported as CSV."
+NAV_LABEL = "Audit trail"
+ORDER = 60
+
+FILTER_FIELDS = (
+    "since",
+    "until",
+    "category",
+    "model",
+    "source",
+    "min_confidence",
+    "max_confidence",
+    "fallback",
+    "needs_review",
+)
+COLUMNS = [
+    ("created_at", "Time (UTC)"),
+    ("category", "Category"),
+    ("confidence", "Confidence"),
+    ("model", "Model"),
+    ("source", "Source"),
+    (None, "Fallback"),
+    (None, "Needs review"),
+    (None, "Product"),
+    ("latency_ms", "Latency (ms)"),
+    (None, "Request id"),
+]
+
+
+def layout(**query: str) -> html.Div:
+    raw = {k: v for k, v in query.items() if v not in (None, "")}
+    try:
+        parsed = AuditQuery.model_validate({k: v for k, v in raw.items() if k != "format"})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return html.Div(
+            [
+                html.H1("Audit trail"),
+                _form(raw),
+                notice("The filter is not valid", problems, kind="error"),
+            ]
+        )
+    filters = parsed.filters()
+    try:
+        with services().sessions() as session:
+            total = count_predictions(session, filters)
+            summary = totals(session, filters)
+            rows = page_predictions(
+                session,
+                filters,
+                sort=parsed.sort_column,
+                descending=parsed.descending,
+                page=parsed.page,
+                page_size=parsed.page_size,
+            )
+    except SQLAlchemyError:
+        log.warning("audit page: database unavailable")
+        return html.Div(
+            [
+                html.H1("Audit trail"),
+                notice(
+                    "The audit trail cannot be read",
+                    "The database does not answer; try again in a moment.",
+                    kind="error",
+                ),
+            ]
+        )
+    return html.Div(
+        [
+            html.H1("Audit trail"),
+            html.P(
+                "One row per prediction from the predict page, the API and batch scoring. "
+                "Rows are never changed or deleted."
+            ),
+            _form(raw),
+            html.H2("Totals for this filter"),
+            kpi_cards(
+                [
+                    ("predictions", f"{summary['count']:,}"),
+                    ("mean confidence", f"{summary['mean_confidence']:.1%}" if total else "—"),
+                    ("need review", f"{summary['needs_review']:,}"),
+                    ("image-only fallback", f"{summary['fallback']:,}"),
+                ],
+                label="Totals for this filter",
+            ),
+            html.P(
+                html.A(
+                    "Download these rows as CSV",
+                    className="btn btn-outline-primary",
+                    href="/api/audit/predictions?"
+                    + urlencode(
+                        {
+                            **{k: raw[k] for k in FILTER_FIELDS if k in raw},
+                            "sort": parsed.sort,
+                            "format": "csv",
+                        }
+                    ),
+                    download="predictions.csv",
+                )
+            ),
+            _table(rows, parsed, raw, total),
+            _pager(parsed, raw, total),
+        ]
+    )
+
+
+def _field(label: str, control: Any, field_id: str) -> html.Div:
+    return html.Div(
+        className="filter",
+        children=[html.Label(label, htmlFor=field_id, className="field__label"), control],
+    )
+
+
+def _select(name: str, options: list[tuple[str, str]], current: str | None) -> html.Select:
+    return html.Select(
+        id=f"audit-{name}",
+        name=name,
+        className="form-select",
+        children=[
+            html.Option(text, value=value, selected=(value == (current or "")))
+            for value, text in [("", "Any"), *options]
+        ],
+    )
+
+
+def _input(name: str, kind: str, current: str | None, **extra: Any) -> dcc.Input:
+    return dcc.Input(
+        id=f"audit-{name}",
+        name=name,
+        type=kind,
+        value=current or "",
+        className="form-control",
+        **extra,
+    )
+
+
+def _form(raw: dict[str, str]) -> html.Form:
+    yes_no = [("true", "Yes"), ("false", "No")]
+    return html.Form(
+        method="get",
+        action=PATH,
+        className="audit-filters",
+        **{"aria-labelledby": "audit-filters-title"},
+        children=[
+            html.H2("Filter", id="audit-filters-title"),
+            html.Div(
+                className="filter-grid",
+                children=[
+                    _field("From (date)", _input("since", "date", raw.get("since")), "audit-since"),
+                    _field(
+                        "Until (date, included)",
+                        _input("until", "date", raw.get("until")),
+                        "audit-until",
+                    ),
+                    _field(
+                        "Category",
+                        _select("category", [(c, c) for c in CATEGORIES], raw.get("category")),
+                        "audit-category",
+                    ),
+                    _field(
+                        "Model",
+                        _select("model", [("fusion", "fusion"), ("vit", "vit")], raw.get("model")),
+                        "audit-model",
+                    ),
+                    _field(
+                        "Source",
+                        _select(
+                            "source",
+                            [("ui", "Predict page"), ("api", "API"), ("batch", "Batch")],
+                            raw.get("source"),
+                        ),
+                        "audit-source",
+                    ),
+                    _field(
+                        "Confidence at least",
+                        _input(
+                            "min_confidence",
+                            "number",
+                            raw.get("min_confidence"),
+                            min=0,
+                            max=1,
+                            step=0.01,
+                        ),
+                        "audit-min_confidence",
+                    ),
+                    _field(
+                        "Confidence at most",
+                        _input(
+                            "max_confidence",
+                            "number",
+                            raw.get("max_confidence"),
+                            min=0,
+                            max=1,
+                            step=0.01,
+                        ),
+                        "audit-max_confidence",
+                    ),
+                    _field(
+                        "Image-only fallback",
+                        _select("fallback", yes_no, raw.get("fallback")),
+                        "audit-fallback",
+                    ),
+                    _field(
+                        "Needs review",
+                        _select("needs_review", yes_no, raw.get("needs_review")),
+                        "audit-needs_review",
+                    ),
+                ],
+            ),
+            html.Button("Apply filter", type="submit", className="btn btn-primary"),
+            " ",
+            html.A("Clear", href=PATH, className="btn btn-link"),
+        ],
+    )
+
+
+def _link(raw: dict[str, str], **changes: Any) -> str:
+    params = {**raw, **{k: str(v) for k, v in changes.items()}}
+    return f"{PATH}?{urlencode(params)}"
+
+
+def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> html.Div:  # type: ignore[type-arg]
+    if not rows:
+        return notice(
+            "No prediction matches",
+            "Change or clear the filter; predictions come "
+            "from the Predict page, the API and `vitrine predict`.",
+        )
+    headers = []
+    for key, label in COLUMNS:
+        if key is None:
+            headers.append(html.Th(label, scope="col"))
+            continue
+        active = parsed.sort_column == key
+        descending = parsed.descending if active else False
+        next_sort = key if active and descending else f"-{key}"
+        arrow = (" ▼" if descending else " ▲") if active else ""
+        sort_state = ("descending" if descending else "ascending") if active else "none"
+        headers.append(
+            html.Th(
+                scope="col",
+                **{"aria-sort": sort_state},
+                children=html.A(
+                    [label, html.Span(arrow, **{"aria-hidden": "true"})],
+                    href=_link(raw, sort=next_sort, page=1),
+                    title=f"Sort by {label.lower()}",
+                ),
+            )
+        )
+    body = [
+        html.Tr(
+            [
+                html.Td(r.created_at.strftime("%Y-%m-%d %H:%M:%S") if r.created_at else ""),
+                html.Th(r.category, scope="row"),
+                html.Td(f"{r.confidence:.1%}", className="num"),
+                html.Td(f"{r.model_name} v{r.model_version}"),
+                html.Td(r.source),
+                html.Td("yes" if r.fallback else "no"),
+                html.Td("⚠ yes" if r.needs_review else "no"),
+                html.Td(
+                    html.A(r.product_uniq_id[:12], href=f"/similar?product={r.product_uniq_id}")
+                    if r.product_uniq_id
+                    else "—"
+                ),
+                html.Td(f"{r.latency_ms:.1f}", className="num"),
+                html.Td(html.Code(r.request_id[:16])),
+            ]
+        )
+        for r in rows
+    ]
+    first = (parsed.page - 1) * parsed.page_size + 1
+    return html.Div(
+        className="table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": "Predictions"},
+        children=html.Table(
+            className="table table-sm data-table",
+            id="audit-table",
+            children=[
+                html.Caption(
+                    f"Predictions {first:,}–{first + len(rows) - 1:,} of {total:,}, "
+                    f"sorted by {parsed.sort_column.replace('_', ' ')} "
+                    f"({'newest or highest' if parsed.descending else 'oldest or lowest'}"
+                    " first)"
+                ),
+                html.Thead(html.Tr(headers)),
+                html.Tbody(body),
+            ],
+        ),
+    )
+
+
+def _pager(parsed: AuditQuery, raw: dict[str, str], total: int) -> html.Nav:
+    pages = max(1, -(-total // parsed.page_size))
+    items = []
+    if parsed.page > 1:
+        items.append(html.Li(html.A("Previous page", href=_link(raw, page=parsed.page - 1))))
+    items.append(html.Li(f"Page {parsed.page} of {pages}", **{"aria-current": "page"}))
+    if parsed.page < pages:
+        items.append(html.Li(html.A("Next page", href=_link(raw, page=parsed.page + 1))))
+    return html.Nav(html.Ul(items, className="pager"), **{"aria-label": "Pages"})
+
+
+def register_callbacks(app: Dash) -> None:
+    """No callbacks: the filter form and the links load the page anew."""

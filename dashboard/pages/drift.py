@@ -1,0 +1,179 @@
+"""Drift: is recent traffic still like the data the models were tested on?"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import Dash, html
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.components.cards import kpi_cards, notice
+from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.tables import data_table
+from dashboard.services import services
+from db.repo_drift import drift_history
+
+log = logging.getLogger(__name__)
+
+PATH = "/drift"
+TITLE = "Data drift · Vitrine"
+DESCRIPTION = "Evidently drift reports comparing recent predictions with the test split."
+NAV_LABEL = "Drift"
+ORDER = 70
+
+LABELS = {
+    "brightness": "Image brightness",
+    "contrast": "Image contrast",
+    "colourfulness": "Colourfulness",
+    "aspect_ratio": "Aspect ratio",
+    "file_kb": "File size",
+    "text_length": "Text length",
+    "embedding_norm": "Embedding norm",
+    "category": "Predicted category",
+}
+
+
+def layout(**_query: str) -> html.Div:
+    try:
+        with services().sessions() as session:
+            history = drift_history(session)
+    except SQLAlchemyError:
+        return html.Div(
+            [
+                html.H1("Data drift"),
+                notice("The database is not ready", "Run `vitrine db upgrade`.", kind="error"),
+            ]
+        )
+    children: list[Any] = [
+        html.H1("Data drift"),
+        html.P(
+            "Each report compares a window of recent predictions with the test split, "
+            "whose features were computed exactly as at prediction time: image brightness, "
+            "contrast, colourfulness, aspect ratio, file size, text length, the embedding, "
+            "and the predicted category."
+        ),
+    ]
+    if not history:
+        children.append(
+            notice(
+                "No drift report yet",
+                "Run `vitrine drift` once there are at least 30 predictions; "
+                "`vitrine drift simulate` sends shifted ones to try it.",
+            )
+        )
+        return html.Div(children)
+    latest = history[-1]
+    summary = latest.summary
+    verdict = "Drift detected" if latest.dataset_drift else "No dataset drift"
+    children += [
+        html.H2(f"Latest report: {verdict}"),
+        kpi_cards(
+            [
+                ("verdict", "⚠ drift" if latest.dataset_drift else "✓ stable"),
+                (
+                    "columns drifted",
+                    f"{summary.get('drifted_columns', 0)} of {len(summary.get('columns', []))}",
+                ),
+                ("current predictions", f"{latest.current_size:,}"),
+                ("reference products", f"{latest.reference_size:,}"),
+            ],
+            label="Latest drift report",
+        ),
+        _columns_table(summary),
+        _history_chart(history),
+        html.H2("Full Evidently report"),
+        html.P(
+            html.A(
+                "Open the report in its own tab",
+                href=f"/api/audit/drift-report?format=html&id={latest.id}",
+                target="_blank",
+                rel="noopener",
+            )
+        ),
+        html.Iframe(
+            src=f"/api/audit/drift-report?format=html&id={latest.id}",
+            title=f"Evidently data drift report #{latest.id}",
+            className="drift-frame",
+        ),
+    ]
+    return html.Div(children)
+
+
+def _columns_table(summary: dict[str, Any]) -> html.Div:
+    rows = []
+    for column in summary.get("columns", []):
+        state = "⚠ drifted" if column["drifted"] else "✓ no drift"
+        rows.append(
+            (
+                LABELS.get(column["column"], column["column"]),
+                state,
+                column["method"],
+                f"{column['value']:.3g}",
+                f"{column['threshold']:g}",
+            )
+        )
+    embedding = summary.get("embedding_drift")
+    if embedding:
+        rows.append(
+            (
+                "Image embedding",
+                "⚠ drifted" if embedding["drifted"] else "✓ no drift",
+                embedding["method"],
+                f"{embedding['value']:.3f}",
+                f"{embedding['threshold']:g}",
+            )
+        )
+    return data_table(
+        "Drift by feature in the latest report",
+        ["Feature", "Status", "Test", "Score", "Threshold"],
+        rows,
+        numeric=[False, False, False, True, True],
+    )
+
+
+def _history_chart(history: list) -> html.Figure:  # type: ignore[type-arg]
+    times = [r.created_at for r in history]
+    shares = [r.share_drifted for r in history]
+    symbols = ["x" if r.dataset_drift else "circle" for r in history]
+    fig = go.Figure(
+        go.Scatter(
+            x=times,
+            y=shares,
+            mode="lines+markers",
+            line={"color": PALETTE[0]},
+            marker={"symbol": symbols, "size": 11, "color": PALETTE[5]},
+            hovertemplate="%{x}<br>share drifted %{y:.0%}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=300)
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Share of columns drifted")
+    drifted = sum(r.dataset_drift for r in history)
+    summary = (
+        f"{len(history)} reports; {drifted} found dataset drift (marked with a cross). "
+        f"The latest has {shares[-1]:.0%} of its columns drifted."
+    )
+    rows = [
+        (
+            f"#{r.id}",
+            r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "",
+            r.current_size,
+            f"{r.share_drifted:.0%}",
+            "yes" if r.dataset_drift else "no",
+        )
+        for r in reversed(history)
+    ]
+    return chart(
+        "drift-history",
+        "Drift over time",
+        summary,
+        fig,
+        ["Report", "Time (UTC)", "Predictions", "Share drifted", "Dataset drift"],
+        rows,
+        numeric=[False, False, True, True, False],
+    )
+
+
+def register_callbacks(app: Dash) -> None:
+    """No callbacks."""

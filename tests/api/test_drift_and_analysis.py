@@ -1,0 +1,47 @@
+"""Drift reports through the real prediction path, their API, and the bivariate API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from dashboard.app import create_app
+from dashboard.drift import run_and_store, simulate
+from dashboard.services import Services
+from dashboard.settings import Settings
+
+
+def test_simulated_shift_is_detected_and_served(trained_settings: Settings) -> None:
+    client = create_app(trained_settings).test_client()
+    services = Services.from_settings(trained_settings)
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    assert simulate(services, count=40) == 40
+    stored = run_and_store(services, since=started)
+    assert stored.result.dataset_drift
+    drifted = {c["column"] for c in stored.result.summary["columns"] if c["drifted"]}
+    assert "brightness" in drifted
+
+    body = client.get("/api/audit/drift-report").get_json()
+    assert body["id"] == stored.report_id and body["dataset_drift"] is True
+    assert body["current_size"] == 40
+    html = client.get(body["html_url"])
+    assert html.status_code == 200 and html.mimetype == "text/html"
+    assert "frame-ancestors 'self'" in html.headers["Content-Security-Policy"]
+    assert client.get("/api/audit/drift-report?id=999999").status_code == 404
+    assert client.get("/api/audit/drift-report?format=pdf").status_code == 422
+
+
+def test_drift_report_before_any_run_is_404(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/audit/drift-report")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "no_drift_report"
+
+
+def test_bivariate_api(trained_settings: Settings) -> None:
+    client = create_app(trained_settings).test_client()
+    body = client.get("/api/analysis/bivariate?x=retail_price&y=discounted_price").get_json()
+    assert body["n"] == 140 and body["spearman"] > 0.8
+    assert "rises as retail price" in body["reading"]
+    assert len(body["groups"]) == 7 and len(body["points"]) == 140
+    for query in ("x=height&y=rating", "x=rating", "x=rating&y=rating&by=brand"):
+        response = client.get(f"/api/analysis/bivariate?{query}")
+        assert response.status_code == 422

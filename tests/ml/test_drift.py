@@ -1,0 +1,62 @@
+"""Evidently drift: data drawn like the reference is not flagged; shifted data is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ml.bivariate import relate
+from ml.drift import TooFewRows, frame, run_drift
+
+
+def _rows(n: int, seed: int, shift: float = 0.0) -> list[tuple[str, dict[str, float]]]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        features = {
+            "brightness": rng.normal(0.65 - shift, 0.05),
+            "contrast": rng.normal(0.12, 0.02),
+            "colourfulness": rng.normal(0.3 - shift / 2, 0.05),
+            "aspect_ratio": 1.0,
+            "file_kb": rng.normal(6 - 8 * shift, 1),
+            "text_length": rng.normal(500, 80) if rng.random() > 2 * shift else 0.0,
+            "embedding_norm": rng.normal(16, 1),
+            **{f"embedding_{i}": rng.normal(shift, 0.02) for i in range(4)},
+        }
+        out.append((str(rng.choice(["A", "B", "C"], p=[0.4, 0.3, 0.3])), features))
+    return out
+
+
+def test_same_distribution_is_not_flagged_and_shift_is(tmp_path: Path) -> None:
+    reference = frame(_rows(300, seed=1))
+    alike = run_drift(reference, frame(_rows(120, seed=2)), tmp_path / "alike.html")
+    shifted = run_drift(reference, frame(_rows(120, seed=3, shift=0.3)))
+    assert not alike.dataset_drift and alike.share_drifted <= 0.25
+    assert not alike.summary["embedding_drift"]["drifted"]
+    assert shifted.dataset_drift and shifted.share_drifted >= 0.5
+    assert shifted.summary["embedding_drift"]["drifted"]
+    drifted = {c["column"] for c in shifted.summary["columns"] if c["drifted"]}
+    assert {"brightness", "file_kb", "text_length"} <= drifted
+    html = (tmp_path / "alike.html").read_text()
+    assert "<html" in html.lower() and len(html) > 100_000
+
+
+def test_too_few_rows_is_a_clear_message() -> None:
+    with pytest.raises(TooFewRows, match="at least 30"):
+        run_drift(frame(_rows(100, 1)), frame(_rows(10, 2)))
+
+
+def test_relation_reading() -> None:
+    rng = np.random.default_rng(0)
+    import pandas as pd
+
+    x = pd.Series(rng.normal(size=200))
+    strong = relate(x, 2 * x + rng.normal(0, 0.3, 200), "price", "discount")
+    assert strong.spearman is not None and strong.spearman > 0.8
+    assert "strong relation: discount rises as price rises" in strong.reading
+    none = relate(x, pd.Series(rng.normal(size=200)), "price", "rating")
+    assert "does not move with price" in none.reading
+    few = relate(x[:2], x[:2], "a", "b")
+    assert few.spearman is None and "Too few" in few.reading
