@@ -474,18 +474,18 @@ def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: boo
     from dashboard import training
     from ml.models.registry import MODEL_NAMES
 
-    click.echo("[1/4] Demo catalogue")
+    click.echo("[1/5] Demo catalogue")
     if csv_path.exists():
         click.echo(f"      reusing {csv_path}")
     else:
         generate(demo_dir, per_category=per_category)
-    click.echo("[2/4] Database and catalogue")
+    click.echo("[2/5] Database and catalogue")
     ensure_schema(settings)
     services = Services.from_settings(settings)
     result = ingest_catalogue(services, csv_path, demo_dir / IMAGES_DIR)
     for line in result.summary_lines():
         click.echo(f"      {line}")
-    click.echo("[3/4] Models")
+    click.echo("[3/5] Models")
     with session_scope(services.sessions) as session:
         trained = {mv.name for mv in list_model_versions(session)}
     missing = [name for name in MODEL_NAMES if name not in trained]
@@ -498,9 +498,48 @@ def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: boo
         click.echo("      reusing the trained versions (vitrine train makes new ones)")
     chosen = training.activate_best(services)
     click.echo("      active: " + ", ".join(f"{n} v{v}" for n, v in chosen.items()))
+    click.echo("[4/5] Audit trail and drift baseline")
+    _demo_audit(services)
     if serve:
-        click.echo("[4/4] Dashboard")
+        click.echo("[5/5] Dashboard")
         ctx.invoke(serve_command, host=host, port=port, migrate=False)
+
+
+def _demo_audit(services: Any) -> None:
+    """A first audit trail (the test split, scored in batch) and a baseline drift report."""
+    from dashboard.drift import TooFewRows, run_and_store
+    from dashboard.prediction import predict_and_record_many
+    from dashboard.training import catalogue_data
+    from db.engine import session_scope
+    from db.repo_predictions import count_predictions
+
+    with session_scope(services.sessions) as session:
+        if count_predictions(session):
+            click.echo("      the audit trail already has predictions")
+            return
+    data = catalogue_data(services)
+    test = data.index("test")
+    for start in range(0, len(test), 64):
+        batch = test[start : start + 64]
+        predict_and_record_many(
+            services,
+            [data.image_paths[i].read_bytes() for i in batch],
+            [data.texts[i] for i in batch],
+            source="batch",
+            request_id="demo-test-split",
+            product_ids=[data.ids[i] for i in batch],
+        )
+    click.echo(f"      scored the {len(test)} test products (audit source batch)")
+    try:
+        stored = run_and_store(services)
+    except TooFewRows as exc:
+        click.echo(f"      no drift baseline: {exc}")
+        return
+    verdict = "drift" if stored.result.dataset_drift else "no drift"
+    click.echo(
+        f"      drift baseline #{stored.report_id}: {verdict} "
+        f"(try `vitrine drift simulate`, then `vitrine drift`)"
+    )
 
 
 @main.command("serve")
