@@ -383,6 +383,40 @@ def drift_simulate(ctx: click.Context, count: int) -> None:
     )
 
 
+@main.group(cls=VitrineGroup)
+def explain() -> None:
+    """Explanations (SHAP) and the spatial-bias audit."""
+
+
+@explain.command("audit")
+@click.option(
+    "--model",
+    type=click.Choice(["vit", "fusion"]),
+    default="vit",
+    show_default=True,
+    help="vit looks at the image only; fusion also reads the text.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, help="Audit only the first N test products."
+)
+@click.pass_context
+def explain_audit(ctx: click.Context, model: str, limit: int | None) -> None:
+    """Mean |SHAP| per image cell and class, quarter shares, accuracy with products moved."""
+    from dashboard.explain import audit_path, run_spatial_audit
+    from dashboard.services import Services
+
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    services = Services.from_settings(settings)
+    result = run_spatial_audit(services, model, limit)
+    click.echo(result["verdict"])
+    shares = ", ".join(f"{k} {v:.0%}" for k, v in result["quadrant_shares"].items())
+    click.echo(f"  attribution by quarter: {shares}")
+    accuracy = ", ".join(f"{k} {v:.0%}" for k, v in result["accuracy"].items())
+    click.echo(f"  accuracy: {accuracy}")
+    click.echo(f"  stored: {audit_path(services)}")
+
+
 def _metrics_table(rows: list[tuple[str, int, dict, bool]]) -> str:
     header = (
         f"{'model':<12} {'ver':>3} {'accuracy':>8} {'macro-F1':>8} {'ECE':>6} "

@@ -29,5 +29,26 @@ def store(data_dir: Path, source: Path, sha256: str) -> Path:
     return target
 
 
+def store_bytes(data_dir: Path, data: bytes, sha256: str) -> Path:
+    """Keep accepted upload bytes once, by content hash (".img": its type was checked)."""
+    target = image_path(data_dir, sha256, "upload.img")
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return target
+
+
+def find(data_dir: Path, sha256: str) -> Path | None:
+    """The stored file of an image hash, whatever its suffix."""
+    folder = data_dir / "images" / sha256[:2]
+    for suffix in (*SUFFIXES, ".img"):
+        candidate = folder / f"{sha256}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def mimetype(path: Path) -> str:
     return SUFFIXES.get(path.suffix, "application/octet-stream")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import imagestore
 from dashboard.services import Services
 from db.engine import session_scope
 from db.repo_models import active_versions, get_version
@@ -135,6 +136,9 @@ def predict_and_record_many(
     texts = [check_text(services, t) for t in texts]
     predictor = predictor_for(services)
     predictions = predictor.predict_batch(images, texts)
+    # Accepted images are kept by content hash, so each prediction can be explained later.
+    for data in images:
+        imagestore.store_bytes(services.settings.data_dir, data, _sha256(data))
     try:
         with session_scope(services.sessions) as session:
             rows = []
@@ -154,6 +158,7 @@ def predict_and_record_many(
                         image_sha256=_sha256(data),
                         text_sha256=_sha256(text.strip().encode()) if text.strip() else None,
                         text_length=len(text.strip()),
+                        input_text=text.strip() or None,
                         category=prediction.category,
                         confidence=prediction.confidence,
                         probabilities=prediction.probabilities,

@@ -118,6 +118,8 @@ class Prediction(Base):
     image_sha256: Mapped[str] = mapped_column(String(64))
     text_sha256: Mapped[str | None] = mapped_column(String(64))
     text_length: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept so a prediction can be explained later; the image is in the content-addressed store.
+    input_text: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float, index=True)
     probabilities: Mapped[dict[str, float]] = mapped_column(JSONType)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from dashboard.api import analysis, audit, errors, health, models, predict, products, similar
+from dashboard.api import (
+    analysis,
+    audit,
+    errors,
+    explain,
+    health,
+    models,
+    predict,
+    products,
+    similar,
+)
 
 
 def create_blueprint() -> Blueprint:
@@ -19,6 +29,7 @@ def create_blueprint() -> Blueprint:
     audit.register(api)
     audit.register_drift(api)
     analysis.register(api)
+    explain.register(api)
 
     # Dash owns a catch-all page route; this more specific rule keeps /api/* out of it.
     @api.route("/<path:_unknown>")

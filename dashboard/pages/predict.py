@@ -240,6 +240,14 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:  # type: ignore
             className="result__meta",
         ),
     ]
+    children.append(
+        html.P(
+            html.A(
+                "Explain this prediction (SHAP)",
+                href=f"/explain?prediction={recorded.prediction_id}",
+            )
+        )
+    )
     if p.fallback:
         children.append(
             notice(

@@ -114,3 +114,28 @@ def test_upload_box_opens_from_the_keyboard(predict_page) -> None:  # type: igno
     )
     active.send_keys(Keys.ENTER)
     assert driver.execute_script("return window.__opened;") is True
+
+
+def test_explanation_page_with_results_passes_axe(dash_duo, axe, trained_settings) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.prediction import predict_and_record
+    from dashboard.training import catalogue_data
+
+    services = Services.from_settings(trained_settings)
+    data = catalogue_data(services)
+    recorded = predict_and_record(
+        services,
+        data.image_paths[1].read_bytes(),
+        data.texts[1],
+        source="api",
+        request_id="browser-explain",
+    )
+    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
+    dash_duo.driver.get(f"{dash_duo.server_url}/explain?prediction={recorded.prediction_id}")
+    dash_duo.wait_for_element(f"#explain-image-{recorded.prediction_id}", timeout=60)
+    text = dash_duo.find_element("#main-content").text
+    assert "Where the photo pushed towards" in text
+    assert "Which words moved the text score" in text
+    dash_duo.driver.execute_script(
+        "document.querySelectorAll('details').forEach(d => d.open = true);"
+    )
+    axe.assert_clean("/explain (with results)")

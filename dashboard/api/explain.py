@@ -1,0 +1,68 @@
+"""GET /api/predictions/{id}/explanation: SHAP attributions of a recorded prediction."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from dashboard.api.errors import ApiError
+from dashboard.explain import NotExplainable, explain_prediction
+from dashboard.prediction import ModelsNotReady
+from dashboard.services import services
+from ml.categories import CATEGORIES
+
+MAX_EVALS = 2000
+
+
+def register(api: Blueprint) -> None:
+    @api.get("/predictions/<int:prediction_id>/explanation")
+    def explanation(prediction_id: int) -> Response:
+        mode = request.args.get("mode", "cells")
+        target = request.args.get("target") or None
+        raw_evals = request.args.get("max_evals", "300")
+        if mode not in ("cells", "pixels"):
+            raise ApiError(422, "invalid_mode", "mode is cells (fast) or pixels.")
+        if target is not None and target not in CATEGORIES:
+            raise ApiError(422, "invalid_target", "target is one of the 7 categories.")
+        if not raw_evals.isdigit() or not 50 <= int(raw_evals) <= MAX_EVALS:
+            raise ApiError(422, "invalid_max_evals", f"max_evals is 50 to {MAX_EVALS}.")
+        try:
+            result = explain_prediction(
+                services(),
+                prediction_id,
+                target=target,
+                pixels=mode == "pixels",
+                max_evals=int(raw_evals),
+            )
+        except NotExplainable as exc:
+            raise ApiError(404, "not_explainable", str(exc.args[0])) from exc
+        except ModelsNotReady as exc:
+            raise ApiError(503, "models_not_ready", str(exc)) from exc
+        image = result.image
+        text = result.text
+        return jsonify(
+            {
+                "prediction_id": prediction_id,
+                "model": result.model,
+                "model_version": result.version,
+                "target": result.target,
+                "probabilities": result.probabilities,
+                "image": {
+                    "mode": image.mode,
+                    "grid": image.grid.round(6).tolist(),
+                    "base_value": image.base_value,
+                    "output_value": image.output_value,
+                    "quadrant_shares": image.quadrant_shares(),
+                    "summary": image.summary(),
+                    "seconds": round(image.seconds, 3),
+                    "evaluations": image.evaluations,
+                },
+                "text": None
+                if text is None
+                else {
+                    "base_value": text.base_value,
+                    "output_value": text.output_value,
+                    "tokens": [{"token": c.token, "value": c.value} for c in text.contributions],
+                    "other_words": text.other_words,
+                },
+            }
+        )

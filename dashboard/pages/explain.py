@@ -1,0 +1,338 @@
+"""Explain a prediction: where in the photo and which words moved it, and the spatial audit."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from dash import Dash, html
+from PIL import Image
+
+from dashboard.components.cards import kpi_cards, notice
+from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.explain import (
+    NotExplainable,
+    PredictionExplanation,
+    explain_prediction,
+    stored_audit,
+)
+from dashboard.prediction import ModelsNotReady
+from dashboard.services import services
+from ml.categories import CATEGORIES
+
+log = logging.getLogger(__name__)
+
+PATH = "/explain"
+TITLE = "Explain a prediction · Vitrine"
+DESCRIPTION = "SHAP explanations of a prediction's photo and text, and the spatial-bias audit."
+NAV_LABEL = "Explain"
+ORDER = 30
+
+
+def layout(
+    prediction: str | None = None, target: str | None = None, mode: str | None = None, **_query: str
+) -> html.Div:
+    mode = mode if mode in ("cells", "pixels") else "cells"
+    children: list[Any] = [html.H1("Explain a prediction"), _form(prediction, target, mode)]
+    if prediction:
+        children += _explanation(prediction, target, mode)
+    else:
+        children.append(
+            html.P(
+                "Give a prediction number (shown with every result on the "
+                "Predict page and in the audit trail)."
+            )
+        )
+    children += _audit_section()
+    return html.Div(children)
+
+
+def _form(prediction: str | None, target: str | None, mode: str) -> html.Form:
+    from dash import dcc
+
+    return html.Form(
+        method="get",
+        action=PATH,
+        className="audit-filters",
+        **{"aria-labelledby": "explain-form-title"},
+        children=[
+            html.H2("Prediction", id="explain-form-title"),
+            html.Div(
+                className="filter-grid",
+                children=[
+                    html.Div(
+                        className="filter",
+                        children=[
+                            html.Label(
+                                "Prediction number",
+                                htmlFor="explain-prediction",
+                                className="field__label",
+                            ),
+                            dcc.Input(
+                                id="explain-prediction",
+                                name="prediction",
+                                type="number",
+                                min=1,
+                                value=prediction or "",
+                                className="form-control",
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="filter",
+                        children=[
+                            html.Label(
+                                "Explain the category",
+                                htmlFor="explain-target",
+                                className="field__label",
+                            ),
+                            html.Select(
+                                id="explain-target",
+                                name="target",
+                                className="form-select",
+                                children=[
+                                    html.Option("The predicted one", value="", selected=not target)
+                                ]
+                                + [
+                                    html.Option(c, value=c, selected=c == target)
+                                    for c in CATEGORIES
+                                ],
+                            ),
+                        ],
+                    ),
+                    html.Div(
+                        className="filter",
+                        children=[
+                            html.Label("Detail", htmlFor="explain-mode", className="field__label"),
+                            html.Select(
+                                id="explain-mode",
+                                name="mode",
+                                className="form-select",
+                                children=[
+                                    html.Option(
+                                        "Fast: 7x7 image cells (about 0.1 s)",
+                                        value="cells",
+                                        selected=mode == "cells",
+                                    ),
+                                    html.Option(
+                                        "Pixels: blur masker (about 2 s)",
+                                        value="pixels",
+                                        selected=mode == "pixels",
+                                    ),
+                                ],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            html.Button("Explain", type="submit", className="btn btn-primary"),
+        ],
+    )
+
+
+def _photo_uri(photo: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    Image.fromarray(photo).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _heatmap(result: PredictionExplanation) -> html.Figure:
+    image = result.image
+    values = image.pixels if image.pixels is not None else np.kron(image.grid, np.ones((32, 32)))
+    size = values.shape[0]
+    limit = float(np.abs(values).max()) or 1.0
+    fig = go.Figure()
+    fig.add_layout_image(
+        source=_photo_uri(result.photo),
+        xref="x",
+        yref="y",
+        x=0,
+        y=0,
+        sizex=size,
+        sizey=size,
+        sizing="stretch",
+        layer="below",
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=values,
+            zmin=-limit,
+            zmax=limit,
+            colorscale="PuOr_r",
+            opacity=0.55,
+            colorbar={"title": {"text": "SHAP: + towards,<br>− against"}},
+            hovertemplate="%{z:.4f}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=460)
+    fig.update_xaxes(range=[0, size], showgrid=False, visible=False, constrain="domain")
+    fig.update_yaxes(range=[size, 0], showgrid=False, visible=False, scaleanchor="x")
+    shares = image.quadrant_shares()
+    rows = [
+        (name.replace("-", " "), f"{share:.0%}", f"{_signed(image.grid, name):+.4f}")
+        for name, share in shares.items()
+    ]
+    mode = "7x7 feature-map cells" if image.mode == "cells" else "pixels (blur masker)"
+    summary = (
+        f"{image.summary()} Attributions over {mode}, {image.evaluations} model "
+        f"evaluations, {image.seconds:.2f} s; they add up from the base value "
+        f"{image.base_value:.3f} to the model's {image.output_value:.3f}."
+    )
+    return chart(
+        f"explain-image-{result.prediction_id}",
+        f"Where the photo pushed towards {result.target}",
+        summary,
+        fig,
+        ["Quarter", "Share of |SHAP|", "Net SHAP"],
+        rows,
+        numeric=[False, True, True],
+    )
+
+
+def _signed(grid: np.ndarray, quarter: str) -> float:
+    fine = np.kron(grid, np.ones((2, 2))) / 4
+    half = grid.shape[0]
+    rows = slice(None, half) if quarter.startswith("top") else slice(half, None)
+    cols = slice(None, half) if quarter.endswith("left") else slice(half, None)
+    return float(fine[rows, cols].sum())
+
+
+def _text(result: PredictionExplanation) -> list[Any]:
+    text = result.text
+    if text is None:
+        return [
+            html.P(
+                "No text was given: the image-only model answered, so there are no "
+                "word contributions."
+            )
+        ]
+    tokens = sorted(text.contributions, key=lambda c: c.value)
+    fig = go.Figure(
+        go.Bar(
+            x=[c.value for c in tokens],
+            y=[c.token for c in tokens],
+            orientation="h",
+            marker_color=[PALETTE[0] if c.value > 0 else PALETTE[5] for c in tokens],
+            marker_pattern_shape=["" if c.value > 0 else "/" for c in tokens],
+            text=[f"{'▲' if c.value > 0 else '▼'} {c.value:+.3f}" for c in tokens],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    base_layout(fig, height=80 + 28 * max(1, len(tokens)))
+    fig.update_xaxes(title_text=f"Contribution to the text score for {result.target}")
+    pushing = [c.token for c in text.contributions if c.value > 0][:3]
+    against = [c.token for c in text.contributions if c.value < 0][:3]
+    summary = (
+        f"Words for {result.target}: {', '.join(pushing) or 'none'}. "
+        f"Words against: {', '.join(against) or 'none'}."
+    )
+    highlighted = [
+        html.Span(
+            f"{'▲' if c.value > 0 else '▼'} {c.token} ({'for' if c.value > 0 else 'against'}"
+            f" {c.value:+.2f})",
+            className=f"token token--{'for' if c.value > 0 else 'against'}",
+        )
+        for c in text.contributions
+    ]
+    return [
+        chart(
+            f"explain-text-{result.prediction_id}",
+            "Which words moved the text score",
+            summary,
+            fig,
+            ["Word or phrase", "SHAP value", "Direction"],
+            [
+                (c.token, f"{c.value:+.4f}", "for" if c.value > 0 else "against")
+                for c in text.contributions
+            ],
+            numeric=[False, True, False],
+        ),
+        html.P(["Highlighted: ", *highlighted], className="tokens"),
+        html.P(
+            f"All other words together: {text.other_words:+.3f}; base value "
+            f"{text.base_value:+.3f}; text score {text.output_value:+.3f}.",
+            className="result__meta",
+        ),
+    ]
+
+
+def _explanation(prediction: str, target: str | None, mode: str) -> list[Any]:
+    if not str(prediction).isdigit():
+        return [notice("Not a prediction number", "Give a whole number.", kind="error")]
+    try:
+        result = explain_prediction(
+            services(), int(prediction), target=target or None, pixels=mode == "pixels"
+        )
+    except NotExplainable as exc:
+        return [notice("This prediction cannot be explained", str(exc.args[0]), kind="error")]
+    except ModelsNotReady as exc:
+        return [notice("No model to explain with", str(exc), kind="error")]
+    p = result.probabilities[result.target]
+    return [
+        html.H2(f"Prediction #{result.prediction_id}: {result.model} v{result.version}"),
+        html.P(f"Explaining {result.target}, probability {p:.1%}."),
+        _heatmap(result),
+        html.H2("Text"),
+        *_text(result),
+    ]
+
+
+def _audit_section() -> list[Any]:
+    result = stored_audit(services())
+    head: list[Any] = [html.H2("Spatial-bias audit")]
+    if result is None:
+        return [
+            *head,
+            html.P(
+                [
+                    "No audit yet: ",
+                    html.Code("vitrine explain audit"),
+                    " runs it over the test split.",
+                ]
+            ),
+        ]
+    grid = np.array(result["overall"])
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            colorscale="Greys",
+            text=np.round(grid * 100, 1),
+            texttemplate="%{text}%",
+            colorbar={"title": "Share"},
+        )
+    )
+    base_layout(fig, height=380)
+    fig.update_yaxes(autorange="reversed", title_text="Row (top to bottom)")
+    fig.update_xaxes(title_text="Column (left to right)")
+    rows = [(name, f"{share:.0%}") for name, share in result["quadrant_shares"].items()]
+    rows += [(f"accuracy, {k}", f"{v:.0%}") for k, v in result["accuracy"].items()]
+    return [
+        *head,
+        kpi_cards(
+            [
+                ("verdict", "⚠ biased" if result["biased"] else "✓ no bias"),
+                ("model", f"{result['model']} v{result['version']}"),
+                ("test products", str(result["products"])),
+            ],
+            label="Spatial audit",
+        ),
+        html.P(result["verdict"]),
+        chart(
+            "explain-spatial",
+            "Where the model looks, on average",
+            result["verdict"],
+            fig,
+            ["Quarter or placement", "Value"],
+            rows,
+            numeric=[False, True],
+        ),
+    ]
+
+
+def register_callbacks(app: Dash) -> None:
+    """No callbacks: the form reloads the page; results are cached."""
