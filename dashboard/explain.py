@@ -92,10 +92,20 @@ def _inputs(services: Services, row: Prediction) -> tuple[bytes, str]:
     return path.read_bytes(), row.input_text or ""
 
 
+_backgrounds: dict[int, np.ndarray] = {}
+
+
 def _text_background(services: Services, vectorizer: object) -> np.ndarray:
-    data = catalogue_data(services)
-    train = data.index("train")[:200]
-    return vectorizer.transform([data.texts[i] for i in train]).toarray()  # type: ignore[attr-defined]
+    """TF-IDF of up to 200 training texts: the reference the text SHAP values are against."""
+    key = id(vectorizer)
+    if key not in _backgrounds:
+        data = catalogue_data(services)
+        train = data.index("train")[:200]
+        _backgrounds.clear()
+        _backgrounds[key] = vectorizer.transform(  # type: ignore[attr-defined]
+            [data.texts[i] for i in train]
+        ).toarray()
+    return _backgrounds[key]
 
 
 def explain_prediction(

@@ -186,3 +186,29 @@ def test_without_trained_models_predict_is_503(tmp_path) -> None:  # type: ignor
     response = client.post("/api/predict", data={"image": (io.BytesIO(_png()), "p.png")})
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "models_not_ready"
+
+
+def test_failed_audit_write_returns_503_and_no_prediction(
+    app,
+    client,
+    sample,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import dashboard.prediction as prediction_module
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(prediction_module, "record_prediction", broken)
+    image, text, _ = sample
+    before = _rows(app)
+    response = client.post(
+        "/api/predict", data={"image": (io.BytesIO(image), "p.jpg"), "text": text or "x"}
+    )
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["error"]["code"] == "audit_unavailable"
+    assert "category" not in body and "probabilities" not in body
+    assert _rows(app) == before
