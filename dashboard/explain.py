@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import diskcache
 import numpy as np
 from PIL import Image
 
@@ -23,10 +23,11 @@ from db.engine import session_scope
 from db.models import Prediction
 from db.repo_predictions import get_prediction
 from ml import artifacts
-from ml.backbone import BackboneSpec, load_classifier
+from ml.backbone import load_classifier
 from ml.calibration import calibrated_proba
 from ml.explain import (
     CellExplainer,
+    CellHead,
     ImageExplanation,
     TextExplanation,
     fusion_cell_function,
@@ -61,13 +62,26 @@ class PredictionExplanation:
 
 
 _lock = threading.Lock()
-_results: dict[tuple, PredictionExplanation] = {}  # type: ignore[type-arg]
-_MAX_CACHED = 256
+_caches: dict[str, diskcache.Cache] = {}
 
 
-@cache
-def _network(spec: BackboneSpec):  # type: ignore[no-untyped-def]
-    return load_classifier(spec)
+def result_cache(services: Services) -> diskcache.Cache:
+    """On disk, so every web worker process of this instance shares the results."""
+    folder = str(services.settings.instance_dir / "explanations")
+    with _lock:
+        if folder not in _caches:
+            _caches[folder] = diskcache.Cache(folder, size_limit=256 * 1024 * 1024)
+        return _caches[folder]
+
+
+def cell_head(services: Services) -> CellHead:
+    """Saved at training time; derived once from the network for older artifacts."""
+    spec = backbone_spec(services)
+    path = artifacts.cell_head_path(services.settings.artifacts_dir, spec.key)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        CellHead.from_network(load_classifier(spec)).save(path)
+    return CellHead.load(path)
 
 
 def mean_fmap(services: Services) -> np.ndarray:
@@ -128,18 +142,24 @@ def explain_prediction(
         raise NotExplainable(f"{model} v{version} is no longer the active version")
     classes = served.meta.classes
     target = target or None
-    key = (
-        model,
-        version,
-        hashlib.sha256(image_bytes).hexdigest(),
-        hashlib.sha256(text.encode()).hexdigest(),
-        target,
-        pixels,
-        max_evals,
+    key = "|".join(
+        map(
+            str,
+            (
+                model,
+                version,
+                hashlib.sha256(image_bytes).hexdigest(),
+                hashlib.sha256(text.encode()).hexdigest(),
+                target,
+                pixels,
+                max_evals,
+            ),
+        )
     )
-    with _lock:
-        if key in _results:
-            return _results[key]
+    cache = result_cache(services)
+    cached = cache.get(key)
+    if cached is not None:
+        return replace(cached, prediction_id=prediction_id)
     result = _explain(
         services,
         predictor,
@@ -153,10 +173,7 @@ def explain_prediction(
         prediction_id,
         version,
     )
-    with _lock:
-        if len(_results) >= _MAX_CACHED:
-            _results.pop(next(iter(_results)))
-        _results[key] = result
+    cache.set(key, result)
     return result
 
 
@@ -190,9 +207,8 @@ def _explain(
     index = classes.index(target)
     mean = mean_fmap(services)
     if model == "fusion":
-        network = _network(backbone_spec(services))
         cells = fusion_cell_function(
-            network, served.head, served.meta.temperature, fmap[0], mean, tfidf, index
+            cell_head(services), served.head, served.meta.temperature, fmap[0], mean, tfidf, index
         )  # type: ignore[arg-type]
     else:
         cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, index)
@@ -273,7 +289,7 @@ def run_spatial_audit(
     data = catalogue_data(services)
     test = data.index("test")[:limit] if limit else data.index("test")
     mean = mean_fmap(services)
-    network = _network(backbone_spec(services)) if model == "fusion" else None
+    head = cell_head(services) if model == "fusion" else None
     images, texts, labels, grids = [], [], [], []
     for i in tqdm(test, desc="attributions", unit="product", disable=not progress):
         image = decode_image(data.image_paths[i].read_bytes(), predictor.limits)
@@ -285,7 +301,7 @@ def run_spatial_audit(
         if model == "fusion":
             tfidf = served.vectorizer.transform([data.texts[i]]).toarray().astype(np.float32)  # type: ignore[union-attr]
             cells = fusion_cell_function(
-                network, served.head, served.meta.temperature, fmap[0], mean, tfidf, target
+                head, served.head, served.meta.temperature, fmap[0], mean, tfidf, target
             )
         else:
             cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, target)

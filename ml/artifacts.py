@@ -47,6 +47,10 @@ def version_dir(artifacts_dir: Path, name: str, version: int) -> Path:
     return artifacts_dir / "models" / name / f"v{version}"
 
 
+def cell_head_path(artifacts_dir: Path, backbone_key: str) -> Path:
+    return artifacts_dir / "backbone" / backbone_key / "cell_head.npz"
+
+
 def backbone_onnx_path(artifacts_dir: Path, backbone_key: str, *, int8: bool = False) -> Path:
     name = "backbone-int8.onnx" if int8 else "backbone.onnx"
     return artifacts_dir / "backbone" / backbone_key / name

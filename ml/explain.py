@@ -140,23 +140,53 @@ class CellExplainer:
         )
 
 
-def cell_embeddings(
-    network: torch.nn.Module, fmap: np.ndarray, mean_fmap: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-cell head activations of the image and of the training mean: [49, D] each.
+@dataclass(frozen=True)
+class CellHead:
+    """EfficientNet's last 1x1 convolution, batch norm and ReLU6, as numpy arrays.
 
-    EfficientNet's last 1x1 convolution, batch norm and ReLU6 act on each cell alone and the
-    embedding is their mean, so a coalition's embedding is a mean of per-cell rows.
+    They act on each feature-map cell alone and the embedding is their mean, so a coalition's
+    embedding is a mean of per-cell rows. Kept as arrays so explanations need no PyTorch (and
+    are safe in forked background workers).
     """
-    with torch.no_grad():
-        batch = torch.from_numpy(np.stack([fmap, mean_fmap]).astype(np.float32))
-        heads = network.bn2(network.conv_head(batch)).numpy()
-    per_cell = heads.reshape(2, heads.shape[1], -1).transpose(0, 2, 1)
-    return per_cell[0], per_cell[1]
+
+    weight: np.ndarray  # [D, C]
+    scale: np.ndarray  # [D]
+    shift: np.ndarray  # [D]
+
+    @classmethod
+    def from_network(cls, network: torch.nn.Module) -> CellHead:
+        bn = network.bn2
+        scale = (bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach()
+        shift = (bn.bias - bn.running_mean * scale).detach()
+        weight = network.conv_head.weight.detach()[:, :, 0, 0]
+        return cls(weight.numpy().copy(), scale.numpy().copy(), shift.numpy().copy())
+
+    def save(self, path: Any) -> None:
+        np.savez(path, weight=self.weight, scale=self.scale, shift=self.shift)
+
+    @classmethod
+    def load(cls, path: Any) -> CellHead:
+        with np.load(path) as data:
+            return cls(data["weight"], data["scale"], data["shift"])
+
+    def __call__(self, cells: np.ndarray) -> np.ndarray:
+        """[N, C] cell features -> [N, D] activations."""
+        return np.clip((cells @ self.weight.T) * self.scale + self.shift, 0.0, 6.0)
+
+
+def cell_embeddings(
+    head: CellHead, fmap: np.ndarray, mean_fmap: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-cell head activations of the image and of the training mean: [49, D] each."""
+    channels = fmap.shape[0]
+    return (
+        head(fmap.reshape(channels, -1).T.astype(np.float32)),
+        head(mean_fmap.reshape(channels, -1).T.astype(np.float32)),
+    )
 
 
 def fusion_cell_function(
-    network: torch.nn.Module,
+    head: CellHead,
     fusion_head: Any,
     temperature: float,
     fmap: np.ndarray,
@@ -164,7 +194,7 @@ def fusion_cell_function(
     tfidf: np.ndarray,
     target: int,
 ) -> Callable[[np.ndarray], np.ndarray]:
-    actual, mean = cell_embeddings(network, fmap, mean_fmap)
+    actual, mean = cell_embeddings(head, fmap, mean_fmap)
 
     def output(masks: np.ndarray) -> np.ndarray:
         masks = np.asarray(masks, dtype=np.float32)

@@ -21,6 +21,7 @@ from ml import artifacts
 from ml.backbone import BackboneSpec, FeatureExtractor, load_extractor
 from ml.calibration import TemperatureScaled, fit_temperature
 from ml.evaluation import classification_metrics
+from ml.explain import CellHead
 from ml.features import FeatureCache, extract
 from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
@@ -105,6 +106,9 @@ def train_models(
     if not backbone_path.exists():
         report("exporting the backbone to ONNX")
         export_backbone(extractor, backbone_path)
+    head_path = artifacts.cell_head_path(artifacts_dir, spec.key)
+    if extractor.is_efficientnet and not head_path.exists():
+        CellHead.from_network(extractor.network).save(head_path)
     int8_path = artifacts.backbone_onnx_path(artifacts_dir, spec.key, int8=True)
     if not int8_path.exists():
         report("quantising the backbone to int8 (calibrated on training images)")

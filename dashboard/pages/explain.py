@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from dash import Dash, html
+from dash import Dash, dcc, html
 from PIL import Image
 
 from dashboard.components.cards import kpi_cards, notice
@@ -52,8 +52,6 @@ def layout(
 
 
 def _form(prediction: str | None, target: str | None, mode: str) -> html.Form:
-    from dash import dcc
-
     return html.Form(
         method="get",
         action=PATH,
@@ -335,4 +333,4 @@ def _audit_section() -> list[Any]:
 
 
 def register_callbacks(app: Dash) -> None:
-    """No callbacks: the form reloads the page; results are cached."""
+    """No callbacks: the form reloads the page; results are cached on disk."""

@@ -131,7 +131,8 @@ def test_explanation_page_with_results_passes_axe(dash_duo, axe, trained_setting
     )
     dash_duo.start_server(create_app(trained_settings).extensions["dash"])
     dash_duo.driver.get(f"{dash_duo.server_url}/explain?prediction={recorded.prediction_id}")
-    dash_duo.wait_for_element(f"#explain-image-{recorded.prediction_id}", timeout=60)
+    # The first explanation in a process compiles shap's numba kernels: allow for that.
+    dash_duo.wait_for_element(f"#explain-image-{recorded.prediction_id}", timeout=180)
     text = dash_duo.find_element("#main-content").text
     assert "Where the photo pushed towards" in text
     assert "Which words moved the text score" in text
