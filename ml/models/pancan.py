@@ -7,12 +7,11 @@ that with coarser views of the image (2x2 cells and the whole image) before clas
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 
 from ml.models.inputs import ModelInputs
-from ml.models.torch_head import TorchHeadClassifier
+from ml.models.torch_head import FeatureMapHeadClassifier
 
 
 def grid_adjacency(rows: int, cols: int) -> torch.Tensor:
@@ -66,7 +65,7 @@ class PanCANLite(nn.Module):
         return self.classifier(torch.cat(scales, dim=1))
 
 
-class PanCANLiteClassifier(TorchHeadClassifier):
+class PanCANLiteClassifier(FeatureMapHeadClassifier):
     def __init__(
         self,
         *,
@@ -92,9 +91,6 @@ class PanCANLiteClassifier(TorchHeadClassifier):
         self.orders = orders
         self.dropout = dropout
 
-    def _prepare(self, X: ModelInputs, y: np.ndarray) -> None:
-        self.scale_ = float(np.abs(X.fmaps).mean() + 1e-6)
-
     def _build(self, X: ModelInputs, n_classes: int) -> nn.Module:
         return PanCANLite(
             X.fmaps.shape[1],
@@ -105,6 +101,3 @@ class PanCANLiteClassifier(TorchHeadClassifier):
             self.dropout,
             self.scale_,
         )
-
-    def _tensors(self, X: ModelInputs) -> tuple[torch.Tensor, ...]:
-        return (torch.from_numpy(X.fmaps.astype(np.float32)),)

@@ -125,3 +125,14 @@ class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
     @property
     def n_parameters_(self) -> int:
         return sum(p.numel() for p in self.module_.parameters())
+
+
+class FeatureMapHeadClassifier(TorchHeadClassifier):
+    """A head over the backbone's feature map, scaled by one factor learned on training rows
+    (the module divides by it, so the exported graph takes the raw feature map)."""
+
+    def _prepare(self, X: ModelInputs, y: np.ndarray) -> None:
+        self.scale_ = float(np.abs(X.fmaps).mean() + 1e-6)
+
+    def _tensors(self, X: ModelInputs) -> tuple[torch.Tensor, ...]:
+        return (torch.from_numpy(X.fmaps.astype(np.float32)),)

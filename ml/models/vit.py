@@ -7,12 +7,11 @@ self-attention, written out so it exports to ONNX as plain matrix products.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 from torch import nn
 
 from ml.models.inputs import ModelInputs
-from ml.models.torch_head import TorchHeadClassifier
+from ml.models.torch_head import FeatureMapHeadClassifier
 
 
 class MultiHeadSelfAttention(nn.Module):
@@ -86,7 +85,7 @@ class HybridViT(nn.Module):
         return self.head(self.norm(self.blocks(x))[:, 0])
 
 
-class ViTClassifier(TorchHeadClassifier):
+class ViTClassifier(FeatureMapHeadClassifier):
     def __init__(
         self,
         *,
@@ -114,10 +113,6 @@ class ViTClassifier(TorchHeadClassifier):
         self.mlp_ratio = mlp_ratio
         self.dropout = dropout
 
-    def _prepare(self, X: ModelInputs, y: np.ndarray) -> None:
-        # One scale for the feature map, learned on the training rows.
-        self.scale_ = float(np.abs(X.fmaps).mean() + 1e-6)
-
     def _build(self, X: ModelInputs, n_classes: int) -> nn.Module:
         _, channels, height, width = X.fmaps.shape
         return HybridViT(
@@ -131,6 +126,3 @@ class ViTClassifier(TorchHeadClassifier):
             self.dropout,
             self.scale_,
         )
-
-    def _tensors(self, X: ModelInputs) -> tuple[torch.Tensor, ...]:
-        return (torch.from_numpy(X.fmaps.astype(np.float32)),)
