@@ -115,6 +115,15 @@ def db_current(ctx: click.Context) -> None:
     engine.dispose()
 
 
+def ready_services(ctx: click.Context) -> Any:
+    """Settings from the environment, the schema brought up to date, and the services."""
+    from dashboard.services import Services
+
+    settings = settings_from(ctx)
+    ensure_schema(settings)
+    return Services.from_settings(settings)
+
+
 def ensure_schema(settings: Settings) -> None:
     """Bring the schema to the newest revision (idempotent; a no-op when it already is)."""
     from dashboard.resources import migrations_dir
@@ -144,15 +153,13 @@ def data() -> None:
 def data_ingest(ctx: click.Context, csv_path: Path, images_dir: Path, seed: int) -> None:
     """Load a Flipkart-format CSV and its images into the catalogue (re-running updates)."""
     from dashboard.ingest import ingest_catalogue
-    from dashboard.services import Services
     from ml.catalogue import CatalogueError
 
     if not images_dir.is_dir():
         raise CliError(f"no such images folder: {images_dir}")
-    settings = settings_from(ctx)
-    ensure_schema(settings)
+    services = ready_services(ctx)
     try:
-        result = ingest_catalogue(Services.from_settings(settings), csv_path, images_dir, seed=seed)
+        result = ingest_catalogue(services, csv_path, images_dir, seed=seed)
     except CatalogueError as exc:
         raise CliError(str(exc)) from exc
     for line in result.summary_lines():
@@ -174,11 +181,9 @@ def data_ingest(ctx: click.Context, csv_path: Path, images_dir: Path, seed: int)
 def data_check(ctx: click.Context, threshold: float, show: int) -> None:
     """Report exact and near duplicate images, and duplicates split across train and test."""
     from dashboard.quality import quality_report
-    from dashboard.services import Services
 
-    settings = settings_from(ctx)
-    ensure_schema(settings)
-    report = quality_report(Services.from_settings(settings), threshold, progress=True)
+    services = ready_services(ctx)
+    report = quality_report(services, threshold, progress=True)
     assert report is not None  # compute=True always gives a report
     click.echo(f"{report.products} products checked (near-duplicate threshold {threshold}):")
     click.echo(f"  exact duplicates (same image bytes): {len(report.exact)} pairs")
@@ -238,13 +243,11 @@ def _model_names(value: str | None) -> list[str]:
 def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
     """Train models on the train split, select on validation, score on test."""
     from dashboard import training
-    from dashboard.services import Services
 
     names = _model_names(models)
-    settings = settings_from(ctx)
-    ensure_schema(settings)
+    services = ready_services(ctx)
     outcomes = training.train(
-        Services.from_settings(settings),
+        services,
         names,
         report=lambda line: click.echo(f"  {line}"),
         activate_new=activate_new,
@@ -264,12 +267,10 @@ def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
 def evaluate(ctx: click.Context, models: str | None) -> None:
     """Score the active model versions on the test split and store the metrics."""
     from dashboard import training
-    from dashboard.services import Services
 
     names = _model_names(models) if models else None
-    settings = settings_from(ctx)
-    ensure_schema(settings)
-    results = training.evaluate(Services.from_settings(settings), names)
+    services = ready_services(ctx)
+    results = training.evaluate(services, names)
     click.echo(_metrics_table([(n, r["version"], r, True) for n, r in results.items()]))
 
 
@@ -297,14 +298,11 @@ def predict_command(
     """Score a Flipkart-format CSV; every scored product gets an audit row (source batch)."""
     from dashboard.batch import score_csv
     from dashboard.prediction import predictor_for
-    from dashboard.services import Services
     from ml.catalogue import CatalogueError
 
     if not images_dir.is_dir():
         raise CliError(f"no such images folder: {images_dir}")
-    settings = settings_from(ctx)
-    ensure_schema(settings)
-    services = Services.from_settings(settings)
+    services = ready_services(ctx)
     classes = predictor_for(services).classes
     try:
         result = score_csv(
@@ -334,13 +332,11 @@ def drift(ctx: click.Context, since: datetime | None, until: datetime | None) ->
     if ctx.invoked_subcommand is not None:
         return
     from dashboard.drift import TooFewRows, run_and_store
-    from dashboard.services import Services
 
-    settings = settings_from(ctx)
-    ensure_schema(settings)
+    services = ready_services(ctx)
     utc = [t.replace(tzinfo=UTC) if t else None for t in (since, until)]
     try:
-        stored = run_and_store(Services.from_settings(settings), *utc)
+        stored = run_and_store(services, *utc)
     except TooFewRows as exc:
         click.echo(f"No drift report: {exc}.")
         return
@@ -372,11 +368,9 @@ def drift(ctx: click.Context, since: datetime | None, until: datetime | None) ->
 def drift_simulate(ctx: click.Context, count: int) -> None:
     """Send darker, blurred, rotated test products (most without text) through prediction."""
     from dashboard.drift import simulate
-    from dashboard.services import Services
 
-    settings = settings_from(ctx)
-    ensure_schema(settings)
-    sent = simulate(Services.from_settings(settings), count)
+    services = ready_services(ctx)
+    sent = simulate(services, count)
     click.echo(
         f"Sent {sent} shifted products through the prediction path (audit source "
         "batch). Run `vitrine drift` to measure the drift."
@@ -403,11 +397,8 @@ def explain() -> None:
 def explain_audit(ctx: click.Context, model: str, limit: int | None) -> None:
     """Mean |SHAP| per image cell and class, quarter shares, accuracy with products moved."""
     from dashboard.explain import audit_path, run_spatial_audit
-    from dashboard.services import Services
 
-    settings = settings_from(ctx)
-    ensure_schema(settings)
-    services = Services.from_settings(settings)
+    services = ready_services(ctx)
     result = run_spatial_audit(services, model, limit)
     click.echo(result["verdict"])
     shares = ", ".join(f"{k} {v:.0%}" for k, v in result["quadrant_shares"].items())
@@ -442,13 +433,11 @@ def models() -> None:
 @click.pass_context
 def models_list(ctx: click.Context) -> None:
     """List every model version with its test metrics."""
-    from dashboard.services import Services
     from db.engine import session_scope
     from db.repo_models import list_model_versions
 
-    settings = settings_from(ctx)
-    ensure_schema(settings)
-    with session_scope(Services.from_settings(settings).sessions) as session:
+    services = ready_services(ctx)
+    with session_scope(services.sessions) as session:
         rows = [
             (mv.name, mv.version, {**mv.metrics, "n_parameters": mv.params_count}, mv.is_active)
             for mv in list_model_versions(session)
@@ -465,15 +454,13 @@ def models_list(ctx: click.Context) -> None:
 @click.pass_context
 def models_activate(ctx: click.Context, name: str, version: int) -> None:
     """Make VERSION the active version of model NAME."""
-    from dashboard.services import Services
     from db.engine import session_scope
     from db.repo_models import activate
 
     _model_names(name)
-    settings = settings_from(ctx)
-    ensure_schema(settings)
+    services = ready_services(ctx)
     try:
-        with session_scope(Services.from_settings(settings).sessions) as session:
+        with session_scope(services.sessions) as session:
             activate(session, name, version)
     except LookupError as exc:
         raise CliError(exc.args[0]) from exc
@@ -497,7 +484,6 @@ def models_activate(ctx: click.Context, name: str, version: int) -> None:
 def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: bool) -> None:
     """The whole demo: build the demo catalogue, load it, train every model, serve."""
     from dashboard.ingest import ingest_catalogue
-    from dashboard.services import Services
     from db.engine import session_scope
     from db.repo_models import list_model_versions
     from ml.demo.catalogue import CSV_NAME, IMAGES_DIR, generate
@@ -514,8 +500,7 @@ def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: boo
     else:
         generate(demo_dir, per_category=per_category)
     click.echo("[2/5] Database and catalogue")
-    ensure_schema(settings)
-    services = Services.from_settings(settings)
+    services = ready_services(ctx)
     result = ingest_catalogue(services, csv_path, demo_dir / IMAGES_DIR)
     for line in result.summary_lines():
         click.echo(f"      {line}")
