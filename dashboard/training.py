@@ -78,14 +78,20 @@ def train(
     with session_scope(services.sessions) as session:
         versions = {name: next_version(session, name) for name in names}
     spec = backbone_spec(services)
+    settings = services.settings
+    # A local timm ViT weights file makes the vit fallback a probe on that ViT.
+    vit_spec = (
+        BackboneSpec(settings.vit_model, settings.vit_weights) if settings.vit_weights else None
+    )
     trained = train_models(
         data,
         names,
         versions,
-        services.settings.artifacts_dir,
+        settings.artifacts_dir,
         spec,
         progress=progress,
         report=report,
+        vit_spec=vit_spec,
     )
     outcomes = []
     with session_scope(services.sessions) as session:

@@ -33,7 +33,9 @@ class ModelMeta:
     backbone_source: str
     n_parameters: int
     metrics: dict[str, Any] = field(default_factory=dict)
-    serving: str | None = None  # "fusion" or "vit" when the version has an ONNX head
+    # "fusion", "vit" (hybrid, reads the feature map) or "vit-embedding" (a timm ViT probe, with
+    # its own backbone) when the version has an ONNX head.
+    serving: str | None = None
 
     def save(self, folder: Path) -> None:
         (folder / META).write_text(json.dumps(asdict(self), indent=2))

@@ -70,6 +70,7 @@ class Predictor:
         review_threshold: float = 0.6,
         limits: ImageLimits | None = None,
         backbone_file: Path | None = None,
+        vit_backbone: ort.InferenceSession | None = None,
     ) -> None:
         if fusion.meta.classes != vit.meta.classes:
             raise ValueError("fusion and vit were trained on different classes")
@@ -80,6 +81,10 @@ class Predictor:
         self.limits = limits or ImageLimits()
         self.classes = fusion.meta.classes
         self.backbone_file = backbone_file
+        # A timm ViT fallback reads its own backbone's embedding, not the shared feature map.
+        self.vit_backbone = vit_backbone
+        if (vit.meta.serving == "vit-embedding") != (vit_backbone is not None):
+            raise ValueError("a timm ViT fallback needs its own backbone, and only it does")
 
     @classmethod
     def from_artifacts(
@@ -96,7 +101,11 @@ class Predictor:
         """Load the serving graphs; the int8 backbone is preferred when asked and present."""
         fusion = ServingHead.load(fusion_dir, threads)
         vit = ServingHead.load(vit_dir, threads)
-        if fusion.meta.backbone_key != vit.meta.backbone_key:
+        vit_backbone = None
+        if vit.meta.serving == "vit-embedding":
+            vit_path = artifacts.backbone_onnx_path(artifacts_dir, vit.meta.backbone_key)
+            vit_backbone = session(vit_path, threads)
+        elif fusion.meta.backbone_key != vit.meta.backbone_key:
             raise ValueError("fusion and vit use different backbones")
         key = fusion.meta.backbone_key
         backbone_path = artifacts.backbone_onnx_path(artifacts_dir, key)
@@ -110,6 +119,7 @@ class Predictor:
             review_threshold=review_threshold,
             limits=limits,
             backbone_file=backbone_path,
+            vit_backbone=vit_backbone,
         )
 
     def features(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +157,10 @@ class Predictor:
             (logits[with_text],) = self.fusion.head.run(
                 ["logits"], {"embedding": embeddings[with_text], "tfidf": tfidf}
             )
-        if without:
+        if without and self.vit_backbone is not None:
+            (vit_embeddings,) = self.vit_backbone.run(["embedding"], {"image": pixels[without]})
+            (logits[without],) = self.vit.head.run(["logits"], {"embedding": vit_embeddings})
+        elif without:
             (logits[without],) = self.vit.head.run(["logits"], {"fmap": fmaps[without]})
         elapsed_ms = (time.perf_counter() - started) * 1000 / len(images)
         predictions = []

@@ -25,6 +25,7 @@ from ml.explain import CellHead
 from ml.features import FeatureCache, extract
 from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
+from ml.models.linear import LinearProbeClassifier, ProbeHead
 from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES, create_model
 from ml.onnx_export import export, export_backbone, quantize_backbone
 from ml.tracking import log_run
@@ -87,8 +88,14 @@ def train_models(
     progress: bool = True,
     report: Callable[[str], None] = log.info,
     configs: dict[str, dict[str, Any]] | None = None,
+    vit_spec: BackboneSpec | None = None,
 ) -> list[TrainedModel]:
-    """Train `names` (in registry order), writing version `versions[name]` of each."""
+    """Train `names` (in registry order), writing version `versions[name]` of each.
+
+    With `vit_spec` (a timm ViT and its local weights), the `vit` fallback is a linear probe on
+    that ViT's embedding, served with its own backbone; otherwise it is the hybrid ViT over the
+    shared backbone's feature map.
+    """
     spec = spec or BackboneSpec()
     configs = configs or {}
     unknown = [n for n in names if n not in MODEL_NAMES]
@@ -118,6 +125,16 @@ def train_models(
         quantize_backbone(backbone_path, int8_path, calibration)
     inputs = prepare_inputs(data, artifacts_dir, spec, extractor, progress)
     backbone_ms = _backbone_latency(backbone_path, data.image_paths[:16])
+    timm_vit = vit_spec is not None and "vit" in names
+    if timm_vit:
+        assert vit_spec is not None
+        vit_extractor = load_extractor(vit_spec)
+        vit_backbone = artifacts.backbone_onnx_path(artifacts_dir, vit_spec.key)
+        if not vit_backbone.exists():
+            report(f"exporting the ViT backbone {vit_spec.name} to ONNX")
+            export_backbone(vit_extractor, vit_backbone)
+        vit_inputs = prepare_inputs(data, artifacts_dir, vit_spec, vit_extractor, progress)
+        vit_ms = _backbone_latency(vit_backbone, data.image_paths[:16])
 
     classes = np.unique(data.labels[train])
     y = data.labels
@@ -129,34 +146,43 @@ def train_models(
     needed = set(wanted) | (set(ENSEMBLE_MEMBERS) if "ensemble" in wanted else set())
     for name in [n for n in MODEL_NAMES if n in needed]:
         started = time.perf_counter()
+        own = timm_vit and name == "vit"  # reads another backbone's features
+        X = vit_inputs if own else inputs
         if name == "ensemble":
-            members = [(m, fitted[m].estimator) for m in ENSEMBLE_MEMBERS]
+            # Members must read the same features: a timm ViT fallback sits this vote out.
+            members = [
+                (m, fitted[m].estimator) for m in ENSEMBLE_MEMBERS if not (timm_vit and m == "vit")
+            ]
             model = create_model(name, estimators=members, prefit=True).fit(
                 inputs.take(train), y[train]
+            )
+        elif own:
+            model = LinearProbeClassifier().fit(
+                X.take(train), y[train], eval_set=(X.take(val), y[val])
             )
         else:
             model = create_model(name, **configs.get(name, {})).fit(
                 inputs.take(train), y[train], eval_set=(inputs.take(val), y[val])
             )
         y_val = np.array([label_index[c] for c in y[val]])
-        temperature = fit_temperature(model.decision_function(inputs.take(val)), y_val)
+        temperature = fit_temperature(model.decision_function(X.take(val)), y_val)
         calibrated = TemperatureScaled(model, temperature)
         fitted[name] = calibrated
         if name not in wanted:
             continue
-        proba = calibrated.predict_proba(inputs.take(test))
+        proba = calibrated.predict_proba(X.take(test))
         known = y_test >= 0
         metrics = classification_metrics(proba[known], y_test[known], list(classes))
         metrics["ece_uncalibrated"] = classification_metrics(
-            model.predict_proba(inputs.take(test))[known], y_test[known], list(classes)
+            model.predict_proba(X.take(test))[known], y_test[known], list(classes)
         )["ece"]
-        val_pred = calibrated.predict_proba(inputs.take(val)).argmax(axis=1)
+        val_pred = calibrated.predict_proba(X.take(val)).argmax(axis=1)
         metrics["val_accuracy"] = float((val_pred == y_val).mean())
         metrics["train_seconds"] = round(time.perf_counter() - started, 2)
         metrics["n_parameters"] = int(calibrated.n_parameters_)
-        head_ms = _head_latency(calibrated, inputs.take(test[:20]))
-        uses_image = name != "text"
-        metrics["latency_ms"] = round(head_ms + (backbone_ms if uses_image else 0.0), 3)
+        head_ms = _head_latency(calibrated, X.take(test[:20]))
+        image_ms = (vit_ms if own else backbone_ms) if name != "text" else 0.0
+        metrics["latency_ms"] = round(head_ms + image_ms, 3)
         folder = artifacts.version_dir(artifacts_dir, name, versions[name])
         folder.mkdir(parents=True, exist_ok=True)
         meta = artifacts.ModelMeta(
@@ -164,15 +190,23 @@ def train_models(
             version=versions[name],
             classes=[str(c) for c in classes],
             temperature=temperature,
-            backbone_key=spec.key,
-            backbone_source=spec.source,
+            backbone_key=vit_spec.key if own and vit_spec else spec.key,
+            backbone_source=vit_spec.source if own and vit_spec else spec.source,
             n_parameters=int(calibrated.n_parameters_),
             metrics=metrics,
-            serving=name if name in ("fusion", "vit") else None,
+            serving=("vit-embedding" if own else name) if name in ("fusion", "vit") else None,
         )
         artifacts.save_estimator(folder, calibrated)
         if name == "fusion":
             _export_fusion(model, inputs, folder)
+        elif own:
+            export(
+                ProbeHead(model),
+                (torch.from_numpy(X.embeddings[:1]),),
+                ["embedding"],
+                ["logits"],
+                folder / artifacts.HEAD,
+            )
         elif name == "vit":
             export(
                 model.module_,
@@ -185,7 +219,7 @@ def train_models(
         log_run(
             artifacts_dir / "mlruns",
             f"{name}-v{versions[name]}",
-            {"model": name, "version": versions[name], "backbone": spec.key},
+            {"model": name, "version": versions[name], "backbone": meta.backbone_key},
             {k: metrics[k] for k in ("accuracy", "macro_f1", "ece", "latency_ms")},
             folder,
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from torch import nn
 
 from ml.models.inputs import ModelInputs
 
@@ -97,3 +99,20 @@ class TextClassifier(_SelectedLogistic):
 
     def _features(self, X: ModelInputs) -> list[str]:
         return list(X.texts)
+
+
+class ProbeHead(nn.Module):
+    """A fitted linear probe as one ONNX-exportable layer: embedding [N, D] -> logits [N, K]."""
+
+    def __init__(self, probe: LinearProbeClassifier) -> None:
+        super().__init__()
+        scaler, logistic = probe.pipeline_[0], probe.pipeline_[-1]
+        self.register_buffer("mean", torch.as_tensor(scaler.mean_, dtype=torch.float32))
+        self.register_buffer("scale", torch.as_tensor(scaler.scale_, dtype=torch.float32))
+        self.linear = nn.Linear(logistic.coef_.shape[1], logistic.coef_.shape[0])
+        with torch.no_grad():
+            self.linear.weight.copy_(torch.as_tensor(logistic.coef_, dtype=torch.float32))
+            self.linear.bias.copy_(torch.as_tensor(logistic.intercept_, dtype=torch.float32))
+
+    def forward(self, embedding: torch.Tensor) -> torch.Tensor:
+        return self.linear((embedding - self.mean) / self.scale)
