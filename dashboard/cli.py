@@ -52,6 +52,15 @@ def settings_from(ctx: click.Context) -> Settings:
     return obj["settings"]
 
 
+images_option = click.option(
+    "--images",
+    "images_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder holding the image files the CSV names.",
+)
+
+
 @click.group(cls=VitrineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vitrine")
 @click.option("--debug", is_flag=True, help="Show full tracebacks and debug logs.")
@@ -139,13 +148,7 @@ def data() -> None:
 
 @data.command("ingest")
 @click.argument("csv_path", metavar="CSV", type=click.Path(path_type=Path))
-@click.option(
-    "--images",
-    "images_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder holding the image files the CSV names.",
-)
+@images_option
 @click.option(
     "--seed", default=0, show_default=True, help="Seed of the train/validation/test split."
 )
@@ -276,13 +279,7 @@ def evaluate(ctx: click.Context, models: str | None) -> None:
 
 @main.command("predict")
 @click.argument("csv_path", metavar="FILE.csv", type=click.Path(path_type=Path))
-@click.option(
-    "--images",
-    "images_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="Folder holding the image files the CSV names.",
-)
+@images_option
 @click.option(
     "--out",
     "out_path",

@@ -7,6 +7,24 @@ from collections.abc import Sequence
 from dash import html
 
 from dashboard.similar import SimilarProduct
+from db.models import Product
+
+
+def product_image_url(uniq_id: str) -> str:
+    return f"/api/products/{uniq_id}/image"
+
+
+def thumbnail(
+    product: Product, size: int = 120, class_name: str | None = "product-card__img"
+) -> html.Img:
+    """The product photo, with its name and category as alt text."""
+    return html.Img(
+        src=product_image_url(product.uniq_id),
+        alt=f"{product.product_name} ({product.category})",
+        width=size,
+        height=size,
+        className=class_name,
+    )
 
 
 def product_cards(similar: Sequence[SimilarProduct], *, compare_to: str | None) -> html.Ol:
@@ -20,13 +38,7 @@ def product_cards(similar: Sequence[SimilarProduct], *, compare_to: str | None) 
             html.Li(
                 className="product-card",
                 children=[
-                    html.Img(
-                        src=f"/api/products/{p.uniq_id}/image",
-                        alt=f"{p.product_name} ({p.category})",
-                        width=120,
-                        height=120,
-                        className="product-card__img",
-                    ),
+                    thumbnail(p),
                     html.Div(
                         className="product-card__body",
                         children=[

@@ -11,6 +11,7 @@ from dash import Dash, html
 from dashboard.bivariate import MAX_POINTS, VARIABLES, analysis_frame
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart
+from dashboard.components.forms import field
 from dashboard.services import services
 from ml.bivariate import relate
 
@@ -22,21 +23,14 @@ ORDER = 40
 
 
 def _select(name: str, label: str, current: str) -> html.Div:
-    return html.Div(
-        className="filter",
-        children=[
-            html.Label(label, htmlFor=f"analysis-{name}", className="field__label"),
-            html.Select(
-                id=f"analysis-{name}",
-                name=name,
-                className="form-select",
-                children=[
-                    html.Option(text.capitalize(), value=key, selected=key == current)
-                    for key, text in VARIABLES.items()
-                ],
-            ),
-        ],
+    options = [
+        html.Option(text.capitalize(), value=key, selected=key == current)
+        for key, text in VARIABLES.items()
+    ]
+    select = html.Select(
+        id=f"analysis-{name}", name=name, className="form-select", children=options
     )
+    return field(label, select, f"analysis-{name}", in_grid=True)
 
 
 def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) -> html.Div:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.audit import AuditQuery
 from dashboard.components.cards import kpi_cards, notice
+from dashboard.components.forms import field
 from dashboard.services import services
 from db.repo_predictions import count_predictions, page_predictions, totals
 from ml.categories import CATEGORIES
@@ -130,13 +131,6 @@ def layout(**query: str) -> html.Div:
     )
 
 
-def _field(label: str, control: Any, field_id: str) -> html.Div:
-    return html.Div(
-        className="filter",
-        children=[html.Label(label, htmlFor=field_id, className="field__label"), control],
-    )
-
-
 def _select(name: str, options: list[tuple[str, str]], current: str | None) -> html.Select:
     return html.Select(
         id=f"audit-{name}",
@@ -172,23 +166,31 @@ def _form(raw: dict[str, str]) -> html.Form:
             html.Div(
                 className="filter-grid",
                 children=[
-                    _field("From (date)", _input("since", "date", raw.get("since")), "audit-since"),
-                    _field(
+                    field(
+                        "From (date)",
+                        _input("since", "date", raw.get("since")),
+                        "audit-since",
+                        in_grid=True,
+                    ),
+                    field(
                         "Until (date, included)",
                         _input("until", "date", raw.get("until")),
                         "audit-until",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Category",
                         _select("category", [(c, c) for c in CATEGORIES], raw.get("category")),
                         "audit-category",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Model",
                         _select("model", [("fusion", "fusion"), ("vit", "vit")], raw.get("model")),
                         "audit-model",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Source",
                         _select(
                             "source",
@@ -196,8 +198,9 @@ def _form(raw: dict[str, str]) -> html.Form:
                             raw.get("source"),
                         ),
                         "audit-source",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Confidence at least",
                         _input(
                             "min_confidence",
@@ -208,8 +211,9 @@ def _form(raw: dict[str, str]) -> html.Form:
                             step=0.01,
                         ),
                         "audit-min_confidence",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Confidence at most",
                         _input(
                             "max_confidence",
@@ -220,16 +224,19 @@ def _form(raw: dict[str, str]) -> html.Form:
                             step=0.01,
                         ),
                         "audit-max_confidence",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Image-only fallback",
                         _select("fallback", yes_no, raw.get("fallback")),
                         "audit-fallback",
+                        in_grid=True,
                     ),
-                    _field(
+                    field(
                         "Needs review",
                         _select("needs_review", yes_no, raw.get("needs_review")),
                         "audit-needs_review",
+                        in_grid=True,
                     ),
                 ],
             ),

@@ -14,6 +14,7 @@ from PIL import Image
 
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.forms import field
 from dashboard.explain import (
     NotExplainable,
     PredictionExplanation,
@@ -62,68 +63,57 @@ def _form(prediction: str | None, target: str | None, mode: str) -> html.Form:
             html.Div(
                 className="filter-grid",
                 children=[
-                    html.Div(
-                        className="filter",
-                        children=[
-                            html.Label(
-                                "Prediction number",
-                                htmlFor="explain-prediction",
-                                className="field__label",
-                            ),
-                            dcc.Input(
-                                id="explain-prediction",
-                                name="prediction",
-                                type="number",
-                                min=1,
-                                value=prediction or "",
-                                className="form-control",
-                            ),
-                        ],
+                    field(
+                        "Prediction number",
+                        dcc.Input(
+                            id="explain-prediction",
+                            name="prediction",
+                            type="number",
+                            min=1,
+                            value=prediction or "",
+                            className="form-control",
+                        ),
+                        "explain-prediction",
+                        in_grid=True,
                     ),
-                    html.Div(
-                        className="filter",
-                        children=[
-                            html.Label(
-                                "Explain the category",
-                                htmlFor="explain-target",
-                                className="field__label",
-                            ),
-                            html.Select(
-                                id="explain-target",
-                                name="target",
-                                className="form-select",
-                                children=[
-                                    html.Option("The predicted one", value="", selected=not target)
-                                ]
-                                + [
+                    field(
+                        "Explain the category",
+                        html.Select(
+                            id="explain-target",
+                            name="target",
+                            className="form-select",
+                            children=[
+                                html.Option("The predicted one", value="", selected=not target),
+                                *(
                                     html.Option(c, value=c, selected=c == target)
                                     for c in CATEGORIES
-                                ],
-                            ),
-                        ],
+                                ),
+                            ],
+                        ),
+                        "explain-target",
+                        in_grid=True,
                     ),
-                    html.Div(
-                        className="filter",
-                        children=[
-                            html.Label("Detail", htmlFor="explain-mode", className="field__label"),
-                            html.Select(
-                                id="explain-mode",
-                                name="mode",
-                                className="form-select",
-                                children=[
-                                    html.Option(
-                                        "Fast: 7x7 image cells (about 0.1 s)",
-                                        value="cells",
-                                        selected=mode == "cells",
-                                    ),
-                                    html.Option(
-                                        "Pixels: blur masker (about 2 s)",
-                                        value="pixels",
-                                        selected=mode == "pixels",
-                                    ),
-                                ],
-                            ),
-                        ],
+                    field(
+                        "Detail",
+                        html.Select(
+                            id="explain-mode",
+                            name="mode",
+                            className="form-select",
+                            children=[
+                                html.Option(
+                                    "Fast: 7x7 image cells (about 0.1 s)",
+                                    value="cells",
+                                    selected=mode == "cells",
+                                ),
+                                html.Option(
+                                    "Pixels: blur masker (about 2 s)",
+                                    value="pixels",
+                                    selected=mode == "pixels",
+                                ),
+                            ],
+                        ),
+                        "explain-mode",
+                        in_grid=True,
                     ),
                 ],
             ),

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.products import product_image_url, thumbnail
 from dashboard.components.tables import data_table
 from dashboard.quality import quality_report
 from dashboard.services import services
@@ -219,12 +220,7 @@ def _gallery(samples: list[Product]) -> html.Ul:
             html.Li(
                 html.Figure(
                     [
-                        html.Img(
-                            src=f"/api/products/{p.uniq_id}/image",
-                            alt=f"{p.product_name} ({p.category})",
-                            width=160,
-                            height=160,
-                        ),
+                        thumbnail(p, 160, class_name=None),
                         html.Figcaption([html.Strong(p.category), html.Br(), p.product_name]),
                     ]
                 ),
@@ -259,7 +255,7 @@ def _quality() -> Any:
 
     def thumb(product_id: str) -> html.Img:
         return html.Img(
-            src=f"/api/products/{product_id}/image",
+            src=product_image_url(product_id),
             width=64,
             height=64,
             alt=f"Product {product_id}",

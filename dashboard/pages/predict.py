@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from dashboard import imagestore
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.forms import field
 from dashboard.components.products import product_cards
 from dashboard.prediction import (
     AuditUnavailable,
@@ -104,51 +105,35 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                             ),
                         ],
                     ),
-                    html.Div(
-                        className="field",
-                        children=[
-                            html.Label(
-                                "Product name (optional)", htmlFor=NAME, className="field__label"
-                            ),
-                            dcc.Input(
-                                id=NAME,
-                                type="text",
-                                maxLength=500,
-                                className="form-control",
-                                debounce=True,
-                            ),
-                        ],
+                    field(
+                        "Product name (optional)",
+                        dcc.Input(
+                            id=NAME,
+                            type="text",
+                            maxLength=500,
+                            className="form-control",
+                            debounce=True,
+                        ),
+                        NAME,
                     ),
-                    html.Div(
-                        className="field",
-                        children=[
-                            html.Label(
-                                "Description (optional)",
-                                htmlFor=DESCRIPTION_ID,
-                                className="field__label",
-                            ),
-                            dcc.Textarea(
-                                id=DESCRIPTION_ID, maxLength=20000, className="form-control", rows=4
-                            ),
-                        ],
+                    field(
+                        "Description (optional)",
+                        dcc.Textarea(
+                            id=DESCRIPTION_ID, maxLength=20000, className="form-control", rows=4
+                        ),
+                        DESCRIPTION_ID,
                     ),
-                    html.Div(
-                        className="field",
-                        children=[
-                            html.Label(
-                                "Or a catalogue product id (uses its photo and text)",
-                                htmlFor=PRODUCT,
-                                className="field__label",
-                            ),
-                            dcc.Input(
-                                id=PRODUCT,
-                                type="text",
-                                maxLength=64,
-                                value=product or "",
-                                className="form-control",
-                                debounce=True,
-                            ),
-                        ],
+                    field(
+                        "Or a catalogue product id (uses its photo and text)",
+                        dcc.Input(
+                            id=PRODUCT,
+                            type="text",
+                            maxLength=64,
+                            value=product or "",
+                            className="form-control",
+                            debounce=True,
+                        ),
+                        PRODUCT,
                     ),
                     html.Button("Predict", id=SUBMIT, type="button", className="btn btn-primary"),
                 ],

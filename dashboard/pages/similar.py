@@ -13,7 +13,8 @@ from sklearn.decomposition import PCA
 
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart
-from dashboard.components.products import product_cards
+from dashboard.components.forms import field
+from dashboard.components.products import product_cards, thumbnail
 from dashboard.services import services
 from dashboard.similar import catalogue_index, similar_to_product
 from dashboard.training import NoCatalogue
@@ -49,35 +50,29 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                 **{"aria-labelledby": "similar-form-title"},
                 children=[
                     html.H2("Product", id="similar-form-title"),
-                    html.Div(
-                        className="field",
-                        children=[
-                            html.Label(
-                                "Catalogue product id", htmlFor=PRODUCT, className="field__label"
-                            ),
-                            dcc.Input(
-                                id=PRODUCT,
-                                type="text",
-                                maxLength=64,
-                                value=product or "",
-                                className="form-control",
-                            ),
-                        ],
+                    field(
+                        "Catalogue product id",
+                        dcc.Input(
+                            id=PRODUCT,
+                            type="text",
+                            maxLength=64,
+                            value=product or "",
+                            className="form-control",
+                        ),
+                        PRODUCT,
                     ),
-                    html.Div(
-                        className="field",
-                        children=[
-                            html.Label("How many neighbours", htmlFor=K, className="field__label"),
-                            dcc.Input(
-                                id=K,
-                                type="number",
-                                min=1,
-                                max=50,
-                                step=1,
-                                value=10,
-                                className="form-control",
-                            ),
-                        ],
+                    field(
+                        "How many neighbours",
+                        dcc.Input(
+                            id=K,
+                            type="number",
+                            min=1,
+                            max=50,
+                            step=1,
+                            value=10,
+                            className="form-control",
+                        ),
+                        K,
                     ),
                     html.Button(
                         "Find similar products",
@@ -119,13 +114,7 @@ def _result(product_id: str | None, k: int) -> list[Any]:
         html.Div(
             className="product-card product-card--focus",
             children=[
-                html.Img(
-                    src=f"/api/products/{product.uniq_id}/image",
-                    alt=f"{product.product_name} ({product.category})",
-                    width=120,
-                    height=120,
-                    className="product-card__img",
-                ),
+                thumbnail(product),
                 html.Div(
                     className="product-card__body",
                     children=[
