@@ -10,9 +10,9 @@ from pathlib import Path
 import dash
 from dash import Dash
 from flask import Flask, request
-from flask_caching import Cache
 
-from dashboard import api, requestlog
+from dashboard import api, caching, metrics, requestlog
+from dashboard.background import background_manager
 from dashboard.components import shell
 from dashboard.pages import register_all
 from dashboard.resources import assets_dir
@@ -39,8 +39,6 @@ INDEX_STRING = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
-
-cache = Cache()
 
 
 class VitrineDash(Dash):
@@ -71,9 +69,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = Services.from_settings(settings)
     install(server, services)
     requestlog.install(server)
-    cache.init_app(server, config=_cache_config(settings))
+    metrics.install(server)
+    caching.install(server, settings)
     api.install(server)
 
+    manager = background_manager(settings)
+    server.extensions["vitrine_background"] = manager
     app = VitrineDash(
         "vitrine",
         server=server,
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         index_string=INDEX_STRING,
         # Page layouts read the database; they are not evaluated up front to validate ids.
         suppress_callback_exceptions=True,
+        background_callback_manager=manager,
     )
     register_all(app)
     app.layout = shell.layout
@@ -102,13 +104,3 @@ def _instance_secret(instance_dir: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _cache_config(settings: Settings) -> dict[str, object]:
-    if settings.cache_url and settings.cache_url.startswith(("redis://", "rediss://")):
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_url}
-    return {
-        "CACHE_TYPE": "FileSystemCache",
-        "CACHE_DIR": str(settings.instance_dir / "cache"),
-        "CACHE_DEFAULT_TIMEOUT": 3600,
-    }

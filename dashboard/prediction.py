@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import imagestore
+from dashboard import imagestore, metrics
 from dashboard.services import Services
 from db.engine import session_scope
 from db.repo_models import active_versions, get_version
@@ -89,6 +89,22 @@ def predictor_for(services: Services) -> Predictor:
                 int8=settings.int8_backbone,
             )
         return _predictors[key]
+
+
+def preload_models(services: Services) -> bool:
+    """Load the active models now (before a server forks its workers), if there are any.
+
+    Never fatal: without models or a database the app still starts and says why per request.
+    The pool's connections are closed afterwards so forked workers never share a socket.
+    """
+    try:
+        predictor_for(services)
+    except (ModelsNotReady, SQLAlchemyError, OSError) as exc:
+        log.info("models not preloaded: %s", exc.__class__.__name__)
+        return False
+    finally:
+        services.engine.dispose()
+    return True
 
 
 def _sha256(data: bytes) -> str:
@@ -172,4 +188,6 @@ def predict_and_record_many(
     except SQLAlchemyError as exc:
         log.error("audit write failed (request_id=%s): %s", request_id, exc.__class__.__name__)
         raise AuditUnavailable() from exc
+    for prediction in predictions:
+        metrics.record_prediction(prediction.model, prediction.version, prediction.category, source)
     return [Recorded(p, i, request_id) for p, i in zip(predictions, ids, strict=True)]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Vitrine's whole test suite. Installs what the tests need first: the package with its dev
-# tools, Chromium and chromedriver, axe-core, and a running PostgreSQL.
+# tools, Chromium and chromedriver, axe-core, and running PostgreSQL and Redis servers.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k migrations
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +40,24 @@ if ! pg_up; then
   fi
   if ! pg_up && [ "${CI:-}" = "true" ]; then
     echo "PostgreSQL does not answer at $VITRINE_TEST_POSTGRES_URL" >&2
+    exit 1
+  fi
+fi
+
+# Redis: the scale-out tests (shared cache, Celery worker) need one; start or install it.
+export VITRINE_TEST_REDIS_URL=${VITRINE_TEST_REDIS_URL:-redis://127.0.0.1:6379}
+redis_up() { "$VENV/bin/python" -c "import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=2).ping()" "$VITRINE_TEST_REDIS_URL" >/dev/null 2>&1; }
+if ! redis_up; then
+  if ! command -v redis-server >/dev/null 2>&1 && [ "${CI:-}" = "true" ]; then
+    echo "Installing Redis..."
+    apt_install redis-server || true
+  fi
+  if command -v redis-server >/dev/null 2>&1; then
+    redis-server --port 6379 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null || true
+    for _ in $(seq 1 20); do redis_up && break; sleep 0.5; done
+  fi
+  if ! redis_up && [ "${CI:-}" = "true" ]; then
+    echo "Redis does not answer at $VITRINE_TEST_REDIS_URL" >&2
     exit 1
   fi
 fi

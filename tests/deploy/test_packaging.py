@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -99,16 +98,20 @@ def test_procfile_release_then_web_serves_health(tmp_path: Path) -> None:
         "WEB_CONCURRENCY": "1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'procfile.db'}",
         "VITRINE_INSTANCE_DIR": str(tmp_path / "instance"),
+        "VITRINE_DATA_DIR": str(tmp_path / "data"),
+        "VITRINE_ARTIFACTS_DIR": str(tmp_path / "artifacts"),
+        "HOST": "127.0.0.1",
     }
     procfile = _procfile()
     subprocess.run(procfile["release"], shell=True, env=env, check=True, timeout=120)
     # The shell expands ${PORT} as a Procfile host does; exec lets terminate() reach gunicorn.
+    log = (tmp_path / "web.log").open("wb")
     web = subprocess.Popen(
         "exec " + procfile["web"],
         shell=True,
         env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
+        cwd=ROOT,  # a Procfile host runs from the app's root, where gunicorn.conf.py is
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
@@ -124,22 +127,5 @@ def test_procfile_release_then_web_serves_health(tmp_path: Path) -> None:
         assert body is not None and '"status":"ok"' in body.replace(" ", "")
     finally:
         web.terminate()
-        web.wait(timeout=30)
-
-
-def test_dockerfile_copies_existing_paths_and_runs_known_modules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    for line in re.findall(r"^COPY\s+(.+)$", dockerfile, flags=re.M):
-        *sources, _dest = line.split()
-        for source in sources:
-            assert (ROOT / source).exists(), f"COPY source {source} is missing"
-    assert "dashboard.wsgi:server" in dockerfile
-    assert "vitrine db upgrade" in dockerfile
-    assert "HEALTHCHECK" in dockerfile and "/api/health" in dockerfile
-    monkeypatch.chdir(tmp_path)  # the default settings keep their state in ./instance
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'docker.db'}")
-    from dashboard import wsgi  # the module gunicorn loads
-
-    assert wsgi.server.name == "vitrine"
+        assert web.wait(timeout=60) == 0, (tmp_path / "web.log").read_text()
+        log.close()

@@ -1,0 +1,109 @@
+"""No Docker engine runs here: the Dockerfile and docker-compose.yml are read against the code."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+
+from dashboard.cli import main as cli
+from dashboard.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+# Names the images and gunicorn.conf.py read besides the settings.
+RUNTIME_NAMES = {
+    "PORT",
+    "HOST",
+    "WEB_CONCURRENCY",
+    "PATH",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUNBUFFERED",
+}
+
+
+def _setting_names() -> set[str]:
+    names = {"DATABASE_URL"}
+    names |= {f"VITRINE_{name.upper()}" for name in Settings.model_fields}
+    return names
+
+
+def _stages() -> list[str]:
+    return re.split(r"^(?=FROM )", (ROOT / "Dockerfile").read_text(), flags=re.M)[1:]
+
+
+def _cli_command_exists(argv: list[str]) -> None:
+    """`argv` (after `vitrine`) names a real command with options it accepts."""
+    group: Any = cli
+    args = list(argv)
+    while isinstance(group, click.Group):
+        name = args.pop(0)
+        assert name in group.commands, f"vitrine has no command {name!r}"
+        group = group.commands[name]
+    group.make_context(group.name, args)  # raises on an unknown option
+
+
+def test_dockerfile_is_multi_stage_with_a_lean_non_root_runtime() -> None:
+    build, runtime = _stages()
+    assert " AS build" in build.splitlines()[0]
+    assert "download.pytorch.org/whl/cpu" in build  # CPU-only PyTorch
+    for line in re.findall(r"^COPY\s+(.+)$", build, flags=re.M):
+        *sources, _dest = line.split()
+        for source in sources:
+            assert (ROOT / source).exists(), f"COPY source {source} is missing"
+    # The runtime takes the built venv and the gunicorn config, and nothing that compiles.
+    copies = re.findall(r"^COPY\s+(.+)$", runtime, flags=re.M)
+    assert any(c.startswith("--from=build /opt/venv") for c in copies)
+    for line in copies:
+        if not line.startswith("--from="):
+            *sources, _dest = line.split()
+            assert all((ROOT / s).exists() for s in sources), line
+    assert not re.search(r"\b(gcc|g\+\+|build-essential|apt-get install)\b", runtime)
+    user = re.search(r"^USER\s+(\S+)", runtime, flags=re.M)
+    assert user and user.group(1) not in {"root", "0"}
+    assert re.search(r"^VOLUME\s+\[\"/data\"\]", runtime, flags=re.M)
+    assert "HEALTHCHECK" in runtime and "/api/health" in runtime
+
+
+def test_dockerfile_runs_migrations_then_gunicorn_with_its_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = _stages()[-1]
+    (cmd,) = re.findall(r"^CMD\s+(\[.+\])$", runtime, flags=re.M)
+    script = yaml.safe_load(cmd)[-1]
+    migrate, serve = (part.strip() for part in script.split("&&"))
+    _cli_command_exists(shlex.split(migrate)[1:])
+    serve_argv = shlex.split(serve.removeprefix("exec "))
+    assert serve_argv[:3] == ["gunicorn", "-c", "/app/gunicorn.conf.py"]
+    assert "COPY gunicorn.conf.py /app/gunicorn.conf.py" in runtime
+    module, _, attribute = serve_argv[3].partition(":")
+    env_names = set(re.findall(r"^\s+(\w+)=", runtime, flags=re.M))
+    assert env_names <= _setting_names() | RUNTIME_NAMES, env_names - _setting_names()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'docker.db'}")
+    imported = __import__(module, fromlist=[attribute])  # the module gunicorn loads
+    assert getattr(imported, attribute).name == "vitrine"
+
+
+def test_compose_runs_app_worker_postgres_and_redis_on_named_volumes() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"web", "worker", "db", "redis"} <= set(services)
+    declared = set(compose["volumes"])
+    for name, service in services.items():
+        for mount in service.get("volumes", []):
+            volume = mount.split(":")[0]
+            assert volume in declared, f"{name} mounts {volume}, not a named volume"
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert set(env) <= _setting_names() | RUNTIME_NAMES, set(env) - _setting_names()
+        assert env["DATABASE_URL"].startswith("postgresql") and "@db:5432/" in env["DATABASE_URL"]
+        assert env["VITRINE_CACHE_URL"].startswith("redis://redis:6379")
+        assert any(m.endswith(":/data") for m in services[name]["volumes"])
+    _cli_command_exists(services["worker"]["command"][1:])
+    assert services["worker"]["command"][0] == "vitrine"
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
