@@ -13,6 +13,7 @@ import time
 import numpy as np
 from scipy.stats import spearmanr
 
+from dashboard.app import create_app
 from dashboard.explain import explain_prediction
 from dashboard.prediction import predict_and_record
 from dashboard.services import Services
@@ -25,7 +26,14 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=30)
     parser.add_argument("--max-evals", type=int, default=300)
     args = parser.parse_args()
-    services = Services.from_settings(Settings())
+    server = create_app(Settings())
+    services = server.extensions["vitrine"]
+    # Explanations are cached with flask-caching, which lives in the app context.
+    with server.app_context():
+        return _run(services, args)
+
+
+def _run(services: Services, args: argparse.Namespace) -> int:
     data = catalogue_data(services)
     test = data.index("test")[: args.products + 1]
     timings: dict[str, list[float]] = {"cells": [], "pixels": [], "cached": []}

@@ -580,6 +580,35 @@ def serve_command(ctx: click.Context, host: str, port: int, migrate: bool) -> No
     server.run(host=host, port=port, debug=False)
 
 
+@main.command("worker")
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs run at once (each in its own process).",
+)
+@click.pass_context
+def worker_command(ctx: click.Context, concurrency: int) -> None:
+    """Run a Celery worker for the dashboard's background jobs (needs VITRINE_CACHE_URL=redis://)."""
+    from dashboard.app import create_app
+    from dashboard.caching import uses_redis
+
+    settings = settings_from(ctx)
+    if not uses_redis(settings):
+        raise click.ClickException(
+            "a worker needs VITRINE_CACHE_URL=redis://...; without it background jobs run "
+            "inside the web server"
+        )
+    # Building the app registers every background callback as a Celery task.
+    server = create_app(settings)
+    celery = server.extensions["vitrine_background"].handle
+    # prefork: a cancelled job's process is terminated without taking the worker down.
+    celery.worker_main(
+        ["worker", "--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO"]
+    )
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 

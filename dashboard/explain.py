@@ -1,21 +1,22 @@
 """Explain a recorded prediction: its image (fast cell mode or pixel mode) and its text.
 
-Results are cached by (model version, image hash, text hash, class, mode), so a repeat is
-instant; the inputs come from the content-addressed image store and the audit row.
+Results are cached with flask-caching by (model version, image hash, text hash, class, mode),
+so a repeat is instant in any worker; the inputs come from the content-addressed image store and
+the audit row. Call inside an app context (a request, or `with server.app_context()`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import diskcache
 import numpy as np
 from PIL import Image
 
 from dashboard import imagestore
+from dashboard.caching import cache
 from dashboard.prediction import predictor_for
 from dashboard.services import Services
 from dashboard.training import backbone_spec, catalogue_data
@@ -42,6 +43,7 @@ from ml.predictor import Predictor
 from ml.training import prepare_inputs
 
 DEFAULT_PIXEL_EVALS = 300
+Progress = Callable[[int, int], None]
 
 
 class NotExplainable(LookupError):
@@ -59,19 +61,7 @@ class PredictionExplanation:
     image: ImageExplanation
     text: TextExplanation | None
     photo: np.ndarray  # uint8 [224, 224, 3] as the model saw it
-
-
-_lock = threading.Lock()
-_caches: dict[str, diskcache.Cache] = {}
-
-
-def result_cache(services: Services) -> diskcache.Cache:
-    """On disk, so every web worker process of this instance shares the results."""
-    folder = str(services.settings.instance_dir / "explanations")
-    with _lock:
-        if folder not in _caches:
-            _caches[folder] = diskcache.Cache(folder, size_limit=256 * 1024 * 1024)
-        return _caches[folder]
+    cached: bool = False
 
 
 def cell_head(services: Services) -> CellHead:
@@ -129,7 +119,9 @@ def explain_prediction(
     target: str | None = None,
     pixels: bool = False,
     max_evals: int = DEFAULT_PIXEL_EVALS,
+    progress: Progress | None = None,
 ) -> PredictionExplanation:
+    """`progress(done, total)` hears of model evaluations as a pixel explanation runs."""
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None:
@@ -144,7 +136,7 @@ def explain_prediction(
         raise NotExplainable("explanations of a timm ViT fallback are not available yet")
     classes = served.meta.classes
     target = target or None
-    key = "|".join(
+    key = "explanation:" + "|".join(
         map(
             str,
             (
@@ -158,10 +150,9 @@ def explain_prediction(
             ),
         )
     )
-    cache = result_cache(services)
     cached = cache.get(key)
     if cached is not None:
-        return replace(cached, prediction_id=prediction_id)
+        return replace(cached, prediction_id=prediction_id, cached=True)
     result = _explain(
         services,
         predictor,
@@ -174,6 +165,7 @@ def explain_prediction(
         max_evals,
         prediction_id,
         version,
+        progress,
     )
     cache.set(key, result)
     return result
@@ -191,6 +183,7 @@ def _explain(
     max_evals: int,
     prediction_id: int,
     version: int,
+    progress: Progress | None,
 ) -> PredictionExplanation:
     served = predictor.fusion if model == "fusion" else predictor.vit
     image = decode_image(image_bytes, predictor.limits)
@@ -215,8 +208,10 @@ def _explain(
     else:
         cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, index)
     if pixels:
+        evaluated = 0
 
         def predict_proba(batch: np.ndarray) -> np.ndarray:
+            nonlocal evaluated
             emb, fm = predictor.backbone.run(
                 ["embedding", "fmap"], {"image": normalise_batch(batch)}
             )
@@ -225,6 +220,9 @@ def _explain(
             else:
                 feeds = {"fmap": fm}
             (out,) = served.head.run(["logits"], feeds)
+            evaluated += len(batch)
+            if progress is not None:
+                progress(min(evaluated, max_evals), max_evals)
             return calibrated_proba(out, served.meta.temperature)
 
         image_explanation = pixel_explanation(

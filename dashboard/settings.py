@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     review_threshold: float = Field(
         0.6, ge=0, le=1, description="Predictions less confident than this need review."
     )
+    explain_max_evals: int = Field(
+        300, ge=50, le=20_000, description="Model evaluations of a pixel-level SHAP map."
+    )
     instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
 
     @field_validator("database_url")

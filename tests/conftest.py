@@ -65,6 +65,32 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
+
+
+def redis_test_url(database: int = 15) -> str:
+    """An emptied Redis database; required in CI, optional on a laptop."""
+    import redis
+
+    server = os.environ.get("VITRINE_TEST_REDIS_URL") or DEFAULT_REDIS_URL
+    url = f"{server.rstrip('/')}/{database}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis must answer in CI at {url}: {exc.__class__.__name__}")
+        pytest.skip(f"no Redis answers at {url} (set VITRINE_TEST_REDIS_URL)")
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return redis_test_url()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'vitrine.db'}"

@@ -45,6 +45,7 @@ def register(api: Blueprint) -> None:
                 "model": result.model,
                 "model_version": result.version,
                 "target": result.target,
+                "cached": result.cached,
                 "probabilities": result.probabilities,
                 "image": {
                     "mode": image.mode,

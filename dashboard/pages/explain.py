@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from dash import Dash, dcc, html
+from dash import Dash, Input, Output, dcc, html
+from dash.exceptions import PreventUpdate
 from PIL import Image
 
 from dashboard.components.cards import kpi_cards, notice
@@ -34,13 +35,10 @@ NAV_LABEL = "Explain"
 ORDER = 30
 
 
-def layout(
-    prediction: str | None = None, target: str | None = None, mode: str | None = None, **_query: str
-) -> html.Div:
-    mode = mode if mode in ("cells", "pixels") else "cells"
-    children: list[Any] = [html.H1("Explain a prediction"), _form(prediction, target, mode)]
+def layout(prediction: str | None = None, target: str | None = None, **_query: str) -> html.Div:
+    children: list[Any] = [html.H1("Explain a prediction"), _form(prediction, target)]
     if prediction:
-        children += _explanation(prediction, target, mode)
+        children += _explanation(prediction, target)
     else:
         children.append(
             html.P(
@@ -52,7 +50,7 @@ def layout(
     return html.Div(children)
 
 
-def _form(prediction: str | None, target: str | None, mode: str) -> html.Form:
+def _form(prediction: str | None, target: str | None) -> html.Form:
     return html.Form(
         method="get",
         action=PATH,
@@ -91,28 +89,6 @@ def _form(prediction: str | None, target: str | None, mode: str) -> html.Form:
                             ],
                         ),
                         "explain-target",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Detail",
-                        html.Select(
-                            id="explain-mode",
-                            name="mode",
-                            className="form-select",
-                            children=[
-                                html.Option(
-                                    "Fast: 7x7 image cells (about 0.1 s)",
-                                    value="cells",
-                                    selected=mode == "cells",
-                                ),
-                                html.Option(
-                                    "Pixels: blur masker (about 2 s)",
-                                    value="pixels",
-                                    selected=mode == "pixels",
-                                ),
-                            ],
-                        ),
-                        "explain-mode",
                         in_grid=True,
                     ),
                 ],
@@ -170,9 +146,11 @@ def _heatmap(result: PredictionExplanation) -> html.Figure:
         f"evaluations, {image.seconds:.2f} s; they add up from the base value "
         f"{image.base_value:.3f} to the model's {image.output_value:.3f}."
     )
+    fast = image.mode == "cells"
     return chart(
-        f"explain-image-{result.prediction_id}",
-        f"Where the photo pushed towards {result.target}",
+        f"explain-{'image' if fast else 'pixels'}-{result.prediction_id}",
+        f"{'Fast map' if fast else 'Pixel-level map'}: where the photo pushed towards "
+        f"{result.target}",
         summary,
         fig,
         ["Quarter", "Share of |SHAP|", "Net SHAP"],
@@ -249,13 +227,11 @@ def _text(result: PredictionExplanation) -> list[Any]:
     ]
 
 
-def _explanation(prediction: str, target: str | None, mode: str) -> list[Any]:
+def _explanation(prediction: str, target: str | None) -> list[Any]:
     if not str(prediction).isdigit():
         return [notice("Not a prediction number", "Give a whole number.", kind="error")]
     try:
-        result = explain_prediction(
-            services(), int(prediction), target=target or None, pixels=mode == "pixels"
-        )
+        result = explain_prediction(services(), int(prediction), target=target or None)
     except NotExplainable as exc:
         return [notice("This prediction cannot be explained", str(exc.args[0]), kind="error")]
     except ModelsNotReady as exc:
@@ -265,9 +241,61 @@ def _explanation(prediction: str, target: str | None, mode: str) -> list[Any]:
         html.H2(f"Prediction #{result.prediction_id}: {result.model} v{result.version}"),
         html.P(f"Explaining {result.target}, probability {p:.1%}."),
         _heatmap(result),
+        _pixel_section(result.prediction_id, result.target),
         html.H2("Text"),
         *_text(result),
     ]
+
+
+def _pixel_section(prediction_id: int, target: str) -> html.Section:
+    """The pixel-level map, computed by a background callback after the fast one is shown."""
+    return html.Section(
+        className="pixel-job",
+        **{"aria-labelledby": "explain-pixels-title"},
+        children=[
+            html.H3("Pixel-level map", id="explain-pixels-title", className="chart__title"),
+            dcc.Store(id="explain-pixels-request", data={"id": prediction_id, "target": target}),
+            html.Div(
+                className="pixel-job__controls",
+                children=[
+                    html.Label(
+                        "Progress of the pixel-level explanation",
+                        htmlFor="explain-pixels-progress",
+                        className="field__label",
+                    ),
+                    html.Progress(id="explain-pixels-progress", max="1", value="0"),
+                    html.Span(id="explain-pixels-progress-text", className="result__meta"),
+                    html.Div(
+                        className="pixel-job__buttons",
+                        children=[
+                            html.Button(
+                                "Cancel",
+                                id="explain-pixels-cancel",
+                                type="button",
+                                className="btn btn-outline-secondary",
+                                disabled=True,
+                            ),
+                            html.Button(
+                                "Compute again",
+                                id="explain-pixels-start",
+                                type="button",
+                                className="btn btn-outline-primary",
+                                disabled=True,
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            # Short status lines are announced; the chart itself is not read out on arrival.
+            html.P(
+                "Computing the pixel-level map in the background…",
+                id="explain-pixels-status",
+                role="status",
+                className="result__meta",
+            ),
+            html.Div(id="explain-pixels-result"),
+        ],
+    )
 
 
 def _audit_section() -> list[Any]:
@@ -323,4 +351,57 @@ def _audit_section() -> list[Any]:
 
 
 def register_callbacks(app: Dash) -> None:
-    """No callbacks: the form reloads the page; results are cached on disk."""
+    """The pixel-level map runs in the background (diskcache or Celery) with progress."""
+    server = app.server
+
+    @app.callback(
+        Output("explain-pixels-result", "children"),
+        Output("explain-pixels-status", "children"),
+        Input("explain-pixels-request", "data"),
+        Input("explain-pixels-start", "n_clicks"),
+        background=True,
+        interval=300,
+        progress=[
+            Output("explain-pixels-progress", "value"),
+            Output("explain-pixels-progress", "max"),
+            Output("explain-pixels-progress-text", "children"),
+        ],
+        running=[
+            (Output("explain-pixels-cancel", "disabled"), False, True),
+            (Output("explain-pixels-start", "disabled"), True, False),
+        ],
+        cancel=[Input("explain-pixels-cancel", "n_clicks")],
+        prevent_initial_call=False,
+    )
+    def pixel_map(set_progress, request: dict[str, Any] | None, _clicks: int | None):  # type: ignore[no-untyped-def]
+        if not request:
+            raise PreventUpdate
+
+        def report(done: int, total: int) -> None:
+            set_progress((done, total, f"{done} of {total} model evaluations"))
+
+        # The job runs in another process (a child or a Celery worker): it needs the app.
+        with server.app_context():
+            try:
+                current = services()
+                result = explain_prediction(
+                    current,
+                    int(request["id"]),
+                    target=request["target"],
+                    pixels=True,
+                    max_evals=current.settings.explain_max_evals,
+                    progress=report,
+                )
+            except (NotExplainable, ModelsNotReady) as exc:
+                message = str(exc.args[0]) if isinstance(exc, NotExplainable) else str(exc)
+                return notice("No pixel-level map", message, kind="error"), "Failed."
+        done = "Pixel-level map ready" + (" (from the cache)." if result.cached else ".")
+        return _heatmap(result), done
+
+    @app.callback(
+        Output("explain-pixels-status", "children", allow_duplicate=True),
+        Input("explain-pixels-cancel", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def cancelled(_clicks: int | None) -> str:
+        return "Cancelled. Compute again starts it over."
