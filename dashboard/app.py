@@ -11,7 +11,7 @@ import dash
 from dash import Dash
 from flask import Flask, request
 
-from dashboard import api, caching, metrics, requestlog
+from dashboard import api, auth, caching, login, metrics, requestlog, security
 from dashboard.background import background_manager
 from dashboard.components import shell
 from dashboard.pages import register_all
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     metrics.install(server)
     caching.install(server, settings)
     api.install(server)
+    auth.install(server)
+    login.install(server)
 
     manager = background_manager(settings)
     server.extensions["vitrine_background"] = manager
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_all(app)
     app.layout = shell.layout
     shell.register_callbacks(app)
+    security.install_headers(server)
+    security.install_limiter(server, settings)
     server.extensions["dash"] = app
     return server
 

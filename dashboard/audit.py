@@ -48,14 +48,14 @@ class AuditQuery(BaseModel):
     )
     category: str | None = None
     model: str | None = Field(None, description="Model name, e.g. fusion.")
-    model_version: int | None = Field(None, ge=1)
+    model_version: int | None = Field(None, ge=1, le=2**31 - 1)
     source: Literal["ui", "api", "batch"] | None = None
     min_confidence: float | None = Field(None, ge=0, le=1)
     max_confidence: float | None = Field(None, ge=0, le=1)
     fallback: bool | None = None
     needs_review: bool | None = None
     sort: str = Field("-created_at", description="A column, prefixed with - for descending.")
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(25, ge=1, le=500)
     format: Literal["json", "csv"] = "json"
 

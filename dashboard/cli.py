@@ -580,6 +580,94 @@ def serve_command(ctx: click.Context, host: str, port: int, migrate: bool) -> No
     server.run(host=host, port=port, debug=False)
 
 
+@main.group(cls=VitrineGroup)
+def users() -> None:
+    """Accounts and API tokens (used when VITRINE_AUTH=required)."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "auditor", "admin"]),
+    default="viewer",
+    show_default=True,
+)
+@click.password_option(
+    "--password", envvar="VITRINE_NEW_PASSWORD", help="Asked for when not given."
+)
+@click.pass_context
+def users_add(ctx: click.Context, username: str, role: str, password: str) -> None:
+    """Create an account; its password is stored as an argon2 hash."""
+    from dashboard.auth import hash_password
+    from db.engine import session_scope
+    from db.repo_users import add_user
+
+    if not 1 <= len(username) <= 64 or not username.replace("-", "").replace("_", "").isalnum():
+        raise CliError("a username is 1-64 letters, digits, - or _")
+    if len(password) < 8:
+        raise CliError("a password has at least 8 characters")
+    services = ready_services(ctx)
+    try:
+        with session_scope(services.sessions) as session:
+            add_user(session, username, hash_password(password), role)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(f"{username} ({role}) added.")
+
+
+@users.command("remove")
+@click.argument("username")
+@click.pass_context
+def users_remove(ctx: click.Context, username: str) -> None:
+    """Delete an account and its API tokens."""
+    from db.engine import session_scope
+    from db.repo_users import remove_user
+
+    services = ready_services(ctx)
+    with session_scope(services.sessions) as session:
+        if not remove_user(session, username):
+            raise CliError(f"no user {username!r}")
+    click.echo(f"{username} removed, with its tokens.")
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--label", default="cli", show_default=True, help="What the token is for.")
+@click.pass_context
+def users_token(ctx: click.Context, username: str, label: str) -> None:
+    """Create an API token for USERNAME and print it once (only its hash is kept)."""
+    from dashboard.auth import new_token
+    from db.engine import session_scope
+    from db.repo_users import add_token, get_user
+
+    services = ready_services(ctx)
+    token, digest = new_token()
+    with session_scope(services.sessions) as session:
+        user = get_user(session, username)
+        if user is None:
+            raise CliError(f"no user {username!r}")
+        add_token(session, user, label[:64], digest)
+    click.echo(token)
+    click.echo("Send it as 'Authorization: Bearer <token>'. It is not shown again.", err=True)
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    """Accounts and their roles."""
+    from db.engine import session_scope
+    from db.repo_users import list_users
+
+    services = ready_services(ctx)
+    with session_scope(services.sessions) as session:
+        rows = [(u.username, u.role) for u in list_users(session)]
+    if not rows:
+        click.echo("No accounts yet: vitrine users add NAME --role admin")
+    for name, role in rows:
+        click.echo(f"{name:<24} {role}")
+
+
 @main.command("worker")
 @click.option(
     "--concurrency",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,12 @@ class Settings(BaseSettings):
     )
     review_threshold: float = Field(
         0.6, ge=0, le=1, description="Predictions less confident than this need review."
+    )
+    auth: Literal["off", "required"] = Field(
+        "off", description="required: accounts and roles; off: the open demo, with a banner."
+    )
+    predict_rate_limit: str = Field(
+        "120/minute", description="Predictions per client address (flask-limiter syntax)."
     )
     explain_max_evals: int = Field(
         300, ge=50, le=20_000, description="Model evaluations of a pixel-level SHAP map."

@@ -146,3 +146,27 @@ class DriftReport(Base):
     dataset_drift: Mapped[bool] = mapped_column(Boolean)
     summary: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     html_path: Mapped[str | None] = mapped_column(Text)
+
+
+class User(Base):
+    """An account of the dashboard and API; `role` is viewer, auditor or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token of a user, stored only as its SHA-256 (the token itself is shown once)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(64))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

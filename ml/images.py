@@ -13,6 +13,15 @@ INPUT_SIZE = 224
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+ORIENTATION_TAG = 0x0112
+# Declared media types and the format their bytes must then have.
+DECLARED_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/jpg": "JPEG",
+    "image/pjpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WEBP",
+}
 
 
 class ImageRejected(ValueError):
@@ -48,6 +57,8 @@ def decode_image(data: bytes, limits: ImageLimits | None = None) -> Image.Image:
                 )
             if image.width * image.height > limits.max_pixels:
                 raise ImageRejected("too_many_pixels", "The image has too many pixels.")
+            if image.width < 1 or image.height < 1:
+                raise ImageRejected("unreadable", "The image has no pixels.")
             if getattr(image, "n_frames", 1) > 1:
                 raise ImageRejected("multi_frame", "Animated or multi-frame images are refused.")
             image.load()
@@ -57,8 +68,30 @@ def decode_image(data: bytes, limits: ImageLimits | None = None) -> Image.Image:
         raise ImageRejected("too_many_pixels", "The image has too many pixels.") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ImageRejected("unreadable", "The file is not a readable image.") from exc
-    image = ImageOps.exif_transpose(image)
-    return image.convert("RGB")
+    return _upright(image).convert("RGB")
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Apply the EXIF orientation; metadata that cannot be parsed or makes no sense is refused."""
+    try:
+        exif = image.getexif()
+        orientation = exif.get(ORIENTATION_TAG)
+    except Exception as exc:  # PIL's EXIF parser raises many kinds on crafted input
+        raise ImageRejected("bad_metadata", "The image's EXIF metadata is malformed.") from exc
+    if len(image.info.get("exif", b"")) > 8 and not exif:  # a block PIL could not make sense of
+        raise ImageRejected("bad_metadata", "The image's EXIF metadata is malformed.")
+    if orientation is not None and orientation not in range(1, 9):
+        raise ImageRejected("bad_metadata", "The image's EXIF orientation is not a valid value.")
+    return ImageOps.exif_transpose(image)
+
+
+def sniff_format(data: bytes) -> str | None:
+    """The format PIL recognises from the bytes' header (JPEG, PNG, ...), without decoding."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.format
+    except Exception:  # anything unrecognisable
+        return None
 
 
 def to_input(image: Image.Image, size: int = INPUT_SIZE) -> np.ndarray:

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from dashboard.api import (
     analysis,
     audit,
+    docs,
     errors,
     explain,
     health,
@@ -30,6 +31,7 @@ def create_blueprint() -> Blueprint:
     audit.register_drift(api)
     analysis.register(api)
     explain.register(api)
+    docs.register(api)
 
     # Dash owns a catch-all page route; this more specific rule keeps /api/* out of it.
     @api.route("/<path:_unknown>")

@@ -27,7 +27,8 @@ def register(api: Blueprint) -> None:
             raise ApiError(422, "invalid_group", "by is category or none.")
         frame = analysis_frame(services())
         relation = relate(frame[x], frame[y], VARIABLES[x], VARIABLES[y])
-        pairs = frame[["uniq_id", "category", x, y]].dropna()
+        # dict.fromkeys: x == y (a variable against itself) must not duplicate a column.
+        pairs = frame[list(dict.fromkeys(["uniq_id", "category", x, y]))].dropna()
         groups = []
         if by == "category":
             for category, group in pairs.groupby("category"):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 from pydantic import ValidationError
 
-from dashboard.api.errors import ApiError
+from dashboard.api.errors import ApiError, invalid
+from dashboard.api.schemas import MAX_ID
 from dashboard.audit import AuditQuery, csv_lines, row_dict
+from dashboard.security import REPORT_POLICY
 from dashboard.services import services
 from db.repo_predictions import count_predictions, page_predictions, stream_predictions
 
@@ -15,12 +17,7 @@ def parse_query() -> AuditQuery:
     try:
         return AuditQuery.model_validate(request.args.to_dict())
     except ValidationError as exc:
-        raise ApiError(
-            422,
-            "invalid_query",
-            "The query parameters are not valid.",
-            {"errors": exc.errors(include_url=False, include_input=False, include_context=False)},
-        ) from exc
+        raise invalid(exc, "invalid_query", "The query parameters are not valid.") from exc
 
 
 def register(api: Blueprint) -> None:
@@ -91,8 +88,8 @@ def register_drift(api: Blueprint) -> None:
         if fmt not in ("json", "html"):
             raise ApiError(422, "invalid_query", "format is json or html.")
         raw_id = request.args.get("id")
-        if raw_id is not None and not raw_id.isdigit():
-            raise ApiError(422, "invalid_query", "id is a whole number.")
+        if raw_id is not None and not (raw_id.isdigit() and 1 <= int(raw_id) <= MAX_ID):
+            raise ApiError(422, "invalid_query", f"id is a whole number from 1 to {MAX_ID}.")
         with services().sessions() as session:
             report = (
                 session.get(DriftReport, int(raw_id)) if raw_id else latest_drift_report(session)
@@ -111,5 +108,5 @@ def register_drift(api: Blueprint) -> None:
             raise ApiError(404, "drift_html_missing", "This report's HTML file is missing.")
         response = send_file(html_path, mimetype="text/html", max_age=3600)
         # Evidently's report is served for the drift page's iframe on this same site only.
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+        response.headers["Content-Security-Policy"] = REPORT_POLICY
         return response

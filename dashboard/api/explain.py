@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from dashboard.api.errors import ApiError
+from dashboard.api.schemas import MAX_ID
 from dashboard.explain import NotExplainable, explain_prediction
 from dashboard.prediction import ModelsNotReady
 from dashboard.services import services
@@ -16,6 +17,8 @@ MAX_EVALS = 2000
 def register(api: Blueprint) -> None:
     @api.get("/predictions/<int:prediction_id>/explanation")
     def explanation(prediction_id: int) -> Response:
+        if prediction_id > MAX_ID:
+            raise ApiError(404, "not_explainable", f"no prediction #{prediction_id}")
         mode = request.args.get("mode", "cells")
         target = request.args.get("target") or None
         raw_evals = request.args.get("max_evals", "300")

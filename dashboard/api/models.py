@@ -1,12 +1,15 @@
-"""GET /api/model/info: what serves predictions, how well every model scores, and on what."""
+"""GET /api/model/info and POST /api/model/activate: what serves predictions, how well every
+model scores, and which version serves."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from dashboard.api.errors import ApiError, parse_body
+from dashboard.api.schemas import ActivatedOut, ActivateIn
 from dashboard.services import services
 from db.engine import session_scope
-from db.repo_models import active_versions, list_model_versions
+from db.repo_models import activate, active_versions, list_model_versions
 from ml.backbone import BackboneSpec
 from ml.categories import CATEGORIES
 from ml.models.registry import DESCRIPTIONS, SERVING_ROLES
@@ -55,3 +58,16 @@ def register(api: Blueprint) -> None:
                 "models": models,
             }
         )
+
+    @api.post("/model/activate")
+    def model_activate() -> Response:
+        body = parse_body(ActivateIn)
+        with session_scope(services().sessions) as session:
+            try:
+                row = activate(session, body.name, body.version)
+            except LookupError as exc:
+                raise ApiError(
+                    404, "version_not_found", str(exc.args[0]), {"name": body.name}
+                ) from exc
+            out = ActivatedOut(name=row.name, version=row.version, active=row.is_active)
+        return jsonify(out.model_dump())

@@ -1,8 +1,38 @@
-"""Pydantic models of what the API returns (and, later, accepts)."""
+"""Pydantic models of what the API accepts and returns; the OpenAPI document is built from them."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dashboard.audit import SORTABLE, AuditQuery
+from dashboard.bivariate import VARIABLES
+from ml.categories import CATEGORIES
+
+CATEGORY_NAMES = tuple(CATEGORIES)
+MAX_ID = 2**31 - 1  # ids and versions fit a 32-bit column on every database
+BIVARIATE_VARIABLES = tuple(VARIABLES)
+Category = str
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(examples=["product_not_found"])
+    message: str = Field(examples=["No product has this id."])
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class ErrorOut(BaseModel):
+    """Every API error has this shape."""
+
+    error: ErrorBody
+
+
+class HealthOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    status: Literal["ok", "unavailable"]
+    database: Literal["ok", "unavailable"]
+    version: str = Field(examples=["0.1.0"])
 
 
 class ProductOut(BaseModel):
@@ -23,3 +53,173 @@ class ProductOut(BaseModel):
     specifications: str | None
     image_sha256: str
     image_url: str = Field(examples=["/api/products/c2d766ca982eca8304150849735ffef9/image"])
+
+
+class Neighbour(BaseModel):
+    uniq_id: str
+    name: str
+    category: str
+    score: float = Field(description="Cosine similarity of the fused embeddings.")
+    same_category: bool
+    image_url: str
+
+
+class SimilarOut(BaseModel):
+    product_id: str
+    category: str
+    k: int
+    neighbours: list[Neighbour]
+
+
+class PredictJson(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"image_base64": "iVBORw0KGgo...", "text": "Baby bib"}]}
+    )
+    image_base64: str | None = Field(None, description="The image file, base64-encoded.")
+    text: str | None = Field(None, description="Product name and description.")
+    product_id: str | None = Field(None, description="A catalogue product (uniq_id).")
+
+
+class PredictMultipart(BaseModel):
+    image: bytes | None = Field(
+        None, description="JPEG, PNG or WebP file.", json_schema_extra={"format": "binary"}
+    )
+    text: str | None = Field(None, description="Product name and description.")
+    product_id: str | None = Field(None, description="A catalogue product (uniq_id).")
+
+
+class PredictionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "prediction_id": 42,
+                    "category": "Watches",
+                    "confidence": 0.93,
+                    "probabilities": {c: 0.01 for c in CATEGORIES},
+                    "model": "fusion",
+                    "model_version": 1,
+                    "fallback": False,
+                    "needs_review": False,
+                    "latency_ms": 4.1,
+                    "request_id": "3f1c0b7e9a8d4c2b",
+                }
+            ]
+        }
+    )
+    prediction_id: int
+    category: str
+    confidence: float
+    probabilities: dict[str, float]
+    model: str
+    model_version: int
+    fallback: bool = Field(description="True when the image-only fallback answered.")
+    needs_review: bool
+    latency_ms: float
+    request_id: str
+
+
+class ImageAttribution(BaseModel):
+    mode: Literal["cells", "pixels"]
+    grid: list[list[float]] = Field(description="7x7 SHAP values, rows top to bottom.")
+    base_value: float
+    output_value: float
+    quadrant_shares: dict[str, float]
+    summary: str
+    seconds: float
+    evaluations: int
+
+
+class TokenValue(BaseModel):
+    token: str
+    value: float
+
+
+class TextAttribution(BaseModel):
+    base_value: float
+    output_value: float
+    tokens: list[TokenValue]
+    other_words: float
+
+
+class ExplanationOut(BaseModel):
+    prediction_id: int
+    model: str
+    model_version: int
+    target: str
+    cached: bool
+    probabilities: dict[str, float]
+    image: ImageAttribution
+    text: TextAttribution | None
+
+
+class ModelInfoOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    classes: list[str]
+    serving: dict[str, dict[str, Any] | None]
+    review_threshold: float
+    backbone: dict[str, Any]
+    models: list[dict[str, Any]]
+
+
+class ActivateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(examples=["fusion"])
+    version: int = Field(ge=1, le=MAX_ID, examples=[2])
+
+
+class ActivatedOut(BaseModel):
+    name: str
+    version: int
+    active: bool
+
+
+class AuditPageOut(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[dict[str, Any]]
+
+
+class DriftReportOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: int
+    created_at: str | None
+    reference_size: int
+    current_size: int
+    share_drifted: float
+    dataset_drift: bool
+    html_url: str
+
+
+class BivariateOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    x: str
+    y: str
+    by: str
+    n: int
+    pearson: float | None
+    spearman: float | None
+    reading: str
+    groups: list[dict[str, Any]]
+    sampled: bool
+    points: list[dict[str, Any]]
+
+
+def _audit_params() -> tuple[tuple[str, dict[str, Any], str], ...]:
+    schema = AuditQuery.model_json_schema()
+    out = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        text = prop.pop("description", name.replace("_", " ").capitalize() + ".")
+        prop.pop("title", None)
+        if name == "category":
+            prop = {"type": "string", "enum": list(CATEGORIES)}
+        elif name == "sort":
+            prop = {"type": "string", "enum": [*SORTABLE, *(f"-{c}" for c in SORTABLE)]}
+        out.append((name, prop, text))
+    return tuple(out)
+
+
+AUDIT_QUERY_PARAMS = _audit_params()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dash
 from dash import Dash, Input, Output, html
+from flask_login import current_user
+
+from dashboard.services import services
 
 NAV_ID = "site-nav-list"
 # The Location component that Dash Pages puts inside page_container.
@@ -34,11 +37,42 @@ def nav_items(pathname: str | None) -> list[html.Li]:
     return items
 
 
+def access_bar() -> html.Div:
+    """Says when access control is off; otherwise who is signed in, with a way out."""
+    if services().settings.auth != "required":
+        return html.Div(
+            className="access-bar access-bar--open",
+            id="access-bar",
+            children=[
+                html.Strong("⚠ Access control is off. "),
+                "Anyone who can reach this address can use every page, read the audit trail "
+                "and export it. Set VITRINE_AUTH=required to require accounts.",
+            ],
+        )
+    if not current_user.is_authenticated:
+        return html.Div(
+            className="access-bar", id="access-bar", children=html.A("Sign in", href="/login")
+        )
+    return html.Div(
+        className="access-bar",
+        id="access-bar",
+        children=[
+            html.Span(f"Signed in as {current_user.username} ({current_user.role})"),
+            html.Form(
+                html.Button("Sign out", type="submit", className="btn btn-link access-bar__out"),
+                method="post",
+                action="/logout",
+            ),
+        ],
+    )
+
+
 def layout() -> html.Div:
     return html.Div(
         className="site",
         children=[
             html.A("Skip to main content", href="#main-content", className="skip-link"),
+            access_bar(),
             html.Header(
                 className="site-header",
                 children=[

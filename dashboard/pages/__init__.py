@@ -6,11 +6,16 @@ ORDER, `layout(**query)` and `register_callbacks(app)`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import dash
-from dash import Dash
+from dash import Dash, html
+from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.auth import page_denial
+from dashboard.components.cards import notice
 from dashboard.pages import (
     accessibility,
     analysis,
@@ -38,6 +43,37 @@ PAGES: tuple[ModuleType, ...] = (
 )
 
 
+def _guarded(path: str, layout: Callable[..., Any]) -> Callable[..., Any]:
+    """The page's layout, or why the current user may not see it (when access control is on).
+
+    Dash renders pages through callbacks, so the check lives here and not only on the URL.
+    """
+
+    def guarded(**query: str) -> Any:
+        try:
+            denial = page_denial(path)
+        except SQLAlchemyError:
+            denial = ("The database does not answer", "Try again in a moment.")
+        if denial is not None:
+            title, message = denial
+            return html.Div([html.H1(title), notice(title, message, kind="error")])
+        try:
+            return layout(**query)
+        except SQLAlchemyError:
+            return html.Div(
+                [
+                    html.H1("The database does not answer"),
+                    notice(
+                        "The database does not answer",
+                        "Nothing was lost; reload the page in a moment.",
+                        kind="error",
+                    ),
+                ]
+            )
+
+    return guarded
+
+
 def register_all(app: Dash) -> None:
     for module in PAGES:
         dash.register_page(
@@ -47,7 +83,7 @@ def register_all(app: Dash) -> None:
             name=module.TITLE,
             description=module.DESCRIPTION,
             order=module.ORDER,
-            layout=module.layout,
+            layout=_guarded(module.PATH, module.layout),
             nav_label=module.NAV_LABEL,
         )
         module.register_callbacks(app)

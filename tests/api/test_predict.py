@@ -113,7 +113,7 @@ def test_product_id_alone_uses_its_photo_and_text(app, client, sample) -> None: 
             "image_empty",
         ),
         (
-            lambda c: c.post("/api/predict", data={"image": (io.BytesIO(b"hello"), "t.jpg")}),
+            lambda c: c.post("/api/predict", data={"image": (io.BytesIO(b"hello"), "t.bin")}),
             422,
             "image_unreadable",
         ),

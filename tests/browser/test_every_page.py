@@ -82,6 +82,13 @@ def test_page_with_trained_models_passes_axe_wcag21aa(served_trained, axe, page)
         "document.querySelectorAll('details').forEach(d => d.open = true);"
     )
     axe.assert_clean(f"{page.PATH} (models trained)")
+    # The page ran under the app's Content-Security-Policy without anything refused.
+    refused = [
+        entry["message"]
+        for entry in served_trained.get_logs() or []
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert not refused, refused
 
 
 def test_models_page_compares_and_switches_by_keyboard(served_trained, axe) -> None:  # type: ignore[no-untyped-def]
@@ -156,3 +163,32 @@ def test_empty_catalogue_names_the_command_that_fills_it(served) -> None:  # typ
     text = served.find_element("#main-content").text
     assert "The catalogue is empty" in text
     assert "vitrine demo" in text
+
+
+def test_login_page_passes_axe_and_works_by_keyboard(dash_duo, tmp_path: Path, axe) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.auth import hash_password
+    from db.engine import session_scope
+    from db.repo_users import add_user
+
+    url = f"sqlite:///{tmp_path / 'login.db'}"
+    migrations.upgrade(url, migrations_dir())
+    server = create_app(make_settings(tmp_path, url, auth="required"))
+    with session_scope(services(server).sessions) as session:
+        add_user(session, "ana", hash_password("long enough secret"), "auditor")
+    # No navigation on start: the root page is itself behind the sign-in page.
+    dash_duo.start_server(server.extensions["dash"], navigate=False)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server.url + "/audit")  # not signed in: sent to the sign-in page
+    dash_duo.wait_for_element("#login-username")
+    assert driver.title == "Sign in · Vitrine"
+    axe.assert_clean("/login")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.text == "Skip to main content"
+    driver.find_element(By.ID, "login-username").send_keys("ana")
+    driver.find_element(By.ID, "login-password").send_keys("wrong password" + Keys.ENTER)
+    dash_duo.wait_for_element("#login-error")
+    axe.assert_clean("/login (error)")
+    driver.find_element(By.ID, "login-password").send_keys("long enough secret" + Keys.ENTER)
+    dash_duo.wait_for_text_to_equal("#main-content h1", "Audit trail", timeout=20)
+    assert "Signed in as ana (auditor)" in dash_duo.find_element("#access-bar").text

@@ -11,7 +11,7 @@ from db import migrations
 from db.engine import make_engine
 from db.models import Base
 
-TABLES = {"products", "model_versions", "predictions", "drift_reports"}
+TABLES = {"products", "model_versions", "predictions", "drift_reports", "users", "api_tokens"}
 
 
 def _tables(url: str) -> set[str]:

@@ -1,0 +1,255 @@
+"""Access control: accounts with roles, sessions for people, hashed bearer tokens for machines.
+
+Off by default (the open demo shows a banner saying so); VITRINE_AUTH=required turns it on.
+Roles nest: a viewer uses the dashboard and predicts; an auditor also reads the audit trail,
+exports it and watches drift; an admin also activates model versions and manages users.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, Request, Response, g, redirect, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.api.errors import error_response
+from dashboard.api.openapi import OPERATIONS
+from dashboard.services import services
+from db.engine import session_scope
+from db.repo_users import get_user, get_user_by_id, user_for_token
+
+ROLES = ("viewer", "auditor", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+# Pages that need more than viewer; every other page needs a viewer, the statement no one.
+PAGE_ROLES = {"/audit": "auditor", "/drift": "auditor"}
+OPEN_PAGES = {"/accessibility"}
+OPEN_PATHS = {"/login", "/logout", "/metrics", "/_favicon.ico"}
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
+# Dash plumbing that renders whichever page is asked for; the page layout itself is guarded.
+DASH_PLUMBING = {"/_dash-layout", "/_dash-dependencies", "/_reload-hash"}
+# Callbacks anyone may run: the page router and the navigation marker.
+OPEN_CALLBACK_IDS = {"_pages_content", "_pages_store", "_pages_dummy", "site-nav-list"}
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> tuple[str, str]:
+    """(token shown once to the user, its SHA-256 stored). Tokens are random, so a fast hash
+    is enough; passwords, chosen by people, get argon2."""
+    token = "vt_" + secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Account(UserMixin):
+    id: int
+    username: str
+    role: str
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def may(self, role: str) -> bool:
+        return RANK.get(self.role, -1) >= RANK[role]
+
+
+class Anonymous(AnonymousUserMixin):
+    username = ""
+    role = ""
+
+    def may(self, role: str) -> bool:
+        return False
+
+
+def enabled() -> bool:
+    return services().settings.auth == "required"
+
+
+def page_role(path: str) -> str | None:
+    """The role a page needs, or None for a page anyone may read."""
+    if path in OPEN_PAGES:
+        return None
+    return PAGE_ROLES.get(path, "viewer")
+
+
+def page_denial(path: str) -> tuple[str, str] | None:
+    """Why the current user may not see `path` (title, message), or None."""
+    if not enabled():
+        return None
+    needed = page_role(path)
+    if needed is None:
+        return None
+    if not current_user.is_authenticated:
+        return ("Sign in to see this page", f"[Sign in](/login?next={path}) first.")
+    if not current_user.may(needed):
+        return (
+            "Your role does not allow this page",
+            f"You are signed in as {current_user.username} ({current_user.role}); "
+            f"this page needs the {needed} role. Ask an admin for access.",
+        )
+    return None
+
+
+def _rule_to_openapi(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.removeprefix("/api"))
+
+
+_API_ROLES = {(op.method.upper(), op.path): op.role for op in OPERATIONS}
+
+
+def api_role(method: str, rule: str) -> str | None:
+    """The role an API route needs; None for public routes (health, docs)."""
+    method = "GET" if method == "HEAD" else method
+    return _API_ROLES.get((method, _rule_to_openapi(rule)))
+
+
+def _callback_ids(body: Any) -> set[str]:
+    outputs = body.get("outputs") if isinstance(body, dict) else None
+    items = outputs if isinstance(outputs, list) else [outputs]
+    ids: set[str] = set()
+    for item in items:
+        for part in item if isinstance(item, list) else [item]:
+            if isinstance(part, dict):
+                ident = part.get("id")
+                ids.add(json.dumps(ident, sort_keys=True) if isinstance(ident, dict) else ident)
+    return ids
+
+
+def _account(user: Any) -> Account:
+    return Account(user.id, user.username, user.role)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Secure cookies whenever the request came over TLS (directly or via the proxy)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request and request.is_secure) or super().get_cookie_secure(app)
+
+
+def install(server: Flask) -> None:
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="vitrine_session",
+    )
+    server.session_interface = _SessionInterface()
+    # Behind the host's TLS-terminating proxy: trust its X-Forwarded-Proto (one hop).
+    server.wsgi_app = ProxyFix(server.wsgi_app, x_proto=1)  # type: ignore[method-assign]
+    manager = LoginManager(server)
+    manager.anonymous_user = Anonymous
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def _load(user_id: str) -> Account | None:
+        with session_scope(services().sessions) as session:
+            user = get_user_by_id(session, int(user_id)) if user_id.isdigit() else None
+            return _account(user) if user else None
+
+    @manager.request_loader
+    def _from_token(req: Request) -> Account | None:
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        with session_scope(services().sessions) as session:
+            user = user_for_token(session, token_digest(header.removeprefix("Bearer ").strip()))
+            return _account(user) if user else None
+
+    @server.before_request
+    def _guard() -> Any:
+        if not enabled():
+            return None
+        path = request.path
+        if path in OPEN_PATHS or path in DASH_PLUMBING or path.startswith(OPEN_PREFIXES):
+            return None
+        if path.startswith("/api/") or path == "/api":
+            return _guard_api()
+        if path == "/_dash-update-component":
+            return _guard_callback()
+        return _guard_page(path)
+
+    @server.after_request
+    def _forbidden_page(response: Response) -> Response:
+        if g.get("page_forbidden") and response.status_code == 200:
+            response.status_code = 403
+        return response
+
+
+def _guard_api() -> Any:
+    rule = request.url_rule.rule if request.url_rule else ""
+    needed = api_role(request.method, rule) if rule else "viewer"
+    if needed is None or (rule and rule.endswith("<path:_unknown>")):
+        return None
+    if not current_user.is_authenticated:
+        response, status = error_response(
+            401, "unauthorised", "Sign in, or send Authorization: Bearer <token>."
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vitrine"'
+        return response, status
+    if not current_user.may(needed):
+        return error_response(
+            403,
+            "forbidden",
+            f"This needs the {needed} role; {current_user.username} is {current_user.role}.",
+            {"needed": needed, "role": current_user.role},
+        )
+    return None
+
+
+def _guard_callback() -> Any:
+    if current_user.is_authenticated:
+        return None
+    ids = _callback_ids(request.get_json(silent=True))
+    if ids and ids <= OPEN_CALLBACK_IDS:
+        return None
+    return error_response(401, "unauthorised", "Sign in to use the dashboard.")
+
+
+def _guard_page(path: str) -> Any:
+    needed = page_role(path)
+    if needed is None:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(f"/login?next={path}")
+    if not current_user.may(needed):
+        g.page_forbidden = True  # Dash still serves the page; its layout says why, with a 403
+    return None
+
+
+def authenticate(username: str, password: str) -> Account | None:
+    with session_scope(services().sessions) as session:
+        user = get_user(session, username)
+        if user is None:
+            # Same work either way, so timing does not tell which usernames exist.
+            verify_password(_dummy_hash(), password)
+            return None
+        return _account(user) if verify_password(user.password_hash, password) else None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash("not a real password")
