@@ -1,0 +1,93 @@
+"""Every page with keys only, and at 200% zoom: a Tab walk reaches every control, each with a
+visible focus ring, without a trap; a 640 px wide viewport never scrolls sideways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from dashboard.app import create_app
+from dashboard.pages import PAGES
+
+pytestmark = pytest.mark.browser
+
+# What document.activeElement is, and whether its focus can be seen.
+FOCUSED = """
+const el = document.activeElement;
+if (!el || el === document.body) return null;
+const style = getComputedStyle(el);
+const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+const why = [style.outlineStyle, style.outlineWidth, el.outerHTML.slice(0, 100)].join(' ');
+const shadow = style.boxShadow && style.boxShadow !== 'none';
+if (!el.dataset.walkId) el.dataset.walkId = String(Math.random()).slice(2);
+return {id: el.dataset.walkId, tag: el.tagName, text: (el.innerText || el.value || el.id || '')
+        .slice(0, 40), visible: ring || shadow, why: why};
+"""
+# Every control a keyboard user must be able to reach: visible, enabled, not in a closed
+# details, not deliberately out of the tab order (the upload's file input: its drop zone is
+# the control).
+REACHABLE = """
+const sel = 'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), '
+          + 'select:not([disabled]), textarea:not([disabled]), [tabindex]';
+return [...document.querySelectorAll(sel)].filter(el => {
+  if (el.getAttribute('tabindex') === '-1') return false;
+  if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') return false;
+  const box = el.getBoundingClientRect();
+  return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+}).map(el => { if (!el.dataset.walkId) el.dataset.walkId = String(Math.random()).slice(2);
+               return el.dataset.walkId; });
+"""
+
+
+@pytest.fixture
+def served(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
+    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
+    return dash_duo
+
+
+def _open(duo: Any, path: str) -> None:
+    duo.driver.get(duo.server_url + path)
+    duo.wait_for_element("#main-content h1", timeout=20)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
+def test_tab_walk_reaches_every_control_with_visible_focus(served, page) -> None:  # type: ignore[no-untyped-def]
+    _open(served, page.PATH)
+    driver = served.driver
+    expected = set(driver.execute_script(REACHABLE))
+    seen: list[dict[str, Any]] = []
+    # Date inputs take a Tab per part (day, month, year): allow for more stops than controls.
+    for _ in range(3 * len(expected) + 10):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focused = driver.execute_script(FOCUSED)
+        if focused is None or (seen and focused["id"] == seen[0]["id"]):
+            break  # left the page (to the browser) or came round again: no trap
+        seen.append(focused)
+        stuck = len(seen) >= 5 and len({f["id"] for f in seen[-5:]}) == 1
+        assert not stuck, f"keyboard trap at {focused['tag']} {focused['text']!r}"
+    assert seen and seen[0]["text"] == "Skip to main content"
+    invisible = [f"{f['tag']} {f['text']!r} ({f['why']})" for f in seen if not f["visible"]]
+    assert not invisible, f"focus cannot be seen on: {invisible}"
+    missed = expected - {f["id"] for f in seen}
+    described = driver.execute_script(
+        "return arguments[0].map(id => document.querySelector(`[data-walk-id='${id}']`)"
+        ".outerHTML.slice(0, 120));",
+        sorted(missed),
+    )
+    assert not missed, f"never reached by Tab: {described}"
+    # The walk ends at the footer, so nothing traps the keyboard before it.
+    assert seen[-1]["text"] in {"API health", "Accessibility statement"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
+def test_no_sideways_scrolling_at_200_percent_zoom(served, page) -> None:  # type: ignore[no-untyped-def]
+    # 1280 CSS px at 200% zoom is a 640 px wide viewport.
+    served.driver.set_window_size(640, 800)
+    _open(served, page.PATH)
+    widths = served.driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];"
+    )
+    assert widths[0] <= widths[1], f"{page.PATH} is {widths[0]} px wide in {widths[1]} px"
