@@ -17,7 +17,10 @@
     if (target.dataset.a11y === "done") return;
     target.setAttribute("role", "button");
     target.setAttribute("tabindex", "0");
-    if (labelId) target.setAttribute("aria-labelledby", labelId);
+    // Its name is the field label followed by its own visible words, so speech-input users
+    // can say what they see ("choose a file") - WCAG 2.5.3, label in name.
+    if (!target.id) target.id = (labelId || "upload") + "-button";
+    target.setAttribute("aria-labelledby", (labelId ? labelId + " " : "") + target.id);
     if (hintId) target.setAttribute("aria-describedby", hintId);
     target.addEventListener("keydown", function (event) {
       if (event.key === "Enter" || event.key === " ") {

@@ -68,6 +68,7 @@ def layout(**_query: str) -> html.Div:
                 "Every figure is measured on the test split, which no model saw while it was "
                 "trained, tuned or calibrated."
             ),
+            html.H2("All models on the test split"),
             _comparison_table(versions),
             _comparison_chart(versions),
             html.H2("One model in detail"),

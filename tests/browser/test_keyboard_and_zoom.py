@@ -3,6 +3,8 @@ visible focus ring, without a trap; a 640 px wide viewport never scrolls sideway
 
 from __future__ import annotations
 
+import urllib.request
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -91,3 +93,48 @@ def test_no_sideways_scrolling_at_200_percent_zoom(served, page) -> None:  # typ
         "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];"
     )
     assert widths[0] <= widths[1], f"{page.PATH} is {widths[0]} px wide in {widths[1]} px"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
+def test_one_h1_and_headings_in_order(served, page) -> None:  # type: ignore[no-untyped-def]
+    _open(served, page.PATH)
+    served.driver.execute_script(
+        "document.querySelectorAll('details').forEach(d => d.open = true);"
+    )
+    levels = served.driver.execute_script(
+        "return [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]"
+        ".filter(h => h.getClientRects().length).map(h => Number(h.tagName[1]));"
+    )
+    assert levels.count(1) == 1 and levels[0] == 1, levels
+    skips = [(a, b) for a, b in pairwise(levels) if b > a + 1]
+    assert not skips, f"heading levels skip: {skips}"
+
+
+def _tab_to(driver: Any, css: str, limit: int = 80) -> Any:
+    """Press Tab until the element matching `css` has focus; keys only."""
+    target = driver.find_element("css selector", css)
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.switch_to.active_element == target:
+            return target
+    raise AssertionError(f"Tab never reached {css}")
+
+
+def test_audit_filter_and_csv_download_with_keys_only(served) -> None:  # type: ignore[no-untyped-def]
+    _open(served, "/audit")
+    driver = served.driver
+    select = _tab_to(driver, "#audit-source")
+    select.send_keys(Keys.ARROW_DOWN)  # "Any" -> the first source
+    chosen = driver.execute_script("return document.activeElement.value;")
+    assert chosen == "ui"
+    _tab_to(driver, "form.audit-filters button[type=submit]").send_keys(Keys.ENTER)
+    served.wait_for_element("#main-content h1", timeout=20)
+    assert "source=ui" in driver.current_url
+    link = _tab_to(driver, "a[download]")
+    href = link.get_attribute("href")
+    assert "format=csv" in href and "source=ui" in href
+    # What Enter on the focused link downloads: the filtered CSV.
+    with urllib.request.urlopen(href, timeout=30) as response:
+        assert response.headers["Content-Type"].startswith("text/csv")
+        header = response.readline().decode()
+    assert header.startswith("prediction_id,")

@@ -95,7 +95,11 @@ def test_upload_box_opens_from_the_keyboard(predict_page) -> None:  # type: igno
     predict_page.wait_for_element(".upload-zone [role=button]", timeout=10)
     zone = driver.find_element(By.CSS_SELECTOR, ".upload-zone [role=button]")
     assert zone.get_attribute("tabindex") == "0"
-    assert zone.get_attribute("aria-labelledby") == "predict-upload-label"
+    # Named by the field label and its own visible words (label in name, WCAG 2.5.3).
+    assert (
+        zone.get_attribute("aria-labelledby") == f"predict-upload-label {zone.get_attribute('id')}"
+    )
+    assert zone.accessible_name.startswith("Product photo Drag and drop a photo here, or choose")
     # Tab from the page start reaches the upload box before the text fields.
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     for _ in range(30):
