@@ -122,10 +122,22 @@ def _rule_to_openapi(rule: str) -> str:
 _API_ROLES = {(op.method.upper(), op.path): op.role for op in OPERATIONS}
 
 
+# The documentation itself is public; it is not an operation of the document.
+PUBLIC_API_RULES = {
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/docs/init.js",
+    "/api/docs/static/<name>",
+}
+
+
 def api_role(method: str, rule: str) -> str | None:
-    """The role an API route needs; None for public routes (health, docs)."""
-    method = "GET" if method == "HEAD" else method
-    return _API_ROLES.get((method, _rule_to_openapi(rule)))
+    """The role an API route needs; None for public routes (health, docs). A route missing from
+    the OpenAPI operations is never public by accident: it needs a viewer."""
+    if rule in PUBLIC_API_RULES:
+        return None
+    key = ("GET" if method == "HEAD" else method, _rule_to_openapi(rule))
+    return _API_ROLES.get(key, "viewer")
 
 
 def _callback_ids(body: Any) -> set[str]:

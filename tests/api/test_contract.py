@@ -11,10 +11,11 @@ from PIL import Image
 
 from dashboard.api.openapi import OPERATIONS
 from dashboard.app import create_app
+from dashboard.auth import PUBLIC_API_RULES
 from dashboard.settings import Settings
 
 # Routes that serve the documentation itself rather than being documented in it.
-DOC_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/init.js", "/api/docs/static/<name>"}
+DOC_ROUTES = PUBLIC_API_RULES
 
 
 def _openapi_path(rule: str) -> str:
