@@ -127,10 +127,10 @@ def main() -> int:
         size = 0
         started = time.perf_counter()
         with session_scope(sessions) as session:
-            for n, line in enumerate(csv_lines(stream_predictions(session, PredictionFilter()))):
-                size += len(line)
-                rows += 1
-                if n % 50_000 == 0:
+            for n, chunk in enumerate(csv_lines(stream_predictions(session, PredictionFilter()))):
+                size += len(chunk)
+                rows += chunk.count("\n")  # no exported field holds a newline
+                if n % 50 == 0:
                     peak = max(peak, _rss_mb())
         export = time.perf_counter() - started
         print(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -146,8 +146,31 @@ def row_dict(row: Prediction) -> dict[str, Any]:
     }
 
 
-def csv_lines(rows: Iterator[Prediction]) -> Iterator[str]:
-    """The header, then one CSV line per row, produced as the rows arrive."""
+# The table column behind each of the first CSV columns.
+_CSV_FIELDS = (
+    "id",
+    "created_at",
+    "request_id",
+    "source",
+    "model_name",
+    "model_version",
+    "product_uniq_id",
+    "category",
+    "confidence",
+    "fallback",
+    "needs_review",
+    "latency_ms",
+    "image_sha256",
+    "text_sha256",
+    "text_length",
+)
+
+
+def csv_lines(rows: Iterable[Mapping[str, Any]], batch: int = 1000) -> Iterator[str]:
+    """The header, then the rows as CSV, `batch` lines per chunk, produced as rows arrive.
+
+    `rows` are column mappings (db.repo_predictions.stream_predictions).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -159,12 +182,21 @@ def csv_lines(rows: Iterator[Prediction]) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
+    pending = 0
     for row in rows:
-        record = row_dict(row)
-        probabilities = record.pop("probabilities") or {}
-        drift = record.pop("drift_features") or {}
-        values = [record[c] for c in CSV_COLUMNS[:15]]
+        values = [row[field] for field in _CSV_FIELDS]
+        if values[1] is not None:
+            values[1] = values[1].isoformat()
+        probabilities = row["probabilities"] or {}
         values += [probabilities.get(c) for c in CATEGORIES]
-        values.append(json.dumps(drift, sort_keys=True))
-        writer.writerow([safe_cell(v) for v in values])
+        values.append(json.dumps(row["drift_features"] or {}, sort_keys=True))
+        # Only ids can start like a formula (request and product ids may begin with "-");
+        # every other cell is a number, a fixed word, a hash or JSON.
+        values[2], values[6] = safe_cell(values[2]), safe_cell(values[6])
+        writer.writerow(values)
+        pending += 1
+        if pending == batch:
+            yield flush()
+            pending = 0
+    if pending:
         yield flush()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, func, select
+from sqlalchemy import Integer, RowMapping, Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Prediction
@@ -78,12 +78,16 @@ def count_predictions(session: Session, filters: PredictionFilter | None = None)
     return session.scalar((filters or PredictionFilter()).apply(stmt)) or 0
 
 
-def _ordered(filters: PredictionFilter, sort: str, descending: bool) -> Select:  # type: ignore[type-arg]
+def _ordered(
+    filters: PredictionFilter, sort: str, descending: bool, *, plain: bool = False
+) -> Select:  # type: ignore[type-arg]
+    """`plain`: the table's columns as rows rather than ORM objects (far cheaper per row)."""
     column = SORTABLE[sort]
     order = column.desc() if descending else column.asc()
     # The id breaks ties, so pages never overlap or skip rows.
     tie = Prediction.id.desc() if descending else Prediction.id.asc()
-    return filters.apply(select(Prediction)).order_by(order, tie)
+    base = select(*Prediction.__table__.columns) if plain else select(Prediction)
+    return filters.apply(base).order_by(order, tie)
 
 
 def page_predictions(
@@ -105,13 +109,13 @@ def stream_predictions(
     *,
     sort: str = "created_at",
     descending: bool = True,
-    batch: int = 1000,
-) -> Iterator[Prediction]:
-    """Every matching row, fetched `batch` at a time (a server-side cursor on PostgreSQL)."""
-    stmt = _ordered(filters, sort, descending).execution_options(yield_per=batch)
-    for row in session.scalars(stmt):
-        yield row
-        session.expunge(row)  # keep memory flat however many rows stream out
+    batch: int = 5000,
+) -> Iterator[RowMapping]:
+    """Every matching row as a mapping of column name to value, fetched `batch` at a time
+    (a server-side cursor on PostgreSQL): flat memory and no ORM object per row, since an
+    export streams millions."""
+    stmt = _ordered(filters, sort, descending, plain=True).execution_options(yield_per=batch)
+    yield from session.execute(stmt).mappings()
 
 
 def totals(session: Session, filters: PredictionFilter) -> dict[str, Any]:
