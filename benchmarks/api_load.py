@@ -14,10 +14,7 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -26,14 +23,9 @@ import uuid
 from pathlib import Path
 
 import numpy as np
+from serving import gunicorn  # benchmarks/serving.py, next to this script
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _multipart(image: bytes, text: str) -> tuple[bytes, str]:
@@ -71,37 +63,7 @@ def main() -> int:
     requests = [
         _multipart(data.image_paths[i].read_bytes(), data.texts[i] or "product") for i in test
     ]
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(args.workers),
-        "GUNICORN_ACCESSLOG": "/dev/null",
-        "VITRINE_PREDICT_RATE_LIMIT": "1000000/minute",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "dashboard.wsgi:server",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{base}/api/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with gunicorn(args.workers, VITRINE_PREDICT_RATE_LIMIT="1000000/minute") as base:
         # Warm every worker (first inference, first audit write) before timing.
         for body, kind in requests[: 4 * args.workers]:
             req = urllib.request.Request(
@@ -144,9 +106,6 @@ def main() -> int:
             t.join()
         wall = time.perf_counter() - started
         after = _audit_total(base)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
     ok = sum(1 for s in statuses if 200 <= s < 300)
     ms = np.array(latencies) * 1000

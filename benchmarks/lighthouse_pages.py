@@ -13,23 +13,16 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from serving import gunicorn  # benchmarks/serving.py, next to this script
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _ensure_lighthouse() -> None:
@@ -101,29 +94,7 @@ def main() -> int:
         return 1
     _ensure_lighthouse()
     paths = args.pages.split(",") if args.pages else [p.PATH for p in PAGES if p.NAV_LABEL]
-    port = _free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "dashboard.wsgi:server",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{base}/api/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    with gunicorn(2) as base:
         print(f"Lighthouse on {base}, {args.runs} run(s) per page, desktop, no throttling\n")
         print(f"{'page':<16} {'a11y':>5} {'perf':>5} {'FCP ms':>8} {'LCP ms':>8}  failed audits")
         with tempfile.TemporaryDirectory() as tmp:
@@ -138,9 +109,6 @@ def main() -> int:
                     f"{path:<16} {med['accessibility']:>5.0f} {med['performance']:>5.0f} "
                     f"{med['fcp_ms']:>8.0f} {med['lcp_ms']:>8.0f}  {', '.join(failed) or '-'}"
                 )
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     return 0
 
 
