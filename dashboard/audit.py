@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -15,25 +15,32 @@ from db.models import Prediction
 from db.repo_predictions import SORTABLE, PredictionFilter
 from ml.categories import CATEGORIES
 
+# Output name -> table column, for the JSON rows and the first CSV columns alike.
+_SCALARS = (
+    ("prediction_id", "id"),
+    ("created_at", "created_at"),
+    ("request_id", "request_id"),
+    ("source", "source"),
+    ("model", "model_name"),
+    ("model_version", "model_version"),
+    ("product_id", "product_uniq_id"),
+    ("category", "category"),
+    ("confidence", "confidence"),
+    ("fallback", "fallback"),
+    ("needs_review", "needs_review"),
+    ("latency_ms", "latency_ms"),
+    ("image_sha256", "image_sha256"),
+    ("text_sha256", "text_sha256"),
+    ("text_length", "text_length"),
+)
 CSV_COLUMNS = [
-    "prediction_id",
-    "created_at",
-    "request_id",
-    "source",
-    "model",
-    "model_version",
-    "product_id",
-    "category",
-    "confidence",
-    "fallback",
-    "needs_review",
-    "latency_ms",
-    "image_sha256",
-    "text_sha256",
-    "text_length",
+    *(name for name, _ in _SCALARS),
     *(f"p_{c}" for c in CATEGORIES),
     "drift_features",
 ]
+# Only these can start like a spreadsheet formula (request and product ids may begin with "-");
+# every other cell is a number, a fixed word, a hash or JSON.
+_FREE_TEXT = frozenset(("request_id", "product_id"))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -124,46 +131,19 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def _scalars(get: Callable[[str], Any]) -> dict[str, Any]:
+    record = {name: get(column) for name, column in _SCALARS}
+    if record["created_at"] is not None:
+        record["created_at"] = record["created_at"].isoformat()
+    return record
+
+
 def row_dict(row: Prediction) -> dict[str, Any]:
     return {
-        "prediction_id": row.id,
-        "created_at": row.created_at.isoformat() if row.created_at else None,
-        "request_id": row.request_id,
-        "source": row.source,
-        "model": row.model_name,
-        "model_version": row.model_version,
-        "product_id": row.product_uniq_id,
-        "category": row.category,
-        "confidence": row.confidence,
-        "fallback": row.fallback,
-        "needs_review": row.needs_review,
-        "latency_ms": row.latency_ms,
-        "image_sha256": row.image_sha256,
-        "text_sha256": row.text_sha256,
-        "text_length": row.text_length,
+        **_scalars(lambda column: getattr(row, column)),
         "probabilities": row.probabilities,
         "drift_features": row.drift_features,
     }
-
-
-# The table column behind each of the first CSV columns.
-_CSV_FIELDS = (
-    "id",
-    "created_at",
-    "request_id",
-    "source",
-    "model_name",
-    "model_version",
-    "product_uniq_id",
-    "category",
-    "confidence",
-    "fallback",
-    "needs_review",
-    "latency_ms",
-    "image_sha256",
-    "text_sha256",
-    "text_length",
-)
 
 
 def csv_lines(rows: Iterable[Mapping[str, Any]], batch: int = 1000) -> Iterator[str]:
@@ -184,15 +164,11 @@ def csv_lines(rows: Iterable[Mapping[str, Any]], batch: int = 1000) -> Iterator[
     yield flush()
     pending = 0
     for row in rows:
-        values = [row[field] for field in _CSV_FIELDS]
-        if values[1] is not None:
-            values[1] = values[1].isoformat()
+        record = _scalars(row.__getitem__)
+        values = [safe_cell(v) if k in _FREE_TEXT else v for k, v in record.items()]
         probabilities = row["probabilities"] or {}
         values += [probabilities.get(c) for c in CATEGORIES]
         values.append(json.dumps(row["drift_features"] or {}, sort_keys=True))
-        # Only ids can start like a formula (request and product ids may begin with "-");
-        # every other cell is a number, a fixed word, a hash or JSON.
-        values[2], values[6] = safe_cell(values[2]), safe_cell(values[6])
         writer.writerow(values)
         pending += 1
         if pending == batch:

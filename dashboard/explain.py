@@ -22,6 +22,7 @@ from dashboard.services import Services
 from dashboard.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.models import Prediction
+from db.repo_models import get_version
 from db.repo_predictions import get_prediction
 from ml import artifacts
 from ml.backbone import load_classifier
@@ -255,17 +256,11 @@ def _explain(
 
 
 def served_dir(services: Services, model: str, version: int) -> str:
-    from db.repo_models import get_version
-
     with session_scope(services.sessions) as session:
         row = get_version(session, model, version)
         if row is None:
             raise NotExplainable(f"no {model} v{version}")
         return row.artifact_path
-
-
-def photo_image(explanation: PredictionExplanation) -> Image.Image:
-    return Image.fromarray(explanation.photo)
 
 
 def audit_path(services: Services) -> Path:

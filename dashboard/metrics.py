@@ -58,16 +58,14 @@ def _registry() -> CollectorRegistry:
 
 
 def install(server: Flask) -> None:
-    @server.before_request
-    def _start() -> None:
-        g.metrics_started = time.perf_counter()
+    """After requestlog.install, whose start time (g.request_started) the latency uses."""
 
     @server.after_request
     def _count(response: Response) -> Response:
         route = _route()
         # Dash's own plumbing (callbacks, assets) would drown the page and API figures.
         if not route.startswith(("/_dash-", "/assets/", "/_reload-hash", "/_favicon")):
-            started = g.get("metrics_started")
+            started = g.get("request_started")
             REQUESTS.labels(request.method, route, str(response.status_code)).inc()
             if started is not None:
                 LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
