@@ -5,8 +5,9 @@ over bulk-generated predictions (1M by default) in a database of their own.
         [--server postgresql+psycopg2://postgres@127.0.0.1:5432/test] [--keep]
 
 The rows are generated inside PostgreSQL (generate_series), so loading takes seconds; the
-queries and the export then go through the app's own repository code (db/repo_predictions.py)
-and CSV writer (dashboard/audit.py).
+queries and the export then go through the app's own code: db/repo_predictions.py for pages
+and counts, and dashboard/audit.py's export_csv (what GET /api/audit/predictions?format=csv
+streams) both ways: row by row in Python, and PostgreSQL's COPY.
 """
 
 from __future__ import annotations
@@ -19,31 +20,32 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.audit import csv_lines
+from dashboard.audit import AuditQuery, export_csv
 from dashboard.resources import migrations_dir
 from db import migrations
 from db.engine import make_engine, make_session_factory, session_scope
-from db.repo_predictions import (
-    PredictionFilter,
-    count_predictions,
-    page_predictions,
-    stream_predictions,
-)
+from db.repo_predictions import PredictionFilter, count_predictions, page_predictions
 from ml.categories import CATEGORIES
 
 DATABASE = "vitrine_bench_audit"
 
-FILL = """
+# An insert-only trail: created_at grows with the id, over the last 90 days. Probabilities
+# have all seven categories, the predicted one highest, as the app stores them.
+_PROBABILITIES = ", ".join(
+    f"'{name}', CASE WHEN g % 7 = {n} THEN c ELSE (1 - c) / 6 END"
+    for n, name in enumerate(CATEGORIES)
+)
+FILL = f"""
 INSERT INTO predictions (created_at, request_id, source, model_version_id, model_name,
     model_version, product_uniq_id, image_sha256, text_sha256, text_length, input_text,
     category, confidence, probabilities, fallback, needs_review, latency_ms, drift_features)
-SELECT now() - (random() * interval '90 days'),
+SELECT now() - (:rows - g) * (interval '90 days' / :rows) - random() * interval '1 ms',
        md5(g::text),
        (ARRAY['ui', 'api', 'batch'])[1 + (g % 3)],
        1, 'fusion', 1, NULL,
        md5('i' || g), md5('t' || g), 120, NULL,
        (:categories)[1 + (g % 7)],
-       c, jsonb_build_object('Watches', c, 'Computers', 1 - c),
+       c, jsonb_build_object({_PROBABILITIES}),
        (g % 10 = 0), c < 0.6, 2 + random() * 5,
        jsonb_build_object('brightness', random(), 'contrast', random())
 FROM (SELECT g, 0.3 + 0.7 * random() AS c FROM generate_series(1, :rows) AS g) AS s
@@ -121,23 +123,27 @@ def main() -> int:
                 )
                 print(f"{'  same, page 40':<34} {deep[0]:>11.1f} {deep[1]:>11.1f}")
 
-        rss_before = _rss_mb()
-        peak = rss_before
-        rows = 0
-        size = 0
-        started = time.perf_counter()
-        with session_scope(sessions) as session:
-            for n, chunk in enumerate(csv_lines(stream_predictions(session, PredictionFilter()))):
-                size += len(chunk)
-                rows += chunk.count("\n")  # no exported field holds a newline
-                if n % 50 == 0:
-                    peak = max(peak, _rss_mb())
-        export = time.perf_counter() - started
         print(
-            f"\nCSV export of every row: {rows - 1:,} rows, {size / 1e6:.0f} MB in "
-            f"{export:.1f} s = {(rows - 1) / export:,.0f} rows/s; RSS {rss_before:.0f} MB "
-            f"before, {peak:.0f} MB peak"
+            f"\nCSV export of every row, newest first\n{'path':<28} {'rows':>10} {'MB':>6} "
+            f"{'seconds':>8} {'rows/s':>10} {'RSS MB before':>14} {'peak':>6}"
         )
+        for name, copy in (("row by row in Python", False), ("PostgreSQL COPY", True)):
+            rss_before = _rss_mb()
+            peak = rss_before
+            rows = 0
+            size = 0
+            started = time.perf_counter()
+            with session_scope(sessions) as session:
+                for n, chunk in enumerate(export_csv(session, AuditQuery(), copy=copy)):
+                    size += len(chunk)
+                    rows += chunk.count(b"\n")  # no exported field holds a newline
+                    if n % 20 == 0:
+                        peak = max(peak, _rss_mb())
+            export = time.perf_counter() - started
+            print(
+                f"{name:<28} {rows - 1:>10,} {size / 1e6:>6.0f} {export:>8.1f} "
+                f"{(rows - 1) / export:>10,.0f} {rss_before:>14.0f} {peak:>6.0f}"
+            )
         engine.dispose()
     finally:
         if not args.keep:

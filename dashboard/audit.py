@@ -10,9 +10,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlalchemy.orm import Session
 
 from db.models import Prediction
-from db.repo_predictions import SORTABLE, PredictionFilter
+from db.repo_export import copy_csv, supports_copy
+from db.repo_predictions import SORTABLE, PredictionFilter, stream_predictions
 from ml.categories import CATEGORIES
 
 # Output name -> table column, for the JSON rows and the first CSV columns alike.
@@ -131,10 +133,16 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def _utc_text(moment: datetime) -> str:
+    # SQLite hands back naive times (stored as UTC), PostgreSQL the session's zone: say UTC.
+    aware = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.isoformat()
+
+
 def _scalars(get: Callable[[str], Any]) -> dict[str, Any]:
     record = {name: get(column) for name, column in _SCALARS}
     if record["created_at"] is not None:
-        record["created_at"] = record["created_at"].isoformat()
+        record["created_at"] = _utc_text(record["created_at"])
     return record
 
 
@@ -146,13 +154,47 @@ def row_dict(row: Prediction) -> dict[str, Any]:
     }
 
 
+def export_csv(session: Session, query: AuditQuery, *, copy: bool | None = None) -> Iterator[bytes]:
+    """The filtered audit trail as CSV chunks, in the query's order, at flat memory.
+
+    PostgreSQL writes the rows itself (COPY, several times faster); elsewhere, or with
+    copy=False, they are formatted here row by row. Both give the same header and values.
+    """
+    use_copy = supports_copy(session) if copy is None else copy
+    if not use_copy:
+        rows = stream_predictions(
+            session, query.filters(), sort=query.sort_column, descending=query.descending
+        )
+        for chunk in csv_lines(rows):
+            yield chunk.encode()
+        return
+    yield _header().encode()
+    yield from copy_csv(
+        session,
+        query.filters(),
+        columns=[column for _, column in _SCALARS],
+        probability_keys=CATEGORIES,
+        formula_guarded={column for name, column in _SCALARS if name in _FREE_TEXT},
+        formula_start=_FORMULA_START,
+        sort=query.sort_column,
+        descending=query.descending,
+    )
+
+
+def _header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_COLUMNS)
+    return buffer.getvalue()
+
+
 def csv_lines(rows: Iterable[Mapping[str, Any]], batch: int = 1000) -> Iterator[str]:
     """The header, then the rows as CSV, `batch` lines per chunk, produced as rows arrive.
 
     `rows` are column mappings (db.repo_predictions.stream_predictions).
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # Unix line ends, like PostgreSQL's COPY: one export looks the same from either path.
+    writer = csv.writer(buffer, lineterminator="\n")
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -160,8 +202,7 @@ def csv_lines(rows: Iterable[Mapping[str, Any]], batch: int = 1000) -> Iterator[
         buffer.truncate()
         return text
 
-    writer.writerow(CSV_COLUMNS)
-    yield flush()
+    yield _header()
     pending = 0
     for row in rows:
         record = _scalars(row.__getitem__)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, Integer, RowMapping, Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Prediction
@@ -78,16 +78,20 @@ def count_predictions(session: Session, filters: PredictionFilter | None = None)
     return session.scalar((filters or PredictionFilter()).apply(stmt)) or 0
 
 
-def _ordered(
-    filters: PredictionFilter, sort: str, descending: bool, *, plain: bool = False
+def ordered_predictions(
+    filters: PredictionFilter,
+    sort: str,
+    descending: bool,
+    *,
+    columns: Sequence[ColumnElement[Any]] | None = None,
 ) -> Select:  # type: ignore[type-arg]
-    """`plain`: the table's columns as rows rather than ORM objects (far cheaper per row)."""
+    """Matching predictions in page order: ORM objects, or the given `columns` as rows."""
     column = SORTABLE[sort]
     order = column.desc() if descending else column.asc()
     # The id breaks ties, so pages never overlap or skip rows.
     tie = Prediction.id.desc() if descending else Prediction.id.asc()
-    base = select(*Prediction.__table__.columns) if plain else select(Prediction)
-    return filters.apply(base).order_by(order, tie)
+    base = select(*columns) if columns is not None else select(Prediction)
+    return filters.apply(base.select_from(Prediction)).order_by(order, tie)
 
 
 def page_predictions(
@@ -99,7 +103,8 @@ def page_predictions(
     page: int = 1,
     page_size: int = 25,
 ) -> list[Prediction]:
-    stmt = _ordered(filters, sort, descending).limit(page_size).offset((page - 1) * page_size)
+    stmt = ordered_predictions(filters, sort, descending)
+    stmt = stmt.limit(page_size).offset((page - 1) * page_size)
     return list(session.scalars(stmt))
 
 
@@ -114,7 +119,11 @@ def stream_predictions(
     """Every matching row as a mapping of column name to value, fetched `batch` at a time
     (a server-side cursor on PostgreSQL): flat memory and no ORM object per row, since an
     export streams millions."""
-    stmt = _ordered(filters, sort, descending, plain=True).execution_options(yield_per=batch)
+    # Plain column rows rather than ORM objects: far cheaper per row.
+    columns = list(Prediction.__table__.columns)
+    stmt = ordered_predictions(filters, sort, descending, columns=columns).execution_options(
+        yield_per=batch
+    )
     yield from session.execute(stmt).mappings()
 
 

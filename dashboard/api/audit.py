@@ -7,10 +7,10 @@ from pydantic import ValidationError
 
 from dashboard.api.errors import ApiError, invalid
 from dashboard.api.schemas import MAX_ID
-from dashboard.audit import AuditQuery, csv_lines, row_dict
+from dashboard.audit import AuditQuery, export_csv, row_dict
 from dashboard.security import REPORT_POLICY
 from dashboard.services import services
-from db.repo_predictions import count_predictions, page_predictions, stream_predictions
+from db.repo_predictions import count_predictions, page_predictions
 
 
 def parse_query() -> AuditQuery:
@@ -29,10 +29,7 @@ def register(api: Blueprint) -> None:
 
             def generate():  # type: ignore[no-untyped-def]
                 with services().sessions() as session:
-                    rows = stream_predictions(
-                        session, filters, sort=query.sort_column, descending=query.descending
-                    )
-                    yield from csv_lines(rows)
+                    yield from export_csv(session, query)
 
             response = Response(stream_with_context(generate()), mimetype="text/csv")
             response.headers["Content-Disposition"] = 'attachment; filename="predictions.csv"'
