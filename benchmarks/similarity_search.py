@@ -1,11 +1,12 @@
 """Similar-product search, k=10 over synthetic embeddings of the real width (1,344: the 1,280-d
-backbone embedding + the 64-d text projection): numpy brute force (what the app serves) against
-hnswlib's HNSW graph, with recall@10 of the approximate answers.
+backbone embedding + the 64-d text projection): numpy brute force against the app's FAISS HNSW
+index (ml.similarity.HnswIndex, what VITRINE_SIMILARITY_INDEX=auto serves from 20k products),
+with recall@10 of the approximate answers against the exact ones.
 
     .venv/bin/python benchmarks/similarity_search.py [--sizes 10000,100000,1000000]
-        [--queries 200] [--ann-max 100000]
+        [--queries 200] [--ann-max 100000] [--ef 64,128]
 
-hnswlib is optional (`pip install hnswlib`); without it only brute force is measured.
+hnswlib is measured too when installed (`pip install hnswlib`; it builds from source).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import platform
 import time
 
 import numpy as np
+
+from ml.similarity import HnswIndex
 
 WIDTH = 1280 + 64
 K = 10
@@ -43,11 +46,21 @@ def brute_force(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
     return top[np.argsort(-scores[top])]
 
 
+def _report(size, method, times, exact, found, build) -> None:  # type: ignore[no-untyped-def]
+    recall = np.mean([len(set(a) & set(b)) / K for a, b in zip(exact, found, strict=True)])
+    ms = np.array(times) * 1000
+    print(
+        f"{size:>10,} {method:<22} {np.percentile(ms, 50):>8.2f} {np.percentile(ms, 95):>8.2f} "
+        f"{recall:>10.3f} {build:>8.1f}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ann-max", type=int, default=100_000, help="Largest size given to HNSW.")
+    parser.add_argument("--ef", default="64,128", help="HNSW search widths to measure.")
     args = parser.parse_args()
     try:
         import hnswlib
@@ -77,6 +90,20 @@ def main() -> int:
             f"{size:>10,} {'numpy brute force':<22} {np.percentile(ms, 50):>8.2f} "
             f"{np.percentile(ms, 95):>8.2f} {1.0:>10.3f} {0.0:>8.1f}"
         )
+        if size <= args.ann_max:
+            ids = [str(i) for i in range(size)]
+            started = time.perf_counter()
+            graph = HnswIndex(ids, vectors)
+            build = time.perf_counter() - started
+            for ef in (int(e) for e in args.ef.split(",")):
+                graph._index.hnsw.efSearch = ef
+                found, times = [], []
+                for q in queries:
+                    started = time.perf_counter()
+                    neighbours = graph.search(q, K)
+                    times.append(time.perf_counter() - started)
+                    found.append([int(n.id) for n in neighbours])
+                _report(size, f"FAISS HNSW (ef={ef})", times, exact, found, build)
         if hnswlib is not None and size <= args.ann_max:
             started = time.perf_counter()
             index = hnswlib.Index(space="ip", dim=WIDTH)
@@ -91,12 +118,7 @@ def main() -> int:
                 labels, _ = index.knn_query(q, k=K)
                 times.append(time.perf_counter() - started)
                 found.append(labels[0])
-            recall = np.mean([len(set(a) & set(b)) / K for a, b in zip(exact, found, strict=True)])
-            ms = np.array(times) * 1000
-            print(
-                f"{size:>10,} {'hnswlib HNSW (ef=64)':<22} {np.percentile(ms, 50):>8.2f} "
-                f"{np.percentile(ms, 95):>8.2f} {recall:>10.3f} {build:>8.1f}"
-            )
+            _report(size, "hnswlib HNSW (ef=64)", times, exact, found, build)
         del vectors
     return 0
 

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     explain_max_evals: int = Field(
         300, ge=50, le=20_000, description="Model evaluations of a pixel-level SHAP map."
     )
+    similarity_index: Literal["auto", "exact", "hnsw"] = Field(
+        "auto",
+        description="Similar products: exact search, FAISS HNSW, or auto (HNSW from 20k).",
+    )
     instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
 
     @field_validator("database_url")

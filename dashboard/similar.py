@@ -12,14 +12,15 @@ from dashboard.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.models import Product
 from db.repo_catalogue import catalogue_version, products_by_ids
-from ml.similarity import BruteForceIndex, FusedEmbedder
+from ml.similarity import FusedEmbedder, VectorIndex, build_index
 from ml.training import prepare_inputs
 
 
 @dataclass(frozen=True)
 class CatalogueIndex:
     embedder: FusedEmbedder
-    index: BruteForceIndex
+    index: VectorIndex
+    vectors: np.ndarray  # [N, F] fused embeddings, row-aligned with index.ids (for the map)
     image_embeddings: np.ndarray  # [N, D], row-aligned with index.ids
     labels: np.ndarray
 
@@ -39,19 +40,18 @@ def catalogue_index(services: Services) -> CatalogueIndex:
     """The index of the current catalogue (rebuilt when products change)."""
     with session_scope(services.sessions) as session:
         state = catalogue_version(session)
-    key = (str(services.settings.database_url), state, backbone_spec(services).key)
+    settings = services.settings
+    spec = backbone_spec(services)
+    key = (str(settings.database_url), state, spec.key, settings.similarity_index)
     with _lock:
         if key not in _built:
             data = catalogue_data(services)
-            inputs = prepare_inputs(
-                data, services.settings.artifacts_dir, backbone_spec(services), progress=False
-            )
+            inputs = prepare_inputs(data, settings.artifacts_dir, spec, progress=False)
             embedder = FusedEmbedder().fit(inputs.embeddings, data.texts)
             vectors = embedder.transform(inputs.embeddings, data.texts)
             _built.clear()
-            _built[key] = CatalogueIndex(
-                embedder, BruteForceIndex(data.ids, vectors), inputs.embeddings, data.labels
-            )
+            index = build_index(data.ids, vectors, settings.similarity_index)
+            _built[key] = CatalogueIndex(embedder, index, vectors, inputs.embeddings, data.labels)
         return _built[key]
 
 

@@ -2,15 +2,16 @@
 
 The fused embedding is the L2-normalised, standardised image embedding next to an
 L2-normalised SVD projection of the product text, weighted; a product without text uses its
-image part only. Brute-force cosine search in numpy is the default, behind `VectorIndex`, so
-pgvector or FAISS can replace it.
+image part only. Two indexes answer `VectorIndex`: exact brute-force cosine search in numpy,
+and FAISS's HNSW graph for large catalogues, where brute force costs ~12 ms a query at 100k
+products against well under 1 ms for the graph (benchmarks/similarity_search.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
@@ -55,6 +56,12 @@ class Neighbour:
 
 
 class VectorIndex(Protocol):
+    ids: list[str]
+
+    def __len__(self) -> int: ...
+
+    def vector(self, product_id: str) -> np.ndarray | None: ...
+
     def search(self, vector: np.ndarray, k: int, exclude: str | None = None) -> list[Neighbour]: ...
 
 
@@ -85,3 +92,63 @@ class BruteForceIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Neighbour(self.ids[i], float(scores[i])) for i in top]
+
+
+class HnswIndex:
+    """Approximate cosine search (inner product of unit vectors) on FAISS's HNSW graph.
+
+    `ef_search` trades speed for recall; at M=32 and ef_search=128 recall@10 on clustered
+    catalogues of the real width is about 0.98 (benchmarks/similarity_search.py).
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        *,
+        m: int = 32,
+        ef_construction: int = 80,
+        ef_search: int = 128,
+    ) -> None:
+        import faiss  # imported here: only large catalogues pay for loading it
+
+        if len(ids) != len(vectors):
+            raise ValueError("one id per vector")
+        self.ids = list(ids)
+        self.position = {pid: i for i, pid in enumerate(self.ids)}
+        unit = _unit(np.asarray(vectors, dtype=np.float32))
+        self._index = faiss.IndexHNSWFlat(unit.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+        self._index.hnsw.efConstruction = ef_construction
+        self._index.hnsw.efSearch = ef_search
+        self._index.add(np.ascontiguousarray(unit))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def vector(self, product_id: str) -> np.ndarray | None:
+        index = self.position.get(product_id)
+        return None if index is None else self._index.reconstruct(index)
+
+    def search(self, vector: np.ndarray, k: int, exclude: str | None = None) -> list[Neighbour]:
+        query = _unit(np.atleast_2d(vector).astype(np.float32))
+        skip = self.position.get(exclude) if exclude is not None else None
+        wanted = max(0, min(k, len(self.ids) - (skip is not None)))
+        if wanted == 0:
+            return []
+        # One more than asked when the query product itself is in the graph.
+        scores, found = self._index.search(query, wanted + (skip is not None))
+        pairs = [(int(i), float(s)) for i, s in zip(found[0], scores[0], strict=True) if i >= 0]
+        return [Neighbour(self.ids[i], s) for i, s in pairs if i != skip][:wanted]
+
+
+IndexKind = Literal["auto", "exact", "hnsw"]
+EXACT_BELOW = 20_000  # brute force stays exact and under ~3 ms a query up to here
+
+
+def build_index(
+    ids: Sequence[str], vectors: np.ndarray, kind: IndexKind = "auto"
+) -> BruteForceIndex | HnswIndex:
+    """The exact index for small catalogues (or when asked), the HNSW graph above that."""
+    if kind == "exact" or (kind == "auto" and len(ids) < EXACT_BELOW):
+        return BruteForceIndex(ids, vectors)
+    return HnswIndex(ids, vectors)

@@ -136,7 +136,7 @@ def _map() -> list[Any]:
         built = catalogue_index(svc)
     except NoCatalogue:
         return [html.P("The catalogue is empty: there is nothing to map yet.")]
-    vectors = built.index.vectors
+    vectors = built.vectors
     rng = np.random.default_rng(0)
     chosen = np.arange(len(vectors))
     if len(chosen) > MAP_POINTS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dashboard.app import create_app
 from dashboard.services import services as services_of
 from dashboard.settings import Settings
@@ -27,3 +29,18 @@ def test_similar_products(trained_settings: Settings) -> None:
         assert response.status_code == 400
         assert response.get_json()["error"]["code"] == "invalid_k"
     assert client.get("/api/products/unknown/similar").status_code == 404
+
+
+def test_hnsw_index_serves_the_same_neighbours_on_a_small_catalogue(
+    trained_settings: Settings,
+) -> None:
+    """VITRINE_SIMILARITY_INDEX=hnsw: the graph, searched wider than the catalogue, is exact."""
+    exact = create_app(trained_settings).test_client()
+    graph = create_app(trained_settings.model_copy(update={"similarity_index": "hnsw"}))
+    product_ids = catalogue_data(services_of(graph)).ids[:5]
+    for product_id in product_ids:
+        url = f"/api/products/{product_id}/similar?k=8"
+        want = exact.get(url).get_json()["neighbours"]
+        got = graph.test_client().get(url).get_json()["neighbours"]
+        assert [n["uniq_id"] for n in got] == [n["uniq_id"] for n in want]
+        assert [n["score"] for n in got] == pytest.approx([n["score"] for n in want], abs=1e-5)

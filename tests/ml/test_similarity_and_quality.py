@@ -1,11 +1,12 @@
-"""Nearest neighbours and duplicate detection on small, hand-made vectors."""
+"""Nearest neighbours (exact and HNSW) and duplicate detection on small vectors."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ml.quality import find_duplicates
-from ml.similarity import BruteForceIndex, FusedEmbedder
+from ml.similarity import BruteForceIndex, FusedEmbedder, HnswIndex, build_index
 
 
 def test_search_orders_by_cosine_and_excludes_the_query() -> None:
@@ -16,6 +17,52 @@ def test_search_orders_by_cosine_and_excludes_the_query() -> None:
     assert found[0].score > found[1].score > found[2].score
     assert "a" not in [n.id for n in index.search(vectors[0], k=10, exclude="a")]
     assert len(index.search(vectors[0], k=10, exclude="a")) == 4
+
+
+def _clustered(n: int, width: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, width)).astype(np.float32)
+    rows = centres[rng.integers(0, 40, n)] + 1.2 * rng.standard_normal((n, width))
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_hnsw_finds_nearly_the_exact_neighbours() -> None:
+    vectors = _clustered(5000, 96)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    exact, graph = BruteForceIndex(ids, vectors), HnswIndex(ids, vectors)
+    overlap = []
+    for i in range(0, 5000, 50):
+        want = [n.id for n in exact.search(vectors[i], k=10, exclude=ids[i])]
+        got = graph.search(vectors[i], k=10, exclude=ids[i])
+        assert ids[i] not in [n.id for n in got] and len(got) == 10
+        assert [n.score for n in got] == sorted((n.score for n in got), reverse=True)
+        overlap.append(len(set(want) & {n.id for n in got}) / 10)
+    assert np.mean(overlap) >= 0.95, np.mean(overlap)
+    assert np.allclose(graph.vector("p7"), vectors[7], atol=1e-6)
+    assert graph.vector("unknown") is None
+
+
+def test_hnsw_on_a_tiny_catalogue_answers_what_it_can() -> None:
+    vectors = np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype=np.float32)
+    graph = HnswIndex(["a", "b", "c"], vectors)
+    assert [n.id for n in graph.search(vectors[0], k=10, exclude="a")] == ["b", "c"]
+    assert [n.id for n in graph.search(vectors[0], k=1)] == ["a"]
+    assert graph.search(vectors[0], k=0) == []
+
+
+@pytest.mark.parametrize(
+    ("size", "kind", "expected"),
+    [
+        (100, "auto", BruteForceIndex),
+        (20_000, "auto", HnswIndex),
+        (100, "hnsw", HnswIndex),
+        (20_000, "exact", BruteForceIndex),
+    ],
+)
+def test_index_kind_follows_size_and_setting(size: int, kind: str, expected: type) -> None:
+    vectors = _clustered(size, 8)
+    index = build_index([str(i) for i in range(size)], vectors, kind)  # type: ignore[arg-type]
+    assert isinstance(index, expected) and len(index) == size
 
 
 def test_fused_embedding_uses_text_when_there_is_some() -> None:
