@@ -71,6 +71,8 @@ def chart(
                 dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG),
                 role="img",
                 className="chart__graph",
+                # The graph's space is held while Plotly loads, so nothing below it jumps.
+                style={"minHeight": f"{figure.layout.height or 450}px"},
                 **{"aria-label": f"{title}. {summary}"},
             ),
             html.Details(

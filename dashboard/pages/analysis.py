@@ -71,7 +71,7 @@ def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) 
     rows = []
     for n, (category, group) in enumerate(sorted(shown.groupby("category"))):
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=group[x],
                 y=group[y],
                 mode="markers",

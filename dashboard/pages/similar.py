@@ -156,7 +156,7 @@ def _map() -> list[Any]:
             (category, int(mask.sum()), round(float(centre[0]), 3), round(float(centre[1]), 3))
         )
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=points[mask, 0],
                 y=points[mask, 1],
                 mode="markers",
