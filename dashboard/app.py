@@ -11,7 +11,7 @@ import dash
 from dash import Dash
 from flask import Flask, request
 
-from dashboard import api, auth, caching, login, metrics, requestlog, security
+from dashboard import api, auth, caching, login, metrics, plotlyjs, requestlog, security
 from dashboard.background import background_manager
 from dashboard.components import shell
 from dashboard.pages import register_all
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.install(server)
     auth.install(server)
     login.install(server)
+    plotlyjs.install(server)
 
     manager = background_manager(settings)
     server.extensions["vitrine_background"] = manager
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         use_pages=True,
         pages_folder="",
         assets_folder=str(assets_dir()),
+        assets_ignore=plotlyjs.ASSETS_IGNORE,
         serve_locally=True,
         update_title=None,
         title="Vitrine",

@@ -20,6 +20,13 @@ from tests.conftest import make_settings
 
 pytestmark = pytest.mark.browser
 PRESSED = '#models-pick [aria-pressed="true"]'
+UNSUPPORTED_TRACES = """
+const graphs = [...document.querySelectorAll('.js-plotly-plot')];
+if (!graphs.length) return [];
+const known = new Set(Object.keys(window.Plotly.PlotSchema.get().traces));
+return graphs.flatMap(g => (g.data || []).map(t => t.type || 'scatter'))
+  .filter(type => !known.has(type));
+"""
 
 
 def _start(dash_duo, tmp_path: Path, *, catalogue: bool):  # type: ignore[no-untyped-def]
@@ -89,6 +96,13 @@ def test_page_with_trained_models_passes_axe_wcag21aa(served_trained, axe, page)
         if "Content Security Policy" in entry["message"]
     ]
     assert not refused, refused
+    # Every chart drew with the cartesian Plotly bundle the app serves: no trace of a type
+    # that bundle lacks.
+    WebDriverWait(served_trained.driver, 30).until(
+        lambda d: d.execute_script("return !document.querySelector('.dash-graph--pending')")
+    )
+    unsupported = served_trained.driver.execute_script(UNSUPPORTED_TRACES)
+    assert unsupported == [], unsupported
 
 
 def test_models_page_compares_and_switches_by_keyboard(served_trained, axe) -> None:  # type: ignore[no-untyped-def]
