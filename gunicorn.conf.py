@@ -65,6 +65,15 @@ def on_exit(server: object) -> None:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
+def post_worker_init(worker: object) -> None:
+    """Pages rendered once before this worker's first request (dashboard/warmup.py)."""
+    if os.environ.get("VITRINE_WARM_PAGES", "true").lower() == "false":
+        return
+    from dashboard.warmup import warm_pages
+
+    warm_pages(worker.wsgi)  # type: ignore[attr-defined]
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Leave with os._exit, as multiprocessing children do.
 
