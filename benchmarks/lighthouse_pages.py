@@ -73,6 +73,8 @@ def _score_once(url: str, chrome: str, folder: Path) -> dict[str, float]:
         "performance": report["categories"]["performance"]["score"] * 100,
         "fcp_ms": audits["first-contentful-paint"]["numericValue"],
         "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "tbt_ms": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
         "failed": [
             a["id"]
             for a in audits.values()
@@ -96,18 +98,22 @@ def main() -> int:
     paths = args.pages.split(",") if args.pages else [p.PATH for p in PAGES if p.NAV_LABEL]
     with gunicorn(2) as base:
         print(f"Lighthouse on {base}, {args.runs} run(s) per page, desktop, no throttling\n")
-        print(f"{'page':<16} {'a11y':>5} {'perf':>5} {'FCP ms':>8} {'LCP ms':>8}  failed audits")
+        print(
+            f"{'page':<16} {'a11y':>5} {'perf':>5} {'FCP ms':>8} {'LCP ms':>8} {'TBT ms':>8} "
+            f"{'CLS':>6}  failed audits"
+        )
         with tempfile.TemporaryDirectory() as tmp:
             for path in paths:
                 runs = [_score(base + path, chrome, Path(tmp)) for _ in range(args.runs)]
                 med = {
                     k: statistics.median(r[k] for r in runs)
-                    for k in ("accessibility", "performance", "fcp_ms", "lcp_ms")
+                    for k in ("accessibility", "performance", "fcp_ms", "lcp_ms", "tbt_ms", "cls")
                 }
                 failed = sorted({a for r in runs for a in r["failed"]})
                 print(
                     f"{path:<16} {med['accessibility']:>5.0f} {med['performance']:>5.0f} "
-                    f"{med['fcp_ms']:>8.0f} {med['lcp_ms']:>8.0f}  {', '.join(failed) or '-'}"
+                    f"{med['fcp_ms']:>8.0f} {med['lcp_ms']:>8.0f} {med['tbt_ms']:>8.0f} "
+                    f"{med['cls']:>6.3f}  {', '.join(failed) or '-'}"
                 )
     return 0
 
