@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from dash import html
+
 from dashboard.app import create_app
 from dashboard.drift import run_and_store, simulate
+from dashboard.pages import drift as drift_page
 from dashboard.services import Services
 from dashboard.settings import Settings
 
@@ -23,11 +26,32 @@ def test_simulated_shift_is_detected_and_served(trained_settings: Settings) -> N
     body = client.get("/api/audit/drift-report").get_json()
     assert body["id"] == stored.report_id and body["dataset_drift"] is True
     assert body["current_size"] == 40
-    html = client.get(body["html_url"])
-    assert html.status_code == 200 and html.mimetype == "text/html"
-    assert "frame-ancestors 'self'" in html.headers["Content-Security-Policy"]
+    report = client.get(body["html_url"])
+    assert report.status_code == 200 and report.mimetype == "text/html"
+    assert "frame-ancestors 'self'" in report.headers["Content-Security-Policy"]
     assert client.get("/api/audit/drift-report?id=999999").status_code == 404
     assert client.get("/api/audit/drift-report?format=pdf").status_code == 422
+
+    # The drift page links to the report; it embeds it only when asked (its scripts are heavy).
+    with client.application.test_request_context("/drift"):
+        plain, inline = drift_page.layout(), drift_page.layout(report="inline")
+    assert not _find(plain, html.Iframe)
+    assert [a.href for a in _find(plain, html.A)] == [
+        body["html_url"],
+        "/drift?report=inline#drift-report",
+    ]
+    (frame,) = _find(inline, html.Iframe)
+    assert frame.src == body["html_url"] and f"#{stored.report_id}" in frame.title
+
+
+def _find(component, kind: type) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """Every component of `kind` in a Dash layout tree."""
+    found = [component] if isinstance(component, kind) else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found += _find(child, kind)
+    return found
 
 
 def test_drift_report_before_any_run_is_404(client) -> None:  # type: ignore[no-untyped-def]
