@@ -66,12 +66,20 @@ def on_exit(server: object) -> None:
 
 
 def post_worker_init(worker: object) -> None:
-    """Pages rendered once before this worker's first request (dashboard/warmup.py)."""
+    """Every page rendered once as this worker starts (dashboard/warmup.py), in a thread: a
+    large catalogue's similarity index can take longer to build than the worker timeout, and
+    the worker must keep answering (health checks) meanwhile."""
     if os.environ.get("VITRINE_WARM_PAGES", "true").lower() == "false":
         return
+    import threading
+
     from dashboard.warmup import warm_pages
 
-    warm_pages(worker.wsgi)  # type: ignore[attr-defined]
+    def warm() -> None:
+        pages, seconds = warm_pages(worker.wsgi)  # type: ignore[attr-defined]
+        worker.log.info("warm-up: %d pages rendered in %.1f s", pages, seconds)  # type: ignore[attr-defined]
+
+    threading.Thread(target=warm, name="warm-pages", daemon=True).start()
 
 
 def worker_exit(server: object, worker: object) -> None:

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +24,8 @@ def _free_port() -> int:
 
 @contextmanager
 def gunicorn(workers: int = 2, **env: str) -> Iterator[str]:
-    """Serve on a free 127.0.0.1 port until /api/health answers; yields the base URL."""
+    """Serve on a free 127.0.0.1 port until /api/health answers and every worker has warmed
+    its pages (gunicorn.conf.py); yields the base URL."""
     port = _free_port()
     environ = {
         **os.environ,
@@ -34,30 +36,38 @@ def gunicorn(workers: int = 2, **env: str) -> Iterator[str]:
         **env,
     }
     environ.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py makes a fresh one
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "dashboard.wsgi:server",
-        ],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(f"{base}/api/health", timeout=2)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    raise RuntimeError("gunicorn exited; is the instance set up?") from None
+    # gunicorn's log: each worker says there when it has warmed up.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "dashboard.wsgi:server",
+            ],
+            env=environ,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(240):
+                try:
+                    urllib.request.urlopen(f"{base}/api/health", timeout=2)
+                    break
+                except OSError:
+                    if server.poll() is not None:
+                        raise RuntimeError("gunicorn exited; is the instance set up?") from None
+                    time.sleep(0.5)
+            warming = environ.get("VITRINE_WARM_PAGES", "true").lower() != "false"
+            for _ in range(240 if warming else 0):
+                # pread: the file offset is shared with gunicorn, which keeps appending.
+                if os.pread(log.fileno(), 1 << 20, 0).count(b"warm-up: ") >= workers:
+                    break
                 time.sleep(0.5)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=60)

@@ -1,4 +1,4 @@
-"""Each page rendered once when a gunicorn worker starts, before it takes requests.
+"""Each page rendered once when a gunicorn worker starts, in the background.
 
 A page's first render in a fresh process pays for Plotly's lazily imported figure classes and
 for the per-process caches behind it (catalogue frames, the quality report, the similarity
@@ -20,14 +20,16 @@ from dashboard.pages import PAGES
 log = logging.getLogger(__name__)
 
 
-def warm_pages(server: Flask) -> None:
-    """Render every page's layout; a page that cannot render yet (no database, no catalogue)
-    is skipped: it renders its own message to visitors."""
+def warm_pages(server: Flask) -> tuple[int, float]:
+    """Render every page's layout; returns how many rendered and the seconds it took. A page
+    that cannot render yet (no database, no catalogue) is skipped: visitors get its message."""
     started = time.perf_counter()
+    rendered = 0
     for page in PAGES:
         with server.test_request_context(page.PATH):
             try:
                 page.layout()
-            except Exception as exc:  # never stop a worker from starting
-                log.info("warm-up: %s not rendered (%s)", page.PATH, exc.__class__.__name__)
-    log.info("warm-up: %d pages rendered in %.1f s", len(PAGES), time.perf_counter() - started)
+                rendered += 1
+            except Exception as exc:  # never stop a worker from serving
+                log.warning("warm-up: %s not rendered (%s)", page.PATH, exc.__class__.__name__)
+    return rendered, time.perf_counter() - started
