@@ -147,6 +147,21 @@ def test_access_log_has_one_line_per_request_with_its_id(two_workers: Any) -> No
     assert len(lines) == 1 and 'path="/api/health" status=200' in lines[0]
 
 
+def test_each_worker_renders_every_page_before_visitors_ask(two_workers: Any) -> None:
+    """The first visitor of a fresh worker does not pay for its cold caches (warmup.py)."""
+    from dashboard.pages import PAGES
+
+    served, _settings, _url = two_workers
+    deadline = time.monotonic() + 120
+    while len(re.findall(r"warm-up: (\d+) pages", served.log())) < 2:
+        assert time.monotonic() < deadline, served.log()
+        time.sleep(0.5)
+    lines = re.findall(r"\[(\d+)\] \[INFO\] warm-up: (\d+) pages", served.log())
+    assert len({pid for pid, _ in lines}) == 2  # one line per worker
+    assert {int(count) for _, count in lines} == {len(PAGES)}
+    assert "not rendered" not in served.log()
+
+
 def test_sigterm_lets_an_inflight_prediction_finish_and_be_recorded(
     trained_settings: Settings, tmp_path: Path
 ) -> None:
