@@ -12,14 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from serving import gunicorn  # benchmarks/serving.py, next to this script
+from serving import chromium, gunicorn, page_paths  # benchmarks/serving.py, next to this script
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -84,18 +82,13 @@ def _score_once(url: str, chrome: str, folder: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    from dashboard.pages import PAGES
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", help="Comma-separated paths (default: every page).")
     parser.add_argument("--runs", type=int, default=1, help="Runs per page; medians are shown.")
     args = parser.parse_args()
-    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or ""
-    if not chrome:
-        print("Chromium is needed (apt-get install chromium).", file=sys.stderr)
-        return 1
+    chrome = chromium()
     _ensure_lighthouse()
-    paths = args.pages.split(",") if args.pages else [p.PATH for p in PAGES if p.NAV_LABEL]
+    paths = page_paths(args.pages)
     with gunicorn(2) as base:
         print(f"Lighthouse on {base}, {args.runs} run(s) per page, desktop, no throttling\n")
         print(

@@ -15,15 +15,13 @@ which server-side downsampling keeps bounded whatever the catalogue or audit siz
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import sys
 import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from serving import gunicorn  # benchmarks/serving.py, next to this script
+from serving import chromium, gunicorn, page_paths  # benchmarks/serving.py, next to this script
 
 # Installed before any page script runs: records when the h1 appears and the last DOM change.
 PROBE = """
@@ -88,17 +86,12 @@ def _load(driver: webdriver.Chrome, url: str, timeout: float = 60) -> dict[str, 
 
 
 def main() -> int:
-    from dashboard.pages import PAGES
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", help="Comma-separated paths (default: every page).")
     parser.add_argument("--runs", type=int, default=5, help="Loads per page; medians are shown.")
     args = parser.parse_args()
-    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or ""
-    if not chrome:
-        print("Chromium is needed (apt-get install chromium chromium-driver).", file=sys.stderr)
-        return 1
-    paths = args.pages.split(",") if args.pages else [p.PATH for p in PAGES if p.NAV_LABEL]
+    chrome = chromium()
+    paths = page_paths(args.pages)
     with gunicorn(2) as base:
         driver = _browser(chrome)
         try:

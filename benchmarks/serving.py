@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -71,3 +72,18 @@ def gunicorn(workers: int = 2, **env: str) -> Iterator[str]:
         finally:
             server.terminate()
             server.wait(timeout=60)
+
+
+def page_paths(option: str | None) -> list[str]:
+    """The paths given as --pages (comma-separated), or every page in the navigation."""
+    from dashboard.pages import PAGES
+
+    return option.split(",") if option else [p.PATH for p in PAGES if p.NAV_LABEL]
+
+
+def chromium() -> str:
+    """Chromium's path ($CHROME_PATH first); exits with the one-line reason when it is missing."""
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium")
+    if not chrome:
+        sys.exit("Chromium is needed (apt-get install chromium chromium-driver).")
+    return chrome
