@@ -13,7 +13,7 @@ from flask import Flask, request
 
 from dashboard import api, auth, caching, login, metrics, plotlyjs, requestlog, security
 from dashboard.background import background_manager
-from dashboard.components import shell
+from dashboard.components import charts, shell
 from dashboard.pages import register_all
 from dashboard.resources import assets_dir
 from dashboard.services import Services, install
@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_all(app)
     app.layout = shell.layout
     shell.register_callbacks(app)
+    charts.register_callbacks(app)
     security.install_headers(server)
     security.install_limiter(server, settings)
     server.extensions["dash"] = app

@@ -12,7 +12,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from sklearn.decomposition import PCA
 
 from dashboard.components.cards import notice
-from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart
+from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart, marker_outline
 from dashboard.components.forms import field
 from dashboard.components.products import product_cards, thumbnail
 from dashboard.services import services
@@ -165,7 +165,7 @@ def _map() -> list[Any]:
                     "color": PALETTE[n % len(PALETTE)],
                     "symbol": SYMBOLS[n % len(SYMBOLS)],
                     "size": 8,
-                    "line": {"width": 0.5, "color": "#1b1f24"},
+                    "line": marker_outline(PALETTE[n % len(PALETTE)]),
                 },
                 customdata=[pid for pid, m in zip(ids, mask, strict=True) if m],
                 text=[names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m],
@@ -211,8 +211,13 @@ def register_callbacks(app: Dash) -> None:
         k: int | None,
     ) -> tuple[list[Any], str | None]:
         from dash import ctx
+        from dash.exceptions import PreventUpdate
 
-        if ctx.triggered_id == MAP and click and click.get("points"):
+        if ctx.triggered_id == MAP:
+            # The map's graph is created once it scrolls into view, which fires this with no
+            # click: only a selected point counts.
+            if not (click and click.get("points")):
+                raise PreventUpdate
             product_id = str(click["points"][0].get("customdata") or product_id)
         k = int(k) if k and 1 <= int(k) <= 50 else 10
         return _result(product_id, k), product_id

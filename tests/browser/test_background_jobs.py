@@ -43,7 +43,7 @@ def test_pixel_map_is_computed_by_a_celery_worker(
     with celery_worker(settings, tmp_path) as worker_log:
         dash_duo.start_server(create_app(settings).extensions["dash"])
         dash_duo.driver.get(f"{dash_duo.server_url}/explain?prediction={prediction_id}")
-        dash_duo.wait_for_element(f"#explain-pixels-{prediction_id}", timeout=180)
+        dash_duo.wait_for_element(f"#explain-pixels-{prediction_id}-title", timeout=180)
         dash_duo.wait_for_text_to_equal("#explain-pixels-status", "Pixel-level map ready.")
         log = worker_log.read_text()
     assert "succeeded" in log and "background_callback" in log, log[-2000:]
@@ -82,6 +82,8 @@ def test_cancel_stops_a_running_pixel_map(dash_duo, trained_settings: Settings) 
     while _job_processes() and time.monotonic() < deadline:
         time.sleep(0.3)
     assert not _job_processes(), "the job's process still runs after Cancel"
-    assert not dash_duo.driver.find_elements("css selector", f"#explain-pixels-{prediction_id}")
+    assert not dash_duo.driver.find_elements(
+        "css selector", f"#explain-pixels-{prediction_id}-title"
+    )
     start = dash_duo.find_element("#explain-pixels-start")
     assert start.get_attribute("disabled") is None  # it can be started again

@@ -136,12 +136,12 @@ def test_explanation_page_with_results_passes_axe(dash_duo, axe, trained_setting
     dash_duo.start_server(create_app(trained_settings).extensions["dash"])
     dash_duo.driver.get(f"{dash_duo.server_url}/explain?prediction={recorded.prediction_id}")
     # The first explanation in a process compiles shap's numba kernels: allow for that.
-    dash_duo.wait_for_element(f"#explain-image-{recorded.prediction_id}", timeout=180)
+    dash_duo.wait_for_element(f"#explain-image-{recorded.prediction_id}-title", timeout=180)
     text = dash_duo.find_element("#main-content").text
     assert "Fast map: where the photo pushed towards" in text
     assert "Which words moved the text score" in text
     # The pixel-level map follows from the background job, with its status announced.
-    dash_duo.wait_for_element(f"#explain-pixels-{recorded.prediction_id}", timeout=180)
+    dash_duo.wait_for_element(f"#explain-pixels-{recorded.prediction_id}-title", timeout=180)
     dash_duo.wait_for_text_to_equal("#explain-pixels-status", "Pixel-level map ready.")
     assert dash_duo.find_element("#explain-pixels-cancel").get_attribute("disabled")
     dash_duo.driver.execute_script(

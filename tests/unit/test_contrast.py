@@ -1,4 +1,5 @@
-"""Every text/background pair of the design tokens meets WCAG 2.1 AA contrast."""
+"""Every text/background pair of the design tokens, and every chart marker, meets WCAG 2.1 AA
+contrast."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 
 import pytest
 
+from dashboard.components.charts import OUTLINE, PALETTE, PLOT_BACKGROUND, marker_outline
+from dashboard.components.colour import contrast
 from dashboard.resources import assets_dir
 
 CSS = (assets_dir() / "10-vitrine.css").read_text()
@@ -33,17 +36,6 @@ PAIRS = [
 ]
 
 
-def relative_luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 def test_formula_matches_known_values() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
@@ -54,3 +46,14 @@ def test_token_pair_contrast(fg: str, bg: str, minimum: float) -> None:
     assert fg in TOKENS and bg in TOKENS, "a token named here is missing from the CSS"
     ratio = contrast(TOKENS[fg], TOKENS[bg])
     assert ratio >= minimum, f"{fg} on {bg}: {ratio:.2f}:1 < {minimum}:1"
+
+
+@pytest.mark.parametrize("colour", PALETTE)
+def test_chart_markers_stand_out_from_the_plot(colour: str) -> None:
+    """Markers reach 3:1 against the plot (WCAG 1.4.11) by their colour or by an outline."""
+    outline = marker_outline(colour)
+    if contrast(colour, PLOT_BACKGROUND) >= 3:
+        assert outline["width"] == 0  # drawing outlines is costly; only where they are needed
+    else:
+        assert outline["width"] > 0 and outline["color"] == OUTLINE
+        assert contrast(OUTLINE, PLOT_BACKGROUND) >= 3
