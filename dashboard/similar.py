@@ -50,7 +50,9 @@ def catalogue_index(services: Services) -> CatalogueIndex:
             embedder = FusedEmbedder().fit(inputs.embeddings, data.texts)
             vectors = embedder.transform(inputs.embeddings, data.texts)
             _built.clear()
-            index = build_index(data.ids, vectors, settings.similarity_index)
+            index = build_index(
+                data.ids, vectors, settings.similarity_index, settings.artifacts_dir / "similarity"
+            )
             _built[key] = CatalogueIndex(embedder, index, vectors, inputs.embeddings, data.labels)
         return _built[key]
 

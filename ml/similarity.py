@@ -4,19 +4,28 @@ The fused embedding is the L2-normalised, standardised image embedding next to a
 L2-normalised SVD projection of the product text, weighted; a product without text uses its
 image part only. Two indexes answer `VectorIndex`: exact brute-force cosine search in numpy,
 and FAISS's HNSW graph for large catalogues, where brute force costs ~12 ms a query at 100k
-products against well under 1 ms for the graph (benchmarks/similarity_search.py).
+products against well under 1 ms for the graph (benchmarks/similarity_search.py). Building the
+graph takes ~45 s at 100k products, so it is saved and each later process (every gunicorn
+worker, every restart) reads it back while the catalogue is unchanged.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
 
 from ml.models.linear import tfidf
+
+log = logging.getLogger(__name__)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -109,6 +118,7 @@ class HnswIndex:
         m: int = 32,
         ef_construction: int = 80,
         ef_search: int = 128,
+        cache_dir: Path | None = None,
     ) -> None:
         import faiss  # imported here: only large catalogues pay for loading it
 
@@ -116,11 +126,22 @@ class HnswIndex:
             raise ValueError("one id per vector")
         self.ids = list(ids)
         self.position = {pid: i for i, pid in enumerate(self.ids)}
-        unit = _unit(np.asarray(vectors, dtype=np.float32))
-        self._index = faiss.IndexHNSWFlat(unit.shape[1], m, faiss.METRIC_INNER_PRODUCT)
-        self._index.hnsw.efConstruction = ef_construction
+        unit = np.ascontiguousarray(_unit(np.asarray(vectors, dtype=np.float32)))
+        self.path = _graph_path(cache_dir, self.ids, unit, m, ef_construction)
+        self.loaded = self.path is not None and self.path.exists()
+        if self.loaded:
+            try:
+                self._index = faiss.read_index(str(self.path))
+            except RuntimeError as exc:  # a damaged file: build afresh and overwrite it
+                log.warning("similarity index %s unreadable (%s); rebuilding", self.path, exc)
+                self.loaded = False
+        if not self.loaded:
+            self._index = faiss.IndexHNSWFlat(unit.shape[1], m, faiss.METRIC_INNER_PRODUCT)
+            self._index.hnsw.efConstruction = ef_construction
+            self._index.add(unit)
+            if self.path is not None:
+                _save(self._index, self.path)
         self._index.hnsw.efSearch = ef_search
-        self._index.add(np.ascontiguousarray(unit))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -141,14 +162,53 @@ class HnswIndex:
         return [Neighbour(self.ids[i], s) for i, s in pairs if i != skip][:wanted]
 
 
+def _graph_path(
+    cache_dir: Path | None, ids: list[str], unit: np.ndarray, m: int, ef_construction: int
+) -> Path | None:
+    """Named after everything the graph is built from, so a stale file is never read."""
+    if cache_dir is None:
+        return None
+    digest = hashlib.blake2b(f"{m},{ef_construction},{unit.shape}".encode(), digest_size=16)
+    digest.update("\0".join(ids).encode())
+    digest.update(unit.tobytes())
+    return cache_dir / f"hnsw-{digest.hexdigest()}.faiss"
+
+
+def _save(index: object, path: Path) -> None:
+    """Write atomically (workers may build at once) and drop the graphs of older catalogues."""
+    import faiss
+
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hnsw-", suffix=".tmp")
+        os.close(fd)
+        faiss.write_index(index, tmp)
+        os.replace(tmp, path)
+        for old in path.parent.glob("hnsw-*.faiss"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, RuntimeError) as exc:  # read-only or full disk: the next process rebuilds
+        log.warning("similarity index not saved to %s: %s", path, exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
 IndexKind = Literal["auto", "exact", "hnsw"]
 EXACT_BELOW = 20_000  # brute force stays exact and under ~3 ms a query up to here
 
 
 def build_index(
-    ids: Sequence[str], vectors: np.ndarray, kind: IndexKind = "auto"
+    ids: Sequence[str],
+    vectors: np.ndarray,
+    kind: IndexKind = "auto",
+    cache_dir: Path | None = None,
 ) -> BruteForceIndex | HnswIndex:
-    """The exact index for small catalogues (or when asked), the HNSW graph above that."""
+    """The exact index for small catalogues (or when asked), the HNSW graph above that.
+
+    The graph is saved in `cache_dir` (when given) and read back by the next call with the
+    same ids and vectors.
+    """
     if kind == "exact" or (kind == "auto" and len(ids) < EXACT_BELOW):
         return BruteForceIndex(ids, vectors)
-    return HnswIndex(ids, vectors)
+    return HnswIndex(ids, vectors, cache_dir=cache_dir)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -48,6 +50,29 @@ def test_hnsw_on_a_tiny_catalogue_answers_what_it_can() -> None:
     assert [n.id for n in graph.search(vectors[0], k=10, exclude="a")] == ["b", "c"]
     assert [n.id for n in graph.search(vectors[0], k=1)] == ["a"]
     assert graph.search(vectors[0], k=0) == []
+
+
+def test_hnsw_graph_is_saved_and_read_back_while_the_catalogue_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    vectors = _clustered(2000, 32)
+    ids = [f"p{i}" for i in range(len(vectors))]
+    built = HnswIndex(ids, vectors, cache_dir=tmp_path)
+    assert not built.loaded and built.path is not None and built.path.exists()
+    # The next process (another worker, a restart) reads the graph and answers the same.
+    again = HnswIndex(ids, vectors, cache_dir=tmp_path)
+    assert again.loaded and again.path == built.path
+    for i in (0, 777, 1999):
+        assert again.search(vectors[i], k=10) == built.search(vectors[i], k=10)
+    # A changed catalogue builds a new graph, which replaces the old file.
+    changed = HnswIndex([*ids[:-1], "new"], vectors, cache_dir=tmp_path)
+    assert not changed.loaded and changed.path != built.path
+    assert [f.name for f in tmp_path.iterdir()] == [changed.path.name]  # type: ignore[union-attr]
+    # A damaged file is rebuilt rather than trusted.
+    changed.path.write_bytes(b"not a graph")  # type: ignore[union-attr]
+    rebuilt = HnswIndex([*ids[:-1], "new"], vectors, cache_dir=tmp_path)
+    assert not rebuilt.loaded and len(rebuilt.search(vectors[0], k=10)) == 10
+    assert HnswIndex([*ids[:-1], "new"], vectors, cache_dir=tmp_path).loaded
 
 
 @pytest.mark.parametrize(
