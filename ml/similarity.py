@@ -3,7 +3,7 @@
 The fused embedding is the L2-normalised, standardised image embedding next to an
 L2-normalised SVD projection of the product text, weighted; a product without text uses its
 image part only. Two indexes answer `VectorIndex`: exact brute-force cosine search in numpy,
-and FAISS's HNSW graph for large catalogues, where brute force costs ~12 ms a query at 100k
+and FAISS's HNSW graph for large catalogues, where brute force costs ~20 ms a query at 100k
 products against well under 1 ms for the graph (benchmarks/similarity_search.py). Building the
 graph takes ~45 s at 100k products, so it is saved and each later process (every gunicorn
 worker, every restart) reads it back while the catalogue is unchanged.
