@@ -96,13 +96,13 @@ def main() -> int:
         )
         if size <= args.ann_max:
             ids = [str(i) for i in range(size)]
-            cache = tempfile.TemporaryDirectory(prefix="vitrine-hnsw-")
-            started = time.perf_counter()
-            graph = HnswIndex(ids, vectors, cache_dir=Path(cache.name))
-            build = time.perf_counter() - started
-            started = time.perf_counter()
-            again = HnswIndex(ids, vectors, cache_dir=Path(cache.name))
-            read_back = time.perf_counter() - started
+            with tempfile.TemporaryDirectory(prefix="vitrine-hnsw-") as cache:
+                started = time.perf_counter()
+                graph = HnswIndex(ids, vectors, cache_dir=Path(cache))
+                build = time.perf_counter() - started
+                started = time.perf_counter()
+                again = HnswIndex(ids, vectors, cache_dir=Path(cache))
+                read_back = time.perf_counter() - started
             assert again.loaded
             found, times = [], []
             for q in queries:
@@ -111,7 +111,6 @@ def main() -> int:
                 times.append(time.perf_counter() - started)
             _report(size, "FAISS HNSW read back", times, exact, found, read_back)
             del again
-            cache.cleanup()
             for ef in (int(e) for e in args.ef.split(",")):
                 graph._index.hnsw.efSearch = ef
                 found, times = [], []

@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
-from dash import Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 from sklearn.decomposition import PCA
 
 from dashboard.components.cards import notice
@@ -210,9 +211,6 @@ def register_callbacks(app: Dash) -> None:
         product_id: str | None,  # type: ignore[type-arg]
         k: int | None,
     ) -> tuple[list[Any], str | None]:
-        from dash import ctx
-        from dash.exceptions import PreventUpdate
-
         if ctx.triggered_id == MAP:
             # The map's graph is created once it scrolls into view, which fires this with no
             # click: only a selected point counts.
