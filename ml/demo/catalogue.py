@@ -12,11 +12,16 @@ from tqdm import tqdm
 
 from ml.catalogue import COLUMNS
 from ml.categories import CATEGORIES
-from ml.demo.photos import compose_photo, load_pack
+from ml.demo.concepts import concept_of
+from ml.demo.photos import Icon, compose_photo, load_pack
 from ml.demo.texts import TextNoise, make_text
 
 CSV_NAME = "flipkart_com-ecommerce_sample_1050.csv"
 IMAGES_DIR = "Images"
+# Side file: which icon set drew each product (the Flipkart columns stay as they are), so
+# style shift can be measured by holding one art set out.
+ART_SETS = "art_sets.csv"
+ART_SET_COLUMNS = ["uniq_id", "art_set", "icon"]
 ATTRIBUTION = Path(__file__).with_name("ICON_ATTRIBUTION.md")
 PRICE_RANGES = {
     "Watches": (399, 12000),
@@ -57,11 +62,10 @@ def generate(
     jobs = [(c, i) for c, _ in enumerate(CATEGORIES) for i in range(per_category)]
     # Rows in a seeded order, not in blocks per category, as in the real file.
     order = np.random.default_rng([seed, 7]).permutation(len(jobs))
-    rows = []
+    rows, art_sets = [], []
     for job_index in tqdm(order, desc="demo catalogue", unit="product", disable=not progress):
         category_index, i = jobs[job_index]
-        rows.append(
-            _product(
+        row, icon = _product(
                 CATEGORIES[category_index],
                 category_index,
                 i,
@@ -70,15 +74,29 @@ def generate(
                 images,
                 text_noise,
                 image_noise,
-            )
         )
+        rows.append(row)
+        art_sets.append({"uniq_id": row["uniq_id"], "art_set": icon.set, "icon": icon.name})
     csv_path = out_dir / CSV_NAME
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
+    with (out_dir / ART_SETS).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ART_SET_COLUMNS)
+        writer.writeheader()
+        writer.writerows(art_sets)
     (out_dir / "ATTRIBUTION.md").write_text(ATTRIBUTION.read_text())
     return csv_path
+
+
+def read_art_sets(folder: Path) -> dict[str, str]:
+    """uniq_id -> art set, from a demo catalogue's side file (empty when it has none)."""
+    path = folder / ART_SETS
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["uniq_id"]: row["art_set"] for row in csv.DictReader(handle)}
 
 
 def _product(
@@ -86,11 +104,11 @@ def _product(
     category_index: int,
     i: int,
     seed: int,
-    pack,
-    images: Path,  # type: ignore[no-untyped-def]
+    pack: dict[str, tuple[Icon, ...]],
+    images: Path,
     text_noise: TextNoise,
     image_noise: ImageNoise,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], Icon]:
     rng = np.random.default_rng([seed, category_index, i])
     uniq_id = "".join(rng.choice(list("0123456789abcdef"), size=32))
     pid = category[:3].upper().replace(" ", "X") + "".join(
@@ -99,21 +117,23 @@ def _product(
     low, high = PRICE_RANGES[category]
     retail = int(np.exp(rng.uniform(np.log(low), np.log(high))))
     price = int(retail * rng.uniform(0.4, 1.0))
-    text = make_text(category, rng, retail, price, text_noise)
-
     style = "line" if rng.random() < image_noise.line_art_share else "emoji"
     candidates = [icon for icon in pack[category] if icon.style == style] or list(pack[category])
     icon = candidates[int(rng.integers(len(candidates)))]
+    # The photo shows one thing, and the text names that same thing.
+    text = make_text(category, concept_of(category, icon.name), rng, retail, price, text_noise)
     prop = None
     if rng.random() < image_noise.prop_share:
         other = CATEGORIES[(category_index + int(rng.integers(1, len(CATEGORIES)))) % 7]
-        prop = pack[other][int(rng.integers(len(pack[other])))]
+        # A prop drawn in the same art set, so a photo has one style.
+        props = [p for p in pack[other] if p.set == icon.set] or list(pack[other])
+        prop = props[int(rng.integers(len(props)))]
     (images / f"{uniq_id}.jpg").write_bytes(compose_photo(icon, rng, prop))
 
     rated = rng.random() < 0.35
     rating = f"{rng.uniform(2.5, 5.0):.1f}" if rated else "No rating available"
     day = int(rng.integers(1, 29))
-    return {
+    row = {
         "uniq_id": uniq_id,
         "crawl_timestamp": f"2016-0{int(rng.integers(1, 7))}-{day:02d} "
         f"{int(rng.integers(0, 24)):02d}:{int(rng.integers(0, 60)):02d}:00 +0000",
@@ -131,6 +151,7 @@ def _product(
         "brand": text.brand if rng.random() < 0.8 else "",
         "product_specifications": text.specifications,
     }
+    return row, icon
 
 
 def _slug(name: str) -> str:

@@ -10,62 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# (level 2, level 3, product type words used in names)
-TREES: dict[str, list[tuple[str, str, list[str]]]] = {
-    "Watches": [
-        ("Wrist Watches", "Analog Watches", ["Analog Watch", "Watch", "Wrist Watch"]),
-        ("Wrist Watches", "Digital Watches", ["Digital Watch", "Sports Watch"]),
-        ("Smart Watches", "Fitness Bands", ["Smart Watch", "Smartwatch", "Fitness Watch"]),
-        ("Wrist Watches", "Chronographs", ["Chronograph Watch", "Analog-Digital Watch"]),
-    ],
-    "Computers": [
-        ("Laptop Accessories", "Keyboards", ["Wired Keyboard", "Wireless Keyboard"]),
-        ("Laptop Accessories", "Mouse", ["Optical Mouse", "Wireless Mouse"]),
-        ("Storage", "External Hard Disks", ["External Hard Drive", "Portable HDD", "SSD"]),
-        ("Computer Peripherals", "Printers", ["Inkjet Printer", "Laser Printer"]),
-        ("Laptops", "Notebooks", ["Laptop", "Notebook", "Ultrabook"]),
-        ("Storage", "Pen Drives", ["Pen Drive", "USB Flash Drive", "DVD Writer"]),
-    ],
-    "Kitchen & Dining": [
-        ("Cookware", "Pots & Pans", ["Cooking Pot", "Kadhai", "Frying Pan", "Tawa"]),
-        ("Coffee Mugs", "Mugs", ["Coffee Mug", "Ceramic Mug", "Tea Cup Set"]),
-        ("Tableware & Dinnerware", "Plates", ["Dinner Set", "Serving Bowl", "Dinner Plate"]),
-        ("Kitchen Tools", "Knives", ["Kitchen Knife", "Cutlery Set", "Spoon Set"]),
-        ("Bar & Glassware", "Glasses", ["Wine Glass", "Tumbler", "Drinking Glass"]),
-        ("Kitchen Storage", "Containers", ["Storage Jar", "Container Set", "Teapot"]),
-    ],
-    "Home Furnishing": [
-        ("Bed Linen", "Bedsheets", ["Double Bedsheet", "Bedsheet", "Bed Cover"]),
-        ("Curtains & Accessories", "Curtains", ["Door Curtain", "Window Curtain"]),
-        ("Cushions & Pillows", "Cushion Covers", ["Cushion Cover", "Pillow Cover"]),
-        ("Bath Linen", "Towels", ["Bath Towel", "Hand Towel"]),
-        ("Living Room Furnishing", "Sofa Covers", ["Sofa Cover", "Chair Pad", "Diwan Set"]),
-        ("Blankets, Quilts & Dohars", "Blankets", ["Blanket", "Quilt", "Dohar"]),
-    ],
-    "Home Decor & Festive Needs": [
-        ("Showpieces", "Figurines", ["Showpiece", "Figurine", "Idol"]),
-        ("Candles & Fragrances", "Candles", ["Candle", "Tealight Holder", "Diya"]),
-        ("Wall Decor & Clocks", "Photo Frames", ["Photo Frame", "Wall Painting", "Wall Clock"]),
-        ("Flowers, Plants & Vases", "Vases", ["Vase", "Artificial Plant", "Flower Bunch"]),
-        ("Festive Decor & Gifts", "Lanterns", ["Lantern", "Gift Set", "Rangoli", "Toran"]),
-    ],
-    "Beauty and Personal Care": [
-        ("Makeup", "Lips", ["Lipstick", "Lip Gloss", "Lip Balm"]),
-        ("Makeup", "Nails", ["Nail Polish", "Nail Paint"]),
-        ("Body and Skin Care", "Lotions", ["Body Lotion", "Moisturiser", "Face Cream"]),
-        ("Bath and Spa", "Soaps", ["Soap", "Body Wash", "Bath Salt"]),
-        ("Men's Grooming", "Shaving", ["Razor", "Trimmer", "Shaving Brush"]),
-        ("Fragrances", "Deodorants", ["Deodorant", "Perfume", "Body Spray"]),
-    ],
-    "Baby Care": [
-        ("Baby Bath & Skin", "Baby Lotions", ["Baby Lotion", "Baby Oil", "Baby Soap"]),
-        ("Feeding & Nursing", "Feeding Bottles", ["Feeding Bottle", "Sipper", "Nipple"]),
-        ("Baby Bedding", "Baby Blankets", ["Baby Blanket", "Baby Bed Protector"]),
-        ("Infant Wear", "Baby Socks", ["Baby Socks", "Baby Booties", "Baby Mittens"]),
-        ("Baby & Kids Gifts", "Soft Toys", ["Soft Toy", "Rattle", "Teether"]),
-        ("Diapering & Potty Training", "Diapers", ["Diaper", "Nappy", "Safety Pins"]),
-    ],
-}
+from ml.demo.concepts import Concept
 
 BRANDS: dict[str, list[str]] = {
     "Watches": ["Titan", "Fastrack", "Sonata", "Timex", "Maxima", "Q&Q", "Casio", "Fossil"],
@@ -266,10 +211,16 @@ class ProductText:
 
 
 def make_text(
-    category: str, rng: np.random.Generator, retail: int, price: int, noise: TextNoise
+    category: str,
+    concept: Concept,
+    rng: np.random.Generator,
+    retail: int,
+    price: int,
+    noise: TextNoise,
 ) -> ProductText:
-    level2, level3, types = TREES[category][rng.integers(len(TREES[category]))]
-    product_type = str(rng.choice(types))
+    """Name, description and tree of one product of `concept` (what its photo shows)."""
+    level2, level3 = concept.level2, concept.level3
+    product_type = str(rng.choice(concept.types))
     brand = str(rng.choice(SHARED_BRANDS if rng.random() < 0.2 else BRANDS[category]))
     colour, material = str(rng.choice(COLOURS)), str(rng.choice(MATERIALS))
     adjective = str(rng.choice(ADJECTIVES))

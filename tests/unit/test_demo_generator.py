@@ -1,4 +1,5 @@
-"""The demo catalogue: Flipkart's format, every category, deterministic for a seed."""
+"""The demo catalogue: Flipkart's format, every category, deterministic for a seed, one concept
+per product, and the art set of each photo recorded beside the CSV."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from PIL import Image
 
 from ml.catalogue import COLUMNS, load_catalogue
 from ml.categories import CATEGORIES
-from ml.demo.catalogue import CSV_NAME, generate
+from ml.demo.catalogue import ART_SETS, CSV_NAME, generate, read_art_sets
+from ml.demo.concepts import concept_of
+from ml.demo.photos import load_pack
 
 
 def _digest(folder: Path) -> str:
@@ -61,3 +64,44 @@ def test_text_is_imperfect_on_purpose(tmp_path: Path) -> None:
     total = len(report.records)
     assert 0.01 < empty / total < 0.12
     assert 0.04 < generic / total < 0.25
+
+
+def test_each_product_is_one_thing_in_photo_and_text(tmp_path: Path) -> None:
+    generate(tmp_path, per_category=30, seed=2, progress=False)
+    with (tmp_path / CSV_NAME).open(newline="") as handle:
+        rows = {r["uniq_id"]: r for r in csv.DictReader(handle)}
+    with (tmp_path / ART_SETS).open(newline="") as handle:
+        drawn = list(csv.DictReader(handle))
+    assert [d["uniq_id"] for d in drawn] == list(rows)  # one side-file row per product, in order
+    named = 0
+    for d in drawn:
+        row = rows[d["uniq_id"]]
+        category = row["product_category_tree"].split('"')[1].split(" >> ")[0]
+        concept = concept_of(category, d["icon"])
+        if "Combo Set" in row["product_name"]:
+            continue  # generic names are noise on purpose
+        named += 1
+        assert any(t in row["product_name"] for t in concept.types), (d["icon"], row)
+        if row["description"]:
+            assert f"Key Features of {row['product_name']}" in row["description"]
+    assert named > 150
+    # A baby bottle is sold as a bottle, never as mittens.
+    bottles = [rows[d["uniq_id"]]["product_name"] for d in drawn if "bottle" in d["icon"]]
+    assert bottles and not any("Mittens" in name for name in bottles)
+
+
+def test_art_sets_are_recorded_beside_the_csv(tmp_path: Path) -> None:
+    generate(tmp_path, per_category=40, seed=0, progress=False)
+    art_sets = read_art_sets(tmp_path)
+    assert len(art_sets) == 40 * len(CATEGORIES)
+    pack_sets = {icon.set for icons in load_pack().values() for icon in icons}
+    assert set(art_sets.values()) == pack_sets  # every set drawn, and no other
+    assert not pack_sets & {"openmoji", "streamline"}  # kept for validation outside the project
+    assert read_art_sets(tmp_path / "Images") == {}  # a folder with no side file
+
+
+def test_every_icon_of_the_pack_stands_for_a_concept() -> None:
+    for category, icons in load_pack().items():
+        for icon in icons:
+            concept = concept_of(category, icon.name)
+            assert concept.types and concept.level2 and concept.level3
