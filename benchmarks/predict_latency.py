@@ -38,7 +38,7 @@ from ml.predictor import Predictor, session
 def eager_predict(extractor, fusion, images: list[bytes], texts: list[str]) -> np.ndarray:  # type: ignore[no-untyped-def]
     pixels = np.stack([to_input(decode_image(data)) for data in images])
     with torch.inference_mode():
-        embedding, _ = extractor(torch.from_numpy(pixels))
+        embedding, _, _ = extractor(torch.from_numpy(pixels))
         tfidf = torch.from_numpy(fusion.estimator.text_vectors(texts))
         logits = fusion.estimator.module_(embedding, tfidf).numpy()
     return calibrated_proba(logits, fusion.temperature)

@@ -36,9 +36,9 @@ class BackboneSpec:
     def key(self) -> str:
         """Names the feature cache and the exported ONNX file; changes with the weights."""
         if self.weights is None:
-            return f"{self.name}-{WEIGHTS_PACKAGE}"
+            return f"{self.name}-{WEIGHTS_PACKAGE}-f{FEATURES_REVISION}"
         digest = hashlib.sha256(self.weights.read_bytes()).hexdigest()[:12]
-        return f"{self.name}-{digest}"
+        return f"{self.name}-{digest}-f{FEATURES_REVISION}"
 
     @property
     def source(self) -> str:
@@ -91,11 +91,22 @@ def load_classifier(spec: BackboneSpec | None = None) -> nn.Module:
     return model.eval()
 
 
+# EfficientNet stages pooled into `stages`: mean-pooled from STAGES_MEAN_FROM, max-pooled from
+# STAGES_MAX_FROM. Shapes and parts drawn in earlier stages survive a change of art style better
+# than the last embedding alone (leave-one-style-out: +1.7 points for a linear probe, see README).
+STAGES_MEAN_FROM = 3
+STAGES_MAX_FROM = 4
+# Bump when what the extractor returns changes, so feature caches and ONNX files are rebuilt.
+FEATURES_REVISION = 2
+
+
 class FeatureExtractor(nn.Module):
-    """Image batch -> (embedding [N, D], feature map [N, C, H, W]), frozen.
+    """Image batch -> (embedding [N, D], feature map [N, C, H, W], stages [N, S]), frozen.
 
     The embedding is the globally pooled last feature map; the feature map is the last stage
-    before the 1x1 head (EfficientNet) or the patch tokens laid out on their grid (ViT).
+    before the 1x1 head (EfficientNet) or the patch tokens laid out on their grid (ViT);
+    `stages` is the embedding followed by pooled intermediate stages (EfficientNet), or the
+    embedding alone (ViT).
     """
 
     def __init__(self, network: nn.Module) -> None:
@@ -105,21 +116,28 @@ class FeatureExtractor(nn.Module):
             parameter.requires_grad_(False)
         self.is_efficientnet = hasattr(network, "blocks") and hasattr(network, "conv_head")
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         net = self.network
         if self.is_efficientnet:
-            stages = net.blocks(net.bn1(net.conv_stem(x)))
-            head = net.bn2(net.conv_head(stages))
+            hidden = net.bn1(net.conv_stem(x))
+            outputs = []
+            for block in net.blocks:
+                hidden = block(hidden)
+                outputs.append(hidden)
+            head = net.bn2(net.conv_head(hidden))
             embedding = head.mean(dim=(2, 3))
-            return embedding, stages
+            pooled = [embedding]
+            pooled += [o.mean(dim=(2, 3)) for o in outputs[STAGES_MEAN_FROM:]]
+            pooled += [o.amax(dim=(2, 3)) for o in outputs[STAGES_MAX_FROM:]]
+            return embedding, hidden, torch.cat(pooled, dim=1)
         tokens = net.forward_features(x)
         embedding = net.forward_head(tokens, pre_logits=True)
         if tokens.ndim == 4:
-            return embedding, tokens
+            return embedding, tokens, embedding
         patches = tokens[:, getattr(net, "num_prefix_tokens", 1) :, :]
         side = int(patches.shape[1] ** 0.5)
         fmap = patches[:, : side * side, :].transpose(1, 2).reshape(x.shape[0], -1, side, side)
-        return embedding, fmap
+        return embedding, fmap, embedding
 
 
 def load_extractor(spec: BackboneSpec | None = None) -> FeatureExtractor:

@@ -19,12 +19,13 @@ from ml.images import to_input
 class Features:
     embeddings: np.ndarray  # [N, D] float32
     fmaps: np.ndarray  # [N, C, H, W] float32
+    stages: np.ndarray  # [N, S] float32, the embedding and pooled intermediate stages
 
     def __len__(self) -> int:
         return len(self.embeddings)
 
     def take(self, index: np.ndarray | Sequence[int]) -> Features:
-        return Features(self.embeddings[index], self.fmaps[index])
+        return Features(self.embeddings[index], self.fmaps[index], self.stages[index])
 
 
 class FeatureCache:
@@ -36,18 +37,23 @@ class FeatureCache:
     def path(self, sha256: str) -> Path:
         return self.folder / sha256[:2] / f"{sha256}.npz"
 
-    def get(self, sha256: str) -> tuple[np.ndarray, np.ndarray] | None:
+    def get(self, sha256: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         path = self.path(sha256)
         if not path.exists():
             return None
         with np.load(path) as data:
-            return data["embedding"], data["fmap"].astype(np.float32)
+            return data["embedding"], data["fmap"].astype(np.float32), data["stages"]
 
-    def put(self, sha256: str, embedding: np.ndarray, fmap: np.ndarray) -> None:
+    def put(self, sha256: str, embedding: np.ndarray, fmap: np.ndarray, stages: np.ndarray) -> None:
         path = self.path(sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, embedding=embedding.astype(np.float32), fmap=fmap.astype(np.float16))
+        np.savez(
+            tmp,
+            embedding=embedding.astype(np.float32),
+            fmap=fmap.astype(np.float16),
+            stages=stages.astype(np.float32),
+        )
         tmp.replace(path)
 
 
@@ -69,13 +75,11 @@ def extract(
         for _, path in batch:
             with Image.open(path) as image:
                 tensors.append(to_input(image.convert("RGB")))
-        embeddings, fmaps = extractor(torch.from_numpy(np.stack(tensors)))
-        for (sha, _), embedding, fmap in zip(batch, embeddings.numpy(), fmaps.numpy(), strict=True):
-            cache.put(sha, embedding, fmap)
+        outputs = [o.numpy() for o in extractor(torch.from_numpy(np.stack(tensors)))]
+        for (sha, _), embedding, fmap, stages in zip(batch, *outputs, strict=True):
+            cache.put(sha, embedding, fmap, stages)
         bar.update(len(batch))
     bar.close()
     loaded = [cache.get(sha) for sha, _ in images]
-    return Features(
-        np.stack([item[0] for item in loaded if item is not None]),
-        np.stack([item[1] for item in loaded if item is not None]),
-    )
+    found = [item for item in loaded if item is not None]
+    return Features(*(np.stack([item[k] for item in found]) for k in range(3)))

@@ -39,7 +39,7 @@ def export(
 
 def export_backbone(extractor: nn.Module, path: Path, size: int = 224) -> Path:
     example = (torch.zeros(1, 3, size, size),)
-    return export(extractor, example, ["image"], ["embedding", "fmap"], path)
+    return export(extractor, example, ["image"], ["embedding", "fmap", "stages"], path)
 
 
 def quantize_backbone(source: Path, target: Path, calibration: list) -> Path:  # type: ignore[type-arg]

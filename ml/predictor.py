@@ -1,7 +1,8 @@
 """One prediction path for the UI, the API and batch scoring, on ONNX Runtime.
 
-The backbone and the active `fusion` and `vit` heads run as ONNX graphs; the TF-IDF
-vocabulary is applied in scikit-learn. When the text is empty, `vit` answers and says so.
+The backbone and the active `fusion` and fallback heads run as ONNX graphs; the TF-IDF
+vocabulary is applied in scikit-learn. When the text is empty, the image-only fallback (the
+candidate that holds up best under style shift) answers and says so.
 """
 
 from __future__ import annotations
@@ -59,31 +60,40 @@ class ServingHead:
             vectorizer = joblib.load(folder / artifacts.VECTORIZER)
         return cls(meta, session(folder / artifacts.HEAD, threads), vectorizer)
 
+    @property
+    def inputs(self) -> list[str]:
+        """What the head reads: backbone outputs ("embedding", "fmap", "stages") or "tfidf"."""
+        return [i.name for i in self.head.get_inputs()]
+
+    def logits(self, features: dict[str, np.ndarray]) -> np.ndarray:
+        (out,) = self.head.run(["logits"], {name: features[name] for name in self.inputs})
+        return out  # type: ignore[no-any-return]
+
 
 class Predictor:
     def __init__(
         self,
         backbone: ort.InferenceSession,
         fusion: ServingHead,
-        vit: ServingHead,
+        fallback: ServingHead,
         *,
         review_threshold: float = 0.6,
         limits: ImageLimits | None = None,
         backbone_file: Path | None = None,
         vit_backbone: ort.InferenceSession | None = None,
     ) -> None:
-        if fusion.meta.classes != vit.meta.classes:
-            raise ValueError("fusion and vit were trained on different classes")
+        if fusion.meta.classes != fallback.meta.classes:
+            raise ValueError("fusion and the fallback were trained on different classes")
         self.backbone = backbone
         self.fusion = fusion
-        self.vit = vit
+        self.fallback = fallback
         self.review_threshold = review_threshold
         self.limits = limits or ImageLimits()
         self.classes = fusion.meta.classes
         self.backbone_file = backbone_file
         # A timm ViT fallback reads its own backbone's embedding, not the shared feature map.
         self.vit_backbone = vit_backbone
-        if (vit.meta.serving == "vit-embedding") != (vit_backbone is not None):
+        if (fallback.meta.serving == "vit-embedding") != (vit_backbone is not None):
             raise ValueError("a timm ViT fallback needs its own backbone, and only it does")
 
     @classmethod
@@ -91,7 +101,7 @@ class Predictor:
         cls,
         artifacts_dir: Path,
         fusion_dir: Path,
-        vit_dir: Path,
+        fallback_dir: Path,
         *,
         review_threshold: float = 0.6,
         limits: ImageLimits | None = None,
@@ -100,13 +110,13 @@ class Predictor:
     ) -> Predictor:
         """Load the serving graphs; the int8 backbone is preferred when asked and present."""
         fusion = ServingHead.load(fusion_dir, threads)
-        vit = ServingHead.load(vit_dir, threads)
+        fallback = ServingHead.load(fallback_dir, threads)
         vit_backbone = None
-        if vit.meta.serving == "vit-embedding":
-            vit_path = artifacts.backbone_onnx_path(artifacts_dir, vit.meta.backbone_key)
+        if fallback.meta.serving == "vit-embedding":
+            vit_path = artifacts.backbone_onnx_path(artifacts_dir, fallback.meta.backbone_key)
             vit_backbone = session(vit_path, threads)
-        elif fusion.meta.backbone_key != vit.meta.backbone_key:
-            raise ValueError("fusion and vit use different backbones")
+        elif fusion.meta.backbone_key != fallback.meta.backbone_key:
+            raise ValueError("fusion and the fallback use different backbones")
         key = fusion.meta.backbone_key
         backbone_path = artifacts.backbone_onnx_path(artifacts_dir, key)
         quantised = artifacts.backbone_onnx_path(artifacts_dir, key, int8=True)
@@ -115,17 +125,26 @@ class Predictor:
         return cls(
             session(backbone_path, threads),
             fusion,
-            vit,
+            fallback,
             review_threshold=review_threshold,
             limits=limits,
             backbone_file=backbone_path,
             vit_backbone=vit_backbone,
         )
 
-    def features(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Backbone embedding [N, D] and feature map [N, C, H, W] of preprocessed images."""
-        embedding, fmap = self.backbone.run(["embedding", "fmap"], {"image": pixels})
-        return embedding, fmap
+    def features(self, pixels: np.ndarray) -> dict[str, np.ndarray]:
+        """Backbone outputs of preprocessed images: embedding [N, D], fmap [N, C, H, W] and
+        stages [N, S]."""
+        names = [o.name for o in self.backbone.get_outputs()]
+        return dict(zip(names, self.backbone.run(names, {"image": pixels}), strict=True))
+
+    def head_for(self, model: str) -> ServingHead:
+        """The serving head that answered as `model` (fusion or the fallback)."""
+        if model == self.fusion.meta.name:
+            return self.fusion
+        if model == self.fallback.meta.name:
+            return self.fallback
+        raise KeyError(f"{model} is not serving")
 
     def predict(self, image_bytes: bytes, text: str | None = None) -> Prediction:
         """Classify one product; raises ImageRejected before any model runs."""
@@ -140,7 +159,8 @@ class Predictor:
         started = time.perf_counter()
         decoded = [decode_image(data, self.limits) for data in images]
         pixels = np.stack([to_input(image) for image in decoded])
-        embeddings, fmaps = self.features(pixels)
+        features = self.features(pixels)
+        embeddings = features["embedding"]
         cleaned = [(text or "").strip() for text in texts]
         logits = np.zeros((len(images), len(self.classes)), dtype=np.float32)
         with_text = [i for i, t in enumerate(cleaned) if t]
@@ -154,18 +174,18 @@ class Predictor:
                 .toarray()
                 .astype(np.float32)
             )
-            (logits[with_text],) = self.fusion.head.run(
-                ["logits"], {"embedding": embeddings[with_text], "tfidf": tfidf}
+            logits[with_text] = self.fusion.logits(
+                {"embedding": embeddings[with_text], "tfidf": tfidf}
             )
         if without and self.vit_backbone is not None:
             (vit_embeddings,) = self.vit_backbone.run(["embedding"], {"image": pixels[without]})
-            (logits[without],) = self.vit.head.run(["logits"], {"embedding": vit_embeddings})
+            logits[without] = self.fallback.logits({"embedding": vit_embeddings})
         elif without:
-            (logits[without],) = self.vit.head.run(["logits"], {"fmap": fmaps[without]})
+            logits[without] = self.fallback.logits({k: v[without] for k, v in features.items()})
         elapsed_ms = (time.perf_counter() - started) * 1000 / len(images)
         predictions = []
         for i, row in enumerate(logits):
-            served = self.vit if i in fallback_rows else self.fusion
+            served = self.fallback if i in fallback_rows else self.fusion
             proba = calibrated_proba(row[None], served.meta.temperature)[0]
             best = int(proba.argmax())
             confidence = float(proba[best])
@@ -176,7 +196,7 @@ class Predictor:
                     probabilities={c: float(p) for c, p in zip(self.classes, proba, strict=True)},
                     model=served.meta.name,
                     version=served.meta.version,
-                    fallback=served is self.vit,
+                    fallback=served is self.fallback,
                     needs_review=confidence < self.review_threshold,
                     embedding=embeddings[i],
                     latency_ms=elapsed_ms,

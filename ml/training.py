@@ -26,7 +26,13 @@ from ml.features import FeatureCache, extract
 from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
 from ml.models.linear import LinearProbeClassifier, ProbeHead
-from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES, create_model
+from ml.models.registry import (
+    ENSEMBLE_MEMBERS,
+    FALLBACK_CANDIDATES,
+    HEAD_INPUTS,
+    MODEL_NAMES,
+    create_model,
+)
 from ml.onnx_export import export, export_backbone, quantize_backbone
 from ml.tracking import log_run
 
@@ -75,7 +81,7 @@ def prepare_inputs(
         cache,
         progress=progress,
     )
-    return ModelInputs(features.embeddings, features.fmaps, data.texts)
+    return ModelInputs(features.embeddings, features.fmaps, data.texts, features.stages)
 
 
 def train_models(
@@ -140,7 +146,7 @@ def train_models(
     y = data.labels
     label_index = {c: i for i, c in enumerate(classes)}
     y_test = np.array([label_index.get(c, -1) for c in y[test]])
-    fitted: dict[str, Any] = {}
+    fitted: dict[str, TemperatureScaled] = {}
     results = []
     wanted = [n for n in MODEL_NAMES if n in names]
     needed = set(wanted) | (set(ENSEMBLE_MEMBERS) if "ensemble" in wanted else set())
@@ -148,34 +154,22 @@ def train_models(
         started = time.perf_counter()
         own = timm_vit and name == "vit"  # reads another backbone's features
         X = vit_inputs if own else inputs
-        if name == "ensemble":
-            # Members must read the same features: a timm ViT fallback sits this vote out.
-            members = [
-                (m, fitted[m].estimator) for m in ENSEMBLE_MEMBERS if not (timm_vit and m == "vit")
-            ]
-            model = create_model(name, estimators=members, prefit=True).fit(
-                inputs.take(train), y[train]
-            )
-        elif own:
-            model = LinearProbeClassifier().fit(
-                X.take(train), y[train], eval_set=(X.take(val), y[val])
-            )
-        else:
-            model = create_model(name, **configs.get(name, {})).fit(
-                inputs.take(train), y[train], eval_set=(inputs.take(val), y[val])
-            )
-        y_val = np.array([label_index[c] for c in y[val]])
-        temperature = fit_temperature(model.decision_function(X.take(val)), y_val)
-        calibrated = TemperatureScaled(model, temperature)
+        # Members must read the same features: a timm ViT fallback sits the vote out.
+        members = {m: f for m, f in fitted.items() if not (timm_vit and m == "vit")}
+        calibrated = fit_calibrated(
+            name, X, y, train, val, members=members, config=configs.get(name), timm_probe=own
+        )
         fitted[name] = calibrated
         if name not in wanted:
             continue
+        model = calibrated.estimator
         proba = calibrated.predict_proba(X.take(test))
         known = y_test >= 0
         metrics = classification_metrics(proba[known], y_test[known], list(classes))
         metrics["ece_uncalibrated"] = classification_metrics(
             model.predict_proba(X.take(test))[known], y_test[known], list(classes)
         )["ece"]
+        y_val = np.array([label_index[c] for c in y[val]])
         val_pred = calibrated.predict_proba(X.take(val)).argmax(axis=1)
         metrics["val_accuracy"] = float((val_pred == y_val).mean())
         metrics["train_seconds"] = round(time.perf_counter() - started, 2)
@@ -185,36 +179,29 @@ def train_models(
         metrics["latency_ms"] = round(head_ms + image_ms, 3)
         folder = artifacts.version_dir(artifacts_dir, name, versions[name])
         folder.mkdir(parents=True, exist_ok=True)
+        serving = None
+        if name == "fusion":
+            _export_fusion(model, inputs, folder)
+            serving = "fusion"
+        elif own:
+            _export_head(ProbeHead(model), X, ("embedding",), folder)
+            serving = "vit-embedding"
+        elif name in FALLBACK_CANDIDATES:
+            module = model.module_ if name == "vit" else ProbeHead(model)
+            _export_head(module, X, HEAD_INPUTS[name], folder)
+            serving = name
         meta = artifacts.ModelMeta(
             name=name,
             version=versions[name],
             classes=[str(c) for c in classes],
-            temperature=temperature,
+            temperature=calibrated.temperature,
             backbone_key=vit_spec.key if own and vit_spec else spec.key,
             backbone_source=vit_spec.source if own and vit_spec else spec.source,
             n_parameters=int(calibrated.n_parameters_),
             metrics=metrics,
-            serving=("vit-embedding" if own else name) if name in ("fusion", "vit") else None,
+            serving=serving,
         )
         artifacts.save_estimator(folder, calibrated)
-        if name == "fusion":
-            _export_fusion(model, inputs, folder)
-        elif own:
-            export(
-                ProbeHead(model),
-                (torch.from_numpy(X.embeddings[:1]),),
-                ["embedding"],
-                ["logits"],
-                folder / artifacts.HEAD,
-            )
-        elif name == "vit":
-            export(
-                model.module_,
-                (torch.from_numpy(inputs.fmaps[:1]),),
-                ["fmap"],
-                ["logits"],
-                folder / artifacts.HEAD,
-            )
         meta.save(folder)
         log_run(
             artifacts_dir / "mlruns",
@@ -229,6 +216,48 @@ def train_models(
         )
         results.append(TrainedModel(name, versions[name], folder, meta))
     return results
+
+
+def fit_calibrated(
+    name: str,
+    X: ModelInputs,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    *,
+    members: dict[str, TemperatureScaled] | None = None,
+    config: dict[str, Any] | None = None,
+    timm_probe: bool = False,
+) -> TemperatureScaled:
+    """Fit `name` on `train` (selecting on `val`) and temperature-scale it on `val`.
+
+    The one recipe for a model: training and the style-shift evaluation both call it.
+    The ensemble votes with the already fitted `members`.
+    """
+    if name == "ensemble":
+        members = members or {}
+        chosen = [(m, members[m].estimator) for m in ENSEMBLE_MEMBERS if m in members]
+        model = create_model(name, estimators=chosen, prefit=True).fit(X.take(train), y[train])
+    elif timm_probe:
+        model = LinearProbeClassifier().fit(
+            X.take(train), y[train], eval_set=(X.take(val), y[val])
+        )
+    else:
+        model = create_model(name, **(config or {})).fit(
+            X.take(train), y[train], eval_set=(X.take(val), y[val])
+        )
+    label_index = {c: i for i, c in enumerate(model.classes_)}
+    y_val = np.array([label_index[c] for c in y[val]])
+    temperature = fit_temperature(model.decision_function(X.take(val)), y_val)
+    return TemperatureScaled(model, temperature)
+
+
+def _export_head(
+    module: torch.nn.Module, X: ModelInputs, input_names: tuple[str, ...], folder: Path
+) -> None:
+    arrays = {"embedding": X.embeddings, "fmap": X.fmaps, "stages": X.stage_features}
+    example = tuple(torch.from_numpy(np.ascontiguousarray(arrays[n][:1])) for n in input_names)
+    export(module, example, list(input_names), ["logits"], folder / artifacts.HEAD)
 
 
 def _export_fusion(model: Any, inputs: ModelInputs, folder: Path) -> None:

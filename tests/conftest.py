@@ -164,7 +164,7 @@ def pytest_setup_options():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def trained_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A small demo catalogue, loaded and with all six models trained (once per test run)."""
+    """A small demo catalogue, loaded and with all seven models trained (once per test run)."""
     from dashboard.ingest import ingest_catalogue
     from dashboard.services import Services
     from dashboard.training import activate_best, train

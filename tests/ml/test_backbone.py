@@ -54,9 +54,12 @@ def test_mapping_by_order_checks_every_shape() -> None:
 
 
 def test_extractor_gives_embedding_and_feature_map() -> None:
-    embedding, fmap = load_extractor()(torch.zeros(2, 3, 224, 224))
+    embedding, fmap, stages = load_extractor()(torch.zeros(2, 3, 224, 224))
     assert embedding.shape == (2, 1280)
     assert fmap.shape == (2, 320, 7, 7)
+    # the embedding, then stages 4-7 mean-pooled (80+112+192+320) and 5-7 max-pooled
+    assert stages.shape == (2, 1280 + 704 + 624)
+    assert torch.equal(stages[:, :1280], embedding)
 
 
 def test_a_local_weights_file_for_another_timm_model(tmp_path: Path) -> None:
@@ -65,7 +68,8 @@ def test_a_local_weights_file_for_another_timm_model(tmp_path: Path) -> None:
     torch.save(model.state_dict(), weights)
     spec = BackboneSpec("vit_tiny_patch16_224", weights)
     assert spec.key.startswith("vit_tiny_patch16_224-")
-    embedding, fmap = load_extractor(spec)(torch.zeros(1, 3, 224, 224))
+    embedding, fmap, stages = load_extractor(spec)(torch.zeros(1, 3, 224, 224))
+    assert torch.equal(stages, embedding)
     assert embedding.shape == (1, 192)
     assert fmap.shape == (1, 192, 14, 14)
     with pytest.raises(WeightsMismatch, match="local weights"):

@@ -1,4 +1,4 @@
-"""Each of the six models learns a small generated set far above chance, scikit-learn style."""
+"""Each of the seven models learns a small generated set far above chance, scikit-learn style."""
 
 from __future__ import annotations
 

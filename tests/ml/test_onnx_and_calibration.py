@@ -12,6 +12,7 @@ import torch
 from ml.backbone import load_extractor
 from ml.calibration import calibrated_proba, fit_temperature
 from ml.evaluation import expected_calibration_error
+from ml.models.linear import ProbeHead
 from ml.models.registry import create_model
 from ml.onnx_export import export, export_backbone
 from tests.ml.synthetic import synthetic
@@ -26,24 +27,27 @@ def test_backbone_onnx_matches_pytorch(tmp_path: Path) -> None:
     path = export_backbone(extractor, tmp_path / "backbone.onnx")
     images = np.random.default_rng(0).normal(0, 1, (3, 3, 224, 224)).astype(np.float32)
     with torch.no_grad():
-        embedding, fmap = extractor(torch.from_numpy(images))
-    onnx_embedding, onnx_fmap = _run(path, {"image": images})
-    np.testing.assert_allclose(onnx_embedding, embedding.numpy(), atol=1e-4, rtol=1e-4)
-    np.testing.assert_allclose(onnx_fmap, fmap.numpy(), atol=1e-4, rtol=1e-4)
+        expected = extractor(torch.from_numpy(images))
+    outputs = _run(path, {"image": images})
+    assert len(outputs) == 3  # embedding, feature map, pooled stages
+    for got, want in zip(outputs, expected, strict=True):
+        np.testing.assert_allclose(got, want.numpy(), atol=1e-4, rtol=1e-4)
 
 
-@pytest.mark.parametrize("name", ["fusion", "vit"])
+@pytest.mark.parametrize("name", ["fusion", "vit", "stage_probe"])
 def test_serving_heads_onnx_match_pytorch(tmp_path: Path, name: str) -> None:
     (X, y), (X_val, y_val) = synthetic(20, 1), synthetic(5, 2)
     model = create_model(name, **({"epochs": 10} if name == "vit" else {}))
     model.fit(X, y, eval_set=(X_val, y_val))
+    module = model.module_ if name != "stage_probe" else ProbeHead(model)
     if name == "fusion":
         feeds = {"embedding": X_val.embeddings, "tfidf": model.text_vectors(X_val.texts)}
-        example = tuple(torch.from_numpy(v[:1]) for v in feeds.values())
-    else:
+    elif name == "vit":
         feeds = {"fmap": X_val.fmaps}
-        example = (torch.from_numpy(X_val.fmaps[:1]),)
-    path = export(model.module_, example, list(feeds), ["logits"], tmp_path / "head.onnx")
+    else:
+        feeds = {"stages": X_val.stage_features}
+    example = tuple(torch.from_numpy(v[:1]) for v in feeds.values())
+    path = export(module, example, list(feeds), ["logits"], tmp_path / "head.onnx")
     (onnx_logits,) = _run(path, feeds)
     np.testing.assert_allclose(onnx_logits, model.decision_function(X_val), atol=1e-4, rtol=1e-4)
 
