@@ -264,17 +264,61 @@ def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
     "models",
     default=None,
     metavar="NAMES",
-    help="Comma-separated model names (default: every active one).",
+    help="Comma-separated model names (default: every active one; with --shift, fusion and "
+    "the image-only models).",
+)
+@click.option(
+    "--shift",
+    is_flag=True,
+    help="Leave-one-style-out over the demo catalogue's art sets: fit on all sets but one, "
+    "score on that one, for every set.",
+)
+@click.option(
+    "--art-sets",
+    "art_sets",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The art-set side file of the catalogue (default: DATA_DIR/demo/art_sets.csv).",
 )
 @click.pass_context
-def evaluate(ctx: click.Context, models: str | None) -> None:
+def evaluate(ctx: click.Context, models: str | None, shift: bool, art_sets: Path | None) -> None:
     """Score the active model versions on the test split and store the metrics."""
     from dashboard import training
 
     names = _model_names(models) if models else None
     services = ready_services(ctx)
+    if shift:
+        from dashboard import style_shift
+        from ml.style_shift import SHIFT_MODELS, NoStyles
+
+        try:
+            result = style_shift.run_and_store(services, art_sets, names or SHIFT_MODELS)
+        except NoStyles as exc:
+            raise CliError(str(exc)) from exc
+        click.echo(_shift_table(result))
+        return
     results = training.evaluate(services, names)
     click.echo(_metrics_table([(n, r["version"], r, True) for n, r in results.items()]))
+
+
+def _shift_table(result: dict[str, Any]) -> str:
+    def pct(value: float | None) -> str:
+        return "   -" if value is None else f"{value * 100:5.1f}"
+
+    lines = [
+        f"{'held out':18} {'model':12} {'n':>4} {'acc%':>5} {'F1%':>5} {'ECE':>6} "
+        f"{'flag%':>5} {'acc% unflagged':>14}"
+    ]
+    for row in [*result["folds"], *({"style": "MEAN", "model": m, "n": result["products"], **v}
+                                     for m, v in result["means"].items())]:
+        lines.append(
+            f"{row['style']:18} {row['model']:12} {row['n']:>4} {pct(row['accuracy'])} "
+            f"{pct(row['macro_f1'])} {row['ece']:6.3f} {pct(row['flagged'])} "
+            f"{pct(row['unflagged_accuracy']):>14}"
+        )
+    if "fallback" in result:
+        lines.append(f"fallback by this figure: {result['fallback']}")
+    return "\n".join(lines)
 
 
 @main.command("predict")
@@ -514,11 +558,31 @@ def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: boo
         click.echo("      reusing the trained versions (vitrine train makes new ones)")
     chosen = training.activate_best(services)
     click.echo("      active: " + ", ".join(f"{n} v{v}" for n, v in chosen.items()))
+    _demo_fallback(services)
     click.echo("[4/5] Audit trail and drift baseline")
     _demo_audit(services)
     if serve:
         click.echo("[5/5] Dashboard")
         ctx.invoke(serve_command, host=host, port=port, migrate=False)
+
+
+def _demo_fallback(services: Any) -> None:
+    """Choose the image-only fallback by style shift, measuring the quick linear candidates
+    (a minute); `vitrine evaluate --shift` measures every model, the ViT included."""
+    from dashboard import style_shift
+    from dashboard.prediction import fallback_name
+    from db.engine import session_scope
+    from db.repo_models import active_versions
+
+    if style_shift.latest(services) is None:
+        click.echo("      style shift: leave-one-style-out of stage_probe and baseline")
+        style_shift.run_and_store(services, names=("stage_probe", "baseline"), progress=False)
+    with session_scope(services.sessions) as session:
+        active = list(active_versions(session))
+    click.echo(
+        f"      image-only fallback: {fallback_name(services, active)} "
+        "(vitrine evaluate --shift compares every model)"
+    )
 
 
 def _demo_audit(services: Any) -> None:

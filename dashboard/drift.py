@@ -38,7 +38,8 @@ def reference_frame(services: Services) -> pd.DataFrame:
     data = catalogue_data(services)
     test = data.index("test")
     digest = hashlib.sha256("".join(data.image_shas).encode()).hexdigest()[:16]
-    key = f"fusion{predictor.fusion.meta.version}-vit{predictor.vit.meta.version}-{digest}"
+    fallback = predictor.fallback.meta
+    key = f"fusion{predictor.fusion.meta.version}-{fallback.name}{fallback.version}-{digest}"
     path = services.settings.artifacts_dir / "drift" / f"reference-{key}.csv"
     if path.exists():
         return pd.read_csv(path)

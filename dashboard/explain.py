@@ -22,7 +22,7 @@ from dashboard.services import Services
 from dashboard.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.models import Prediction
-from db.repo_models import get_version
+from db.repo_models import active_versions, get_version
 from db.repo_predictions import get_prediction
 from ml import artifacts
 from ml.backbone import load_classifier
@@ -40,7 +40,7 @@ from ml.explain import (
     vit_cell_function,
 )
 from ml.images import decode_image, to_input
-from ml.predictor import Predictor
+from ml.predictor import Predictor, ServingHead
 from ml.training import prepare_inputs
 
 DEFAULT_PIXEL_EVALS = 300
@@ -130,11 +130,17 @@ def explain_prediction(
         image_bytes, text = _inputs(services, row)
         model, version = row.model_name, row.model_version
     predictor = predictor_for(services)
-    served = predictor.fusion if model == "fusion" else predictor.vit
+    try:
+        served = predictor.head_for(model)
+    except KeyError:
+        raise NotExplainable(f"{model} v{version} no longer answers predictions") from None
     if served.meta.version != version:
         raise NotExplainable(f"{model} v{version} is no longer the active version")
     if served.meta.serving == "vit-embedding":
         raise NotExplainable("explanations of a timm ViT fallback are not available yet")
+    # The fast map reads the backbone's last feature map; a head that reads earlier stages
+    # too is explained on pixels (the one exact map for it).
+    pixels = pixels or not reads_feature_map(served)
     classes = served.meta.classes
     target = target or None
     key = "explanation:" + "|".join(
@@ -186,41 +192,30 @@ def _explain(
     version: int,
     progress: Progress | None,
 ) -> PredictionExplanation:
-    served = predictor.fusion if model == "fusion" else predictor.vit
+    served = predictor.head_for(model)
     image = decode_image(image_bytes, predictor.limits)
     photo = square_input(image)
     pixels_in = to_input(image)[None]
-    embedding, fmap = predictor.backbone.run(["embedding", "fmap"], {"image": pixels_in})
+    features = predictor.features(pixels_in)
+    fmap = features["fmap"]
     tfidf = None
     if model == "fusion":
         tfidf = served.vectorizer.transform([text]).toarray().astype(np.float32)  # type: ignore[union-attr]
-        (logits,) = served.head.run(["logits"], {"embedding": embedding, "tfidf": tfidf})
-    else:
-        (logits,) = served.head.run(["logits"], {"fmap": fmap})
+        features["tfidf"] = tfidf
+    logits = served.logits(features)
     proba = calibrated_proba(logits, served.meta.temperature)[0]
     if target is None or target not in classes:
         target = classes[int(proba.argmax())]
     index = classes.index(target)
-    mean = mean_fmap(services)
-    if model == "fusion":
-        cells = fusion_cell_function(
-            cell_head(services), served.head, served.meta.temperature, fmap[0], mean, tfidf, index
-        )  # type: ignore[arg-type]
-    else:
-        cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, index)
     if pixels:
         evaluated = 0
 
         def predict_proba(batch: np.ndarray) -> np.ndarray:
             nonlocal evaluated
-            emb, fm = predictor.backbone.run(
-                ["embedding", "fmap"], {"image": normalise_batch(batch)}
-            )
-            if model == "fusion":
-                feeds = {"embedding": emb, "tfidf": np.repeat(tfidf, len(batch), axis=0)}
-            else:
-                feeds = {"fmap": fm}
-            (out,) = served.head.run(["logits"], feeds)
+            feeds = predictor.features(normalise_batch(batch))
+            if tfidf is not None:
+                feeds["tfidf"] = np.repeat(tfidf, len(batch), axis=0)
+            out = served.logits(feeds)
             evaluated += len(batch)
             if progress is not None:
                 progress(min(evaluated, max_evals), max_evals)
@@ -230,6 +225,19 @@ def _explain(
             predict_proba, photo, index, target, max_evals=max_evals
         )
     else:
+        mean = mean_fmap(services)
+        if model == "fusion":
+            cells = fusion_cell_function(
+                cell_head(services),
+                served.head,
+                served.meta.temperature,
+                fmap[0],
+                mean,
+                tfidf,  # type: ignore[arg-type]
+                index,
+            )
+        else:
+            cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, index)
         image_explanation = CellExplainer(cells).explain(target)
     text_part = None
     if model == "fusion" and text.strip():
@@ -253,6 +261,12 @@ def _explain(
         text_part,
         photo,
     )
+
+
+def reads_feature_map(served: ServingHead) -> bool:
+    """Whether the fast 7x7 cell map applies: the head reads the backbone's last feature map
+    (the hybrid ViT) or is fusion, whose image part is the pooled feature map."""
+    return served.meta.name == "fusion" or served.inputs == ["fmap"]
 
 
 def served_dir(services: Services, model: str, version: int) -> str:
@@ -279,8 +293,15 @@ def run_spatial_audit(
     from ml.spatial_audit import accuracy_under, audit
 
     predictor = predictor_for(services)
-    served = predictor.fusion if model == "fusion" else predictor.vit
-    if served.meta.serving == "vit-embedding":
+    if model in (predictor.fusion.meta.name, predictor.fallback.meta.name):
+        served = predictor.head_for(model)
+    else:
+        with session_scope(services.sessions) as session:
+            version = active_versions(session).get(model)
+            if version is None:
+                raise NotExplainable(f"{model} has no active version")
+            served = ServingHead.load(Path(version.artifact_path))
+    if model != "fusion" and not reads_feature_map(served):
         raise NotExplainable("the spatial audit needs the hybrid ViT or fusion; use --model fusion")
     classes = served.meta.classes
     data = catalogue_data(services)

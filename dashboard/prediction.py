@@ -9,18 +9,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import imagestore, metrics
+from dashboard import imagestore, metrics, style_shift
 from dashboard.services import Services
 from db.engine import session_scope
 from db.repo_models import active_versions, get_version
 from db.repo_predictions import record_prediction
 from ml.images import ImageLimits
+from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY, choose_fallback
 from ml.predictor import Prediction, Predictor
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,10 @@ SOURCES = ("ui", "api", "batch")
 
 class ModelsNotReady(RuntimeError):
     def __str__(self) -> str:
-        return "no active fusion and vit model; run `vitrine train` (or `vitrine demo`) first"
+        return (
+            "no active fusion and image-only fallback model; "
+            "run `vitrine train` (or `vitrine demo`) first"
+        )
 
 
 class AuditUnavailable(RuntimeError):
@@ -60,18 +64,33 @@ def image_limits(services: Services) -> ImageLimits:
     )
 
 
+def fallback_name(services: Services, active: Iterable[str]) -> str:
+    """The active image-only candidate with the best stored leave-one-style-out accuracy."""
+    measured = style_shift.shift_accuracy(services)
+    return choose_fallback({n: measured.get(n) for n in active if n in FALLBACK_CANDIDATES})
+
+
+def serving_roles(services: Services, active: Iterable[str]) -> dict[str, str]:
+    """Model name -> role ("primary", "fallback") of the models that answer predictions."""
+    active = list(active)
+    roles = {PRIMARY: "primary"} if PRIMARY in active else {}
+    if set(active) & set(FALLBACK_CANDIDATES):
+        roles[fallback_name(services, active)] = "fallback"
+    return roles
+
+
 def predictor_for(services: Services) -> Predictor:
-    """The Predictor of the active fusion and vit versions, loaded once per process."""
+    """The Predictor of the active fusion and fallback versions, loaded once per process."""
     with session_scope(services.sessions) as session:
         active = active_versions(session)
-        if "fusion" not in active or "vit" not in active:
+        if PRIMARY not in active or not set(active) & set(FALLBACK_CANDIDATES):
             raise ModelsNotReady()
-        fusion, vit = active["fusion"], active["vit"]
+        fusion, fallback = active[PRIMARY], active[fallback_name(services, active)]
         key = (
             fusion.id,
             fusion.artifact_path,
-            vit.id,
-            vit.artifact_path,
+            fallback.id,
+            fallback.artifact_path,
             services.settings.int8_backbone,
             services.settings.review_threshold,
             image_limits(services),

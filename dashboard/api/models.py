@@ -7,12 +7,13 @@ from flask import Blueprint, Response, jsonify
 
 from dashboard.api.errors import ApiError, parse_body
 from dashboard.api.schemas import ActivatedOut, ActivateIn
+from dashboard.prediction import serving_roles
 from dashboard.services import services
 from db.engine import session_scope
 from db.repo_models import activate, active_versions, list_model_versions
 from ml.backbone import BackboneSpec
 from ml.categories import CATEGORIES
-from ml.models.registry import DESCRIPTIONS, SERVING_ROLES
+from ml.models.registry import DESCRIPTIONS
 
 SUMMARY_METRICS = ("accuracy", "macro_f1", "ece", "latency_ms", "val_accuracy")
 
@@ -24,13 +25,14 @@ def register(api: Blueprint) -> None:
         spec = BackboneSpec(settings.backbone, settings.backbone_weights)
         with session_scope(services().sessions) as session:
             active = active_versions(session)
+            roles = serving_roles(services(), active)
             versions = list_model_versions(session)
             models = [
                 {
                     "name": mv.name,
                     "version": mv.version,
                     "active": mv.is_active,
-                    "role": SERVING_ROLES.get(mv.name, "comparison"),
+                    "role": roles.get(mv.name, "comparison") if mv.is_active else "comparison",
                     "description": DESCRIPTIONS.get(mv.name, ""),
                     "parameters": mv.params_count,
                     "backbone": mv.backbone,
@@ -40,10 +42,9 @@ def register(api: Blueprint) -> None:
                 }
                 for mv in versions
             ]
-            serving = {
-                role: {"model": name, "version": active[name].version} if name in active else None
-                for name, role in SERVING_ROLES.items()
-            }
+            serving: dict[str, dict[str, object] | None] = {"primary": None, "fallback": None}
+            for name, role in roles.items():
+                serving[role] = {"model": name, "version": active[name].version}
         return jsonify(
             {
                 "classes": list(CATEGORIES),

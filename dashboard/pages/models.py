@@ -10,14 +10,17 @@ import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import style_shift
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, base_layout, chart, short_name
+from dashboard.components.style_shift import style_shift_section
 from dashboard.components.tables import data_table
+from dashboard.prediction import serving_roles
 from dashboard.services import services
 from db.engine import session_scope
 from db.models import ModelVersion
 from db.repo_models import active_versions
-from ml.models.registry import DESCRIPTIONS, MODEL_NAMES, SERVING_ROLES
+from ml.models.registry import DESCRIPTIONS, MODEL_NAMES
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ def layout(**_query: str) -> html.Div:
             ]
         )
     default = "fusion" if any(v.name == "fusion" for v in versions) else versions[0].name
+    roles = serving_roles(services(), [v.name for v in versions])
+    fallback = next((n for n, r in roles.items() if r == "fallback"), None)
     return html.Div(
         [
             html.H1("Model comparison"),
@@ -69,8 +74,9 @@ def layout(**_query: str) -> html.Div:
                 "trained, tuned or calibrated."
             ),
             html.H2("All models on the test split"),
-            _comparison_table(versions),
+            _comparison_table(versions, roles),
             _comparison_chart(versions),
+            *style_shift_section(style_shift.latest(services()), fallback),
             html.H2("One model in detail"),
             html.P("Choose the model to show in detail:", id="models-pick-label"),
             html.Div(
@@ -95,7 +101,7 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-def _comparison_table(versions: list[ModelVersion]) -> html.Div:
+def _comparison_table(versions: list[ModelVersion], roles: dict[str, str]) -> html.Div:
     rows = []
     for v in versions:
         m = v.metrics
@@ -103,7 +109,7 @@ def _comparison_table(versions: list[ModelVersion]) -> html.Div:
             (
                 v.name,
                 v.version,
-                SERVING_ROLES.get(v.name, "comparison"),
+                roles.get(v.name, "comparison"),
                 _pct(m.get("accuracy")),
                 _pct(m.get("macro_f1")),
                 v.params_count,

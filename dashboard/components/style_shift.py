@@ -1,0 +1,141 @@
+"""The style-shift section of the Models page: leave-one-style-out scores as a chart, a summary
+in words, a data table per held-out art set, and why the fallback is the one it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.components.cards import notice
+from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.tables import data_table
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1%}"
+
+
+def fallback_reason(report: dict[str, Any] | None, fallback: str | None) -> str:
+    """One sentence on why the image-only fallback is the model it is."""
+    if fallback is None:
+        return "No image-only model is active, so products without text cannot be answered."
+    means = (report or {}).get("means", {})
+    if fallback not in means:
+        return (
+            f"The image-only fallback is {fallback}: no style-shift figure is stored yet, so the "
+            "default applies. Run `vitrine evaluate --shift` to choose it by how well each model "
+            "holds up on art styles it never saw."
+        )
+    others = [
+        f"{name} {_pct(m['accuracy'])}"
+        for name, m in means.items()
+        if name not in (fallback, "fusion") and m.get("accuracy") is not None
+    ]
+    return (
+        f"The image-only fallback is {fallback} because it holds up best on art styles it never "
+        f"saw: {_pct(means[fallback]['accuracy'])} mean accuracy leave-one-style-out"
+        + (f" (other image-only models: {', '.join(others)})." if others else ".")
+    )
+
+
+def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> list[Any]:
+    heading = html.H2("Photos unlike the catalogue: leave-one-style-out")
+    intro = html.P(
+        "Each art set of the demo catalogue is held out in turn: the models are trained on the "
+        "other sets and scored on every product of the held-out one. This is how an image-only "
+        "answer fares on photos whose style the model never saw; the test split above flatters it."
+    )
+    reason = html.P(fallback_reason(report, fallback), id="models-fallback-reason")
+    if not report:
+        return [
+            heading,
+            intro,
+            reason,
+            notice("No style-shift report yet", "Run `vitrine evaluate --shift` to measure it."),
+        ]
+    means: dict[str, dict[str, float | None]] = report["means"]
+    names = list(means)
+    accuracy = [means[n]["accuracy"] or 0.0 for n in names]
+    unflagged = [means[n]["unflagged_accuracy"] or 0.0 for n in names]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="Accuracy",
+                x=names,
+                y=accuracy,
+                marker_color=PALETTE[0],
+                text=[_pct(a) for a in accuracy],
+                textposition="outside",
+            ),
+            go.Bar(
+                name="Accuracy of answers not flagged for review",
+                x=names,
+                y=unflagged,
+                marker_color=PALETTE[1],
+                marker_pattern_shape="/",
+                text=[_pct(a) for a in unflagged],
+                textposition="outside",
+            ),
+        ]
+    )
+    base_layout(fig, height=380)
+    fig.update_layout(
+        barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0}
+    )
+    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title_text="Mean over held-out sets")
+    image_only = [n for n in names if n != "fusion"]
+    worst = min(
+        (f for f in report["folds"] if f["model"] == fallback),
+        key=lambda f: f["accuracy"],
+        default=None,
+    )
+    summary = (
+        f"Mean over {len(report['art_sets'])} held-out art sets. "
+        + "; ".join(f"{n} {_pct(means[n]['accuracy'])}" for n in names)
+        + "."
+        + (
+            f" The fallback does worst on {worst['style']} ({_pct(worst['accuracy'])})."
+            if worst
+            else ""
+        )
+    )
+    figure = chart(
+        "models-shift",
+        "Accuracy on art styles never seen in training, by model",
+        summary,
+        fig,
+        ["Model", "Accuracy", "Macro-F1", "ECE", "Flagged for review", "Accuracy not flagged"],
+        [
+            (
+                n,
+                _pct(means[n]["accuracy"]),
+                _pct(means[n]["macro_f1"]),
+                f"{means[n]['ece']:.3f}" if means[n]["ece"] is not None else "–",
+                _pct(means[n]["flagged"]),
+                _pct(means[n]["unflagged_accuracy"]),
+            )
+            for n in names
+        ],
+        numeric=[False, True, True, True, True, True],
+    )
+    by_set = {(f["style"], f["model"]): f["accuracy"] for f in report["folds"]}
+    per_set = data_table(
+        "Accuracy per held-out art set",
+        ["Held-out art set", *names],
+        [(s, *(_pct(by_set.get((s, n))) for n in names)) for s in report["art_sets"]],
+        table_id="models-shift-per-set",
+        numeric=[False, *([True] * len(names))],
+    )
+    return [
+        heading,
+        intro,
+        reason,
+        figure,
+        per_set,
+        html.P(
+            f"Measured {report['created_at']} on {report['products']} products; image-only "
+            f"models: {', '.join(image_only)}."
+        ),
+    ]

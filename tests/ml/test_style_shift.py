@@ -1,0 +1,85 @@
+"""Leave-one-style-out: every held-out style is scored by models that never saw it, a style
+unlike the others shows as a drop, and the fallback goes to the model that holds up best."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ml.models.inputs import ModelInputs
+from ml.models.registry import choose_fallback
+from ml.style_shift import NoStyles, leave_one_style_out, mean_scores, score_fold
+from tests.ml.synthetic import synthetic
+
+NAMES = ("baseline", "stage_probe")
+
+
+def styled(shift: float) -> tuple[ModelInputs, np.ndarray, np.ndarray, np.ndarray]:
+    """Three styles of the same classes; style "c" moves every image by `shift` on a fixed
+    random direction and scrambles half of each image's features."""
+    inputs, labels = synthetic(24, seed=4)
+    rng = np.random.default_rng(9)
+    styles = np.array(["a", "b", "c"])[np.arange(len(labels)) % 3]
+    splits = rng.choice(["train", "validation", "test"], size=len(labels), p=[0.6, 0.15, 0.25])
+    embeddings = inputs.embeddings.copy()
+    moved = styles == "c"
+    direction = rng.normal(0, 1, embeddings.shape[1])
+    embeddings[moved] += shift * direction / np.linalg.norm(direction) * 10
+    half = embeddings.shape[1] // 2
+    embeddings[moved, :half] = rng.permutation(embeddings[moved, :half])
+    return (
+        ModelInputs(embeddings, inputs.fmaps, inputs.texts),
+        labels,
+        splits,
+        styles,
+    )
+
+
+def test_each_style_is_held_out_once_for_each_model() -> None:
+    inputs, labels, splits, styles = styled(shift=0.0)
+    scores = leave_one_style_out(inputs, labels, splits, styles, NAMES, progress=False)
+    assert [(s.style, s.model) for s in scores] == [
+        (style, name) for style in ("a", "b", "c") for name in NAMES
+    ]
+    for score in scores:
+        assert score.n == int((styles == score.style).sum())  # every product of the set
+        assert 0 <= score.flagged <= 1 and 0 <= score.ece <= 1
+    means = mean_scores(scores)
+    for name in NAMES:
+        per_style = [s.accuracy for s in scores if s.model == name]
+        assert means[name]["accuracy"] == pytest.approx(np.mean(per_style))
+
+
+def test_a_style_unlike_the_others_shows_as_a_drop() -> None:
+    inputs, labels, splits, styles = styled(shift=1.0)
+    scores = leave_one_style_out(inputs, labels, splits, styles, ("baseline",), progress=False)
+    accuracy = {s.style: s.accuracy for s in scores}
+    assert accuracy["a"] > 0.8 and accuracy["b"] > 0.8
+    assert accuracy["c"] < accuracy["a"] - 0.2, accuracy
+
+
+def test_one_style_is_not_enough() -> None:
+    inputs, labels, splits, _ = styled(shift=0.0)
+    with pytest.raises(NoStyles):
+        leave_one_style_out(inputs, labels, splits, np.array(["a"] * len(labels)), NAMES)
+
+
+def test_flags_and_accuracy_among_answers_not_flagged() -> None:
+    proba = np.array([[0.9, 0.1], [0.55, 0.45], [0.2, 0.8], [0.4, 0.6]])
+    labels = np.array([0, 1, 1, 0])  # right, wrong, right, wrong
+    score = score_fold("x", "m", proba, labels, needs_review=proba.max(axis=1) < 0.7)
+    assert score.accuracy == 0.5
+    assert score.flagged == 0.5  # the 0.55 and 0.6 answers
+    assert score.unflagged_accuracy == 1.0
+    everything = score_fold("x", "m", proba, labels, needs_review=np.ones(4, bool))
+    assert everything.unflagged_accuracy is None
+
+
+def test_fallback_is_the_best_measured_candidate() -> None:
+    assert choose_fallback({"vit": 0.64, "stage_probe": 0.69, "baseline": 0.66}) == "stage_probe"
+    # Not measured is passed over; comparison-only models never serve.
+    assert choose_fallback({"vit": None, "baseline": 0.66, "pancan_lite": 0.9}) == "baseline"
+    assert choose_fallback({"vit": None, "stage_probe": None}) == "vit"  # the old default
+    assert choose_fallback({"stage_probe": None}) == "stage_probe"
+    with pytest.raises(ValueError):
+        choose_fallback({"fusion": 0.95})
