@@ -30,6 +30,7 @@ _SCALARS = (
     ("confidence", "confidence"),
     ("fallback", "fallback"),
     ("needs_review", "needs_review"),
+    ("review_reasons", "review_reasons"),
     ("latency_ms", "latency_ms"),
     ("image_sha256", "image_sha256"),
     ("text_sha256", "text_sha256"),
@@ -150,6 +151,7 @@ def row_dict(row: Prediction) -> dict[str, Any]:
     return {
         **_scalars(lambda column: getattr(row, column)),
         "probabilities": row.probabilities,
+        "prediction_set": row.prediction_set,
         "drift_features": row.drift_features,
     }
 

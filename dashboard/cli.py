@@ -307,14 +307,15 @@ def _shift_table(result: dict[str, Any]) -> str:
 
     lines = [
         f"{'held out':18} {'model':12} {'n':>4} {'acc%':>5} {'F1%':>5} {'ECE':>6} "
-        f"{'flag%':>5} {'acc% unflagged':>14}"
+        f"{'flag%':>5} {'acc% unflagged':>14} {'set cover%':>10} {'set size':>8}"
     ]
     for row in [*result["folds"], *({"style": "MEAN", "model": m, "n": result["products"], **v}
                                      for m, v in result["means"].items())]:
         lines.append(
             f"{row['style']:18} {row['model']:12} {row['n']:>4} {pct(row['accuracy'])} "
             f"{pct(row['macro_f1'])} {row['ece']:6.3f} {pct(row['flagged'])} "
-            f"{pct(row['unflagged_accuracy']):>14}"
+            f"{pct(row['unflagged_accuracy']):>14} {pct(row.get('set_coverage')):>10} "
+            f"{row.get('set_size') or 0:8.2f}"
         )
     if "fallback" in result:
         lines.append(f"fallback by this figure: {result['fallback']}")

@@ -199,6 +199,8 @@ def predict_and_record_many(
                         probabilities=prediction.probabilities,
                         fallback=prediction.fallback,
                         needs_review=prediction.needs_review,
+                        prediction_set=list(prediction.prediction_set),
+                        review_reasons=",".join(prediction.review_reasons),
                         latency_ms=prediction.latency_ms,
                         drift_features=prediction.drift_features,
                     )

@@ -127,6 +127,10 @@ class Prediction(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     latency_ms: Mapped[float] = mapped_column(Float)
     drift_features: Mapped[dict[str, float]] = mapped_column(JSONType, default=dict)
+    # The conformal prediction set (categories, most probable first) and why the answer needs
+    # review, comma-separated codes of ml.doubt.REASONS; NULL on rows from before revision 0004.
+    prediction_set: Mapped[list[str] | None] = mapped_column(JSONType)
+    review_reasons: Mapped[str | None] = mapped_column(String(128))
 
 
 class DriftReport(Base):

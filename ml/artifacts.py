@@ -5,6 +5,7 @@
     meta.json           classes, temperature, backbone, metrics, parameter count
     head.onnx           serving head (fusion, vit)
     vectorizer.joblib   TF-IDF vocabulary (fusion)
+    doubt.joblib        when an answer needs review: conformal set, distance (serving heads)
 <artifacts>/backbone/<backbone key>/backbone.onnx   shared by every version
 """
 
@@ -21,6 +22,7 @@ META = "meta.json"
 MODEL = "model.joblib"
 HEAD = "head.onnx"
 VECTORIZER = "vectorizer.joblib"
+DOUBT = "doubt.joblib"  # ml.doubt.DoubtModel of a serving head
 
 
 @dataclass

@@ -18,6 +18,7 @@ import onnxruntime as ort
 
 from ml import artifacts
 from ml.calibration import calibrated_proba
+from ml.doubt import Doubt, DoubtModel, confidence_only
 from ml.drift_features import drift_features
 from ml.images import ImageLimits, decode_image, to_input
 
@@ -34,6 +35,10 @@ class Prediction:
     embedding: np.ndarray
     latency_ms: float
     drift_features: dict[str, float]
+    # The categories the answer cannot be told apart from (conformal set), and why it needs
+    # review (codes of ml.doubt.REASONS; empty when it does not).
+    prediction_set: tuple[str, ...] = ()
+    review_reasons: tuple[str, ...] = ()
 
 
 def session(path: Path, threads: int = 2) -> ort.InferenceSession:
@@ -49,6 +54,7 @@ class ServingHead:
     meta: artifacts.ModelMeta
     head: ort.InferenceSession
     vectorizer: object | None = None
+    doubt: DoubtModel | None = None  # None for versions trained before doubt models
 
     @classmethod
     def load(cls, folder: Path, threads: int = 2) -> ServingHead:
@@ -58,7 +64,14 @@ class ServingHead:
         vectorizer = None
         if (folder / artifacts.VECTORIZER).exists():
             vectorizer = joblib.load(folder / artifacts.VECTORIZER)
-        return cls(meta, session(folder / artifacts.HEAD, threads), vectorizer)
+        doubt_path = folder / artifacts.DOUBT
+        doubt = joblib.load(doubt_path) if doubt_path.exists() else None
+        return cls(meta, session(folder / artifacts.HEAD, threads), vectorizer, doubt)
+
+    def assess(self, proba: np.ndarray, embedding: np.ndarray, review_threshold: float) -> Doubt:
+        if self.doubt is None:
+            return confidence_only(proba, self.meta.classes, review_threshold)
+        return self.doubt.assess(proba[None], embedding[None], review_threshold)[0]
 
     @property
     def inputs(self) -> list[str]:
@@ -177,9 +190,13 @@ class Predictor:
             logits[with_text] = self.fusion.logits(
                 {"embedding": embeddings[with_text], "tfidf": tfidf}
             )
+        # The embedding each answering head's doubt is measured on.
+        doubt_embeddings = list(embeddings)
         if without and self.vit_backbone is not None:
             (vit_embeddings,) = self.vit_backbone.run(["embedding"], {"image": pixels[without]})
             logits[without] = self.fallback.logits({"embedding": vit_embeddings})
+            for i, row in zip(without, vit_embeddings, strict=True):
+                doubt_embeddings[i] = row
         elif without:
             logits[without] = self.fallback.logits({k: v[without] for k, v in features.items()})
         elapsed_ms = (time.perf_counter() - started) * 1000 / len(images)
@@ -189,6 +206,7 @@ class Predictor:
             proba = calibrated_proba(row[None], served.meta.temperature)[0]
             best = int(proba.argmax())
             confidence = float(proba[best])
+            doubt = served.assess(proba, doubt_embeddings[i], self.review_threshold)
             predictions.append(
                 Prediction(
                     category=self.classes[best],
@@ -197,12 +215,14 @@ class Predictor:
                     model=served.meta.name,
                     version=served.meta.version,
                     fallback=served is self.fallback,
-                    needs_review=confidence < self.review_threshold,
+                    needs_review=doubt.needs_review,
                     embedding=embeddings[i],
                     latency_ms=elapsed_ms,
                     drift_features=drift_features(
                         decoded[i], len(images[i]), embeddings[i], len(cleaned[i])
                     ),
+                    prediction_set=doubt.prediction_set,
+                    review_reasons=doubt.reasons,
                 )
             )
         return predictions

@@ -17,11 +17,19 @@ from tqdm import tqdm
 from ml.evaluation import expected_calibration_error
 from ml.models.inputs import ModelInputs
 from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES
-from ml.training import fit_calibrated
+from ml.training import fit_calibrated, fit_doubt
 
 # Image-only models, and fusion for reference: the models the shift report covers by default.
 SHIFT_MODELS = ("fusion", "stage_probe", "baseline", "vit", "pancan_lite", "ensemble")
-METRICS = ("accuracy", "macro_f1", "ece", "flagged", "unflagged_accuracy")
+METRICS = (
+    "accuracy",
+    "macro_f1",
+    "ece",
+    "flagged",
+    "unflagged_accuracy",
+    "set_coverage",
+    "set_size",
+)
 
 
 class NoStyles(ValueError):
@@ -40,15 +48,22 @@ class FoldScore:
     ece: float
     flagged: float  # share of answers flagged for review
     unflagged_accuracy: float | None  # accuracy among the answers not flagged
+    set_coverage: float | None = None  # share whose conformal set holds the true category
+    set_size: float | None = None  # mean number of categories in the conformal set
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 def score_fold(
-    style: str, model: str, proba: np.ndarray, labels: np.ndarray, needs_review: np.ndarray
+    style: str,
+    model: str,
+    proba: np.ndarray,
+    labels: np.ndarray,
+    needs_review: np.ndarray,
+    prediction_sets: np.ndarray | None = None,
 ) -> FoldScore:
-    """`labels` are class indices into `proba`'s columns."""
+    """`labels` are class indices into `proba`'s columns; `prediction_sets` is boolean [N, K]."""
     from sklearn.metrics import f1_score
 
     predicted = proba.argmax(axis=1)
@@ -71,6 +86,10 @@ def score_fold(
         ece=expected_calibration_error(proba, labels),
         flagged=float(needs_review.mean()),
         unflagged_accuracy=float(correct[kept].mean()) if kept.any() else None,
+        set_coverage=None
+        if prediction_sets is None
+        else float(prediction_sets[np.arange(len(labels)), labels].mean()),
+        set_size=None if prediction_sets is None else float(prediction_sets.sum(axis=1).mean()),
     )
 
 
@@ -111,9 +130,16 @@ def leave_one_style_out(
                 continue
             index = {c: i for i, c in enumerate(calibrated.classes_)}
             known = np.array([c in index for c in labels[held]])
-            proba = calibrated.predict_proba(inputs.take(held[known]))
-            y = np.array([index[c] for c in labels[held][known]])
-            score = score_fold(style, name, proba, y, proba.max(axis=1) < review_threshold)
+            scored = held[known]
+            proba = calibrated.predict_proba(inputs.take(scored))
+            y = np.array([index[c] for c in labels[scored]])
+            # The review flag exactly as served: fitted on this fold's validation split.
+            doubt = fit_doubt(calibrated, inputs, labels, train, val)
+            flags = doubt.assess(proba, inputs.embeddings[scored], review_threshold)
+            needs_review = np.array([f.needs_review for f in flags])
+            score = score_fold(
+                style, name, proba, y, needs_review, doubt.prediction_sets(proba)
+            )
             scores.append(score)
             if report is not None:
                 report(f"held out {style}: {name} accuracy {score.accuracy:.3f}")

@@ -20,6 +20,7 @@ import torch
 from ml import artifacts
 from ml.backbone import BackboneSpec, FeatureExtractor, load_extractor
 from ml.calibration import TemperatureScaled, fit_temperature
+from ml.doubt import DoubtModel
 from ml.evaluation import classification_metrics
 from ml.explain import CellHead
 from ml.features import FeatureCache, extract
@@ -202,6 +203,8 @@ def train_models(
             serving=serving,
         )
         artifacts.save_estimator(folder, calibrated)
+        if serving is not None:
+            joblib.dump(fit_doubt(calibrated, X, y, train, val), folder / artifacts.DOUBT)
         meta.save(folder)
         log_run(
             artifacts_dir / "mlruns",
@@ -250,6 +253,25 @@ def fit_calibrated(
     y_val = np.array([label_index[c] for c in y[val]])
     temperature = fit_temperature(model.decision_function(X.take(val)), y_val)
     return TemperatureScaled(model, temperature)
+
+
+def fit_doubt(
+    calibrated: TemperatureScaled,
+    X: ModelInputs,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+) -> DoubtModel:
+    """The review flag of a fitted model, set on its validation split."""
+    classes = [str(c) for c in calibrated.classes_]
+    index = {c: i for i, c in enumerate(classes)}
+    return DoubtModel().fit(
+        X.embeddings[train],
+        X.embeddings[val],
+        calibrated.predict_proba(X.take(val)),
+        np.array([index[str(c)] for c in y[val]]),
+        classes,
+    )
 
 
 def _export_head(

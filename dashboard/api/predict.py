@@ -20,6 +20,7 @@ from dashboard.prediction import (
 )
 from dashboard.requestlog import current_request_id
 from dashboard.services import services
+from ml.doubt import review_sentence
 from ml.images import DECLARED_FORMATS, ImageRejected, sniff_format
 from ml.models.inputs import product_text
 
@@ -140,6 +141,9 @@ def register(api: Blueprint) -> None:
             model_version=p.version,
             fallback=p.fallback,
             needs_review=p.needs_review,
+            prediction_set=list(p.prediction_set),
+            review_reasons=list(p.review_reasons),  # type: ignore[arg-type]
+            review=review_sentence(p.category, p.prediction_set, p.review_reasons),
             latency_ms=round(p.latency_ms, 3),
             request_id=recorded.request_id,
         )

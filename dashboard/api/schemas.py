@@ -101,6 +101,9 @@ class PredictionOut(BaseModel):
                     "model_version": 1,
                     "fallback": False,
                     "needs_review": False,
+                    "prediction_set": ["Watches"],
+                    "review_reasons": [],
+                    "review": "Watches: no review needed.",
                     "latency_ms": 4.1,
                     "request_id": "3f1c0b7e9a8d4c2b",
                 }
@@ -115,6 +118,14 @@ class PredictionOut(BaseModel):
     model_version: int
     fallback: bool = Field(description="True when the image-only fallback answered.")
     needs_review: bool
+    prediction_set: list[str] = Field(
+        description="Conformal prediction set at 90% coverage, most probable first: the "
+        "categories the model cannot rule out."
+    )
+    review_reasons: list[Literal["low_confidence", "several_categories", "unlike_catalogue"]] = (
+        Field(description="Why the answer needs review; empty when it does not.")
+    )
+    review: str = Field(description="The same in words, for people.")
     latency_ms: float
     request_id: str
 

@@ -106,7 +106,16 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
         "Accuracy on art styles never seen in training, by model",
         summary,
         fig,
-        ["Model", "Accuracy", "Macro-F1", "ECE", "Flagged for review", "Accuracy not flagged"],
+        [
+            "Model",
+            "Accuracy",
+            "Macro-F1",
+            "ECE",
+            "Flagged for review",
+            "Accuracy not flagged",
+            "90% set covers the truth",
+            "Mean set size",
+        ],
         [
             (
                 n,
@@ -115,10 +124,12 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
                 f"{means[n]['ece']:.3f}" if means[n]["ece"] is not None else "–",
                 _pct(means[n]["flagged"]),
                 _pct(means[n]["unflagged_accuracy"]),
+                _pct(means[n].get("set_coverage")),
+                f"{means[n]['set_size']:.2f}" if means[n].get("set_size") is not None else "–",
             )
             for n in names
         ],
-        numeric=[False, True, True, True, True, True],
+        numeric=[False, *([True] * 7)],
     )
     by_set = {(f["style"], f["model"]): f["accuracy"] for f in report["folds"]}
     per_set = data_table(

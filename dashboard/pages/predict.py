@@ -28,6 +28,7 @@ from dashboard.services import services
 from dashboard.similar import similar_to_upload
 from db.engine import session_scope
 from db.repo_catalogue import get_product
+from ml.doubt import review_sentence
 from ml.images import ImageRejected
 from ml.models.inputs import product_text
 
@@ -237,8 +238,8 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:  # type: ignore
         children.append(
             notice(
                 "Image-only fallback",
-                "No text was given, so the image-only ViT model answered. Add the product name "
-                "or description for the more accurate fusion model.",
+                f"No text was given, so the image-only model ({p.model}) answered. Add the "
+                "product name or description for the more accurate fusion model.",
                 kind="warning",
             )
         )
@@ -246,8 +247,8 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:  # type: ignore
         children.append(
             notice(
                 "Needs review",
-                f"The confidence is below the review threshold "
-                f"({services().settings.review_threshold:.0%}); a person should check this one.",
+                review_sentence(p.category, p.prediction_set, p.review_reasons)
+                + " A person should check this one.",
                 kind="warning",
             )
         )
@@ -325,6 +326,10 @@ def register_callbacks(app: Dash) -> None:
         status = (
             f"Predicted {p.category} with {p.confidence:.0%} confidence"
             f"{' (image-only fallback)' if p.fallback else ''}"
-            f"{'; needs review' if p.needs_review else ''}."
+            + (
+                f"; {review_sentence(p.category, p.prediction_set, p.review_reasons)}"
+                if p.needs_review
+                else "."
+            )
         )
         return result_view(recorded, similar), status

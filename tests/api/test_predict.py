@@ -63,6 +63,9 @@ def test_multipart_with_text_uses_fusion_and_records_one_row(app, client, sample
         "model_version",
         "fallback",
         "needs_review",
+        "prediction_set",
+        "review_reasons",
+        "review",
         "latency_ms",
     }
     assert body["model"] == "fusion" and body["fallback"] is False
@@ -92,6 +95,32 @@ def test_json_without_text_falls_back_to_vit(app, client, sample) -> None:  # ty
     assert response.status_code == 200
     body = response.get_json()
     assert body["model"] == "vit" and body["fallback"] is True
+
+
+def test_a_photo_unlike_the_catalogue_needs_review_and_says_why(app, client) -> None:  # type: ignore[no-untyped-def]
+    # A flat grey square: nothing like a product photo of the catalogue.
+    buffer = io.BytesIO()
+    Image.new("RGB", (224, 224), (128, 128, 128)).save(buffer, "PNG")
+    response = client.post(
+        "/api/predict", json={"image_base64": base64.b64encode(buffer.getvalue()).decode()}
+    )
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["needs_review"] is True and body["fallback"] is True
+    assert "unlike_catalogue" in body["review_reasons"]
+    assert ": needs review, because " in body["review"]
+    assert "the photo is unlike the catalogue" in body["review"]
+    assert body["prediction_set"] and set(body["prediction_set"]) <= set(body["probabilities"])
+    # The audit row keeps the set and the reasons, and the audit API returns them.
+    with session_scope(services_of(app).sessions) as session:
+        row = get_prediction(session, body["prediction_id"])
+        assert row is not None
+        assert row.prediction_set == body["prediction_set"]
+        assert row.review_reasons == ",".join(body["review_reasons"])
+    audited = client.get("/api/audit/predictions?needs_review=true&page_size=200").get_json()
+    [listed] = [r for r in audited["items"] if r["prediction_id"] == body["prediction_id"]]
+    assert listed["prediction_set"] == body["prediction_set"]
+    assert listed["review_reasons"] == row.review_reasons
 
 
 def test_product_id_alone_uses_its_photo_and_text(app, client, sample) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,128 @@
+"""When an answer needs a person's review, and why.
+
+Three signals, each set on validation data (never on the answers it judges):
+* the calibrated confidence is below the review threshold;
+* the conformal prediction set (crepes, 90% coverage by default) holds more than one category,
+  or none: the model cannot tell the candidates apart at that coverage;
+* the photo is unlike the catalogue: its mean cosine distance to the 5 nearest training
+  embeddings is above the 95th percentile of that distance on validation photos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from crepes import ConformalClassifier
+from crepes.extras import hinge
+
+# Reason codes, in the order they are reported.
+LOW_CONFIDENCE = "low_confidence"
+SEVERAL_CATEGORIES = "several_categories"
+UNLIKE_CATALOGUE = "unlike_catalogue"
+REASONS = {
+    LOW_CONFIDENCE: "the model is not confident",
+    SEVERAL_CATEGORIES: "it cannot tell these categories apart",
+    UNLIKE_CATALOGUE: "the photo is unlike the catalogue",
+}
+
+
+@dataclass(frozen=True)
+class Doubt:
+    needs_review: bool
+    reasons: tuple[str, ...]  # codes of REASONS
+    prediction_set: tuple[str, ...]  # categories, most probable first
+    distance: float  # to the catalogue's nearest training photos (cosine, mean of 5)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+
+
+class DoubtModel:
+    """Fitted on the training embeddings and the calibrated validation probabilities."""
+
+    def __init__(
+        self, coverage: float = 0.9, distance_quantile: float = 0.95, neighbours: int = 5
+    ) -> None:
+        self.coverage = coverage
+        self.distance_quantile = distance_quantile
+        self.neighbours = neighbours
+
+    def fit(
+        self,
+        train_embeddings: np.ndarray,
+        val_embeddings: np.ndarray,
+        val_proba: np.ndarray,
+        val_labels: np.ndarray,
+        classes: Sequence[str],
+    ) -> DoubtModel:
+        """`val_labels` are indices into `classes`, the columns of `val_proba`."""
+        self.classes_ = list(classes)
+        # Kept as float16: a few MB for a catalogue of thousands, exact enough for distances.
+        self.reference_ = _unit(train_embeddings).astype(np.float16)
+        self.distance_threshold_ = float(
+            np.quantile(self.distances(val_embeddings), self.distance_quantile)
+        )
+        self.conformal_ = ConformalClassifier().fit(
+            hinge(val_proba, np.arange(len(self.classes_)), val_labels)
+        )
+        return self
+
+    def distances(self, embeddings: np.ndarray) -> np.ndarray:
+        similarity = _unit(embeddings) @ self.reference_.astype(np.float32).T
+        k = min(self.neighbours, similarity.shape[1])
+        return 1.0 - np.sort(similarity, axis=1)[:, -k:].mean(axis=1)
+
+    def prediction_sets(self, proba: np.ndarray) -> np.ndarray:
+        """Boolean [N, K]: the categories in each answer's conformal set."""
+        sets = self.conformal_.predict_set(hinge(proba), confidence=self.coverage, smoothing=False)
+        return np.asarray(sets, dtype=bool)
+
+    def assess(
+        self, proba: np.ndarray, embeddings: np.ndarray, review_threshold: float = 0.6
+    ) -> list[Doubt]:
+        sets = self.prediction_sets(proba)
+        distances = self.distances(embeddings)
+        out = []
+        for row, members, distance in zip(proba, sets, distances, strict=True):
+            reasons = []
+            if row.max() < review_threshold:
+                reasons.append(LOW_CONFIDENCE)
+            if members.sum() != 1:
+                reasons.append(SEVERAL_CATEGORIES)
+            if distance > self.distance_threshold_:
+                reasons.append(UNLIKE_CATALOGUE)
+            order = [int(i) for i in np.argsort(-row) if members[i]]
+            out.append(
+                Doubt(
+                    needs_review=bool(reasons),
+                    reasons=tuple(reasons),
+                    prediction_set=tuple(self.classes_[i] for i in order),
+                    distance=float(distance),
+                )
+            )
+        return out
+
+
+def confidence_only(proba: np.ndarray, classes: Sequence[str], review_threshold: float) -> Doubt:
+    """The doubt of a model version trained before doubt models existed: confidence alone."""
+    best = int(np.argmax(proba))
+    low = bool(proba[best] < review_threshold)
+    return Doubt(low, (LOW_CONFIDENCE,) if low else (), (classes[best],), float("nan"))
+
+
+def review_sentence(category: str, prediction_set: Sequence[str], reasons: Sequence[str]) -> str:
+    """"Watches or Computers: needs review, because the photo is unlike the catalogue."""
+    if not reasons:
+        return f"{category}: no review needed."
+    candidates = list(prediction_set) or [category]
+    named = (
+        candidates[0]
+        if len(candidates) == 1
+        else ", ".join(candidates[:-1]) + f" or {candidates[-1]}"
+    )
+    why = " and ".join(REASONS[r] for r in reasons if r in REASONS)
+    return f"{named}: needs review, because {why}."

@@ -1,0 +1,85 @@
+"""The review flag: conformal sets that cover as promised, photos unlike the catalogue caught,
+and reasons said in words."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ml.doubt import (
+    LOW_CONFIDENCE,
+    SEVERAL_CATEGORIES,
+    UNLIKE_CATALOGUE,
+    DoubtModel,
+    review_sentence,
+)
+
+CLASSES = ["Watches", "Computers", "Baby Care"]
+
+
+def _draw(rng: np.random.Generator, n: int, shift: float = 0.0) -> tuple[np.ndarray, ...]:
+    """Embeddings around 3 class centres, and probabilities from a model right ~80% of the time."""
+    labels = rng.integers(0, 3, n)
+    centres = np.eye(3, 16) * 6 + 1.0
+    embeddings = centres[labels] + rng.normal(0, 1, (n, 16))
+    embeddings[:, 3:] += shift
+    logits = rng.normal(0, 1, (n, 3))
+    logits[np.arange(n), labels] += 1.8
+    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return embeddings, proba, labels
+
+
+def test_conformal_sets_cover_the_truth_as_promised() -> None:
+    rng = np.random.default_rng(0)
+    train, _, _ = _draw(rng, 600)
+    val_e, val_p, val_y = _draw(rng, 800)
+    _, test_p, test_y = _draw(rng, 3000)
+    doubt = DoubtModel(coverage=0.9).fit(train, val_e, val_p, val_y, CLASSES)
+    sets = doubt.prediction_sets(test_p)
+    coverage = sets[np.arange(len(test_y)), test_y].mean()
+    assert 0.87 <= coverage <= 0.94, coverage
+    assert 1.0 < sets.sum(axis=1).mean() < 3.0  # doubt is spread, not all-or-nothing
+
+
+def test_photos_unlike_the_catalogue_are_flagged_and_others_rarely() -> None:
+    rng = np.random.default_rng(1)
+    train, _, _ = _draw(rng, 600)
+    val_e, val_p, val_y = _draw(rng, 400)
+    doubt = DoubtModel().fit(train, val_e, val_p, val_y, CLASSES)
+    like_e, like_p, _ = _draw(rng, 1000)
+    unlike_e, unlike_p, _ = _draw(rng, 300, shift=4.0)
+    like = [UNLIKE_CATALOGUE in d.reasons for d in doubt.assess(like_p, like_e)]
+    unlike = [UNLIKE_CATALOGUE in d.reasons for d in doubt.assess(unlike_p, unlike_e)]
+    assert np.mean(like) < 0.1
+    assert np.mean(unlike) > 0.9
+
+
+def test_each_reason_and_the_set_in_probability_order() -> None:
+    rng = np.random.default_rng(2)
+    train, _, _ = _draw(rng, 300)
+    val_e, val_p, val_y = _draw(rng, 300)
+    doubt = DoubtModel().fit(train, val_e, val_p, val_y, CLASSES)
+    unsure = np.array([[0.45, 0.40, 0.15]])
+    [judged] = doubt.assess(unsure, train[:1], review_threshold=0.6)
+    assert judged.needs_review
+    assert judged.reasons[:2] == (LOW_CONFIDENCE, SEVERAL_CATEGORIES)
+    assert judged.prediction_set[:2] == ("Watches", "Computers")
+    sure = np.array([[0.01, 0.98, 0.01]])
+    [judged] = doubt.assess(sure, train[:1], review_threshold=0.6)
+    assert (judged.needs_review, judged.reasons, judged.prediction_set) == (
+        False,
+        (),
+        ("Computers",),
+    )
+
+
+def test_the_reason_in_words() -> None:
+    assert review_sentence("Watches", ("Watches", "Computers"), (UNLIKE_CATALOGUE,)) == (
+        "Watches or Computers: needs review, because the photo is unlike the catalogue."
+    )
+    assert review_sentence(
+        "Baby Care", ("Baby Care", "Watches", "Computers"), (LOW_CONFIDENCE, SEVERAL_CATEGORIES)
+    ) == (
+        "Baby Care, Watches or Computers: needs review, because the model is not confident "
+        "and it cannot tell these categories apart."
+    )
+    assert review_sentence("Watches", ("Watches",), ()) == "Watches: no review needed."
