@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from dashboard.prediction import fallback_name
 from dashboard.services import Services
 from dashboard.settings import Settings
 from dashboard.training import backbone_spec, catalogue_data
@@ -74,7 +75,9 @@ def main() -> int:
     if "fusion" not in active or "vit" not in active:
         print("No active fusion and vit versions: run `vitrine demo` (or `vitrine train`) first.")
         return 1
-    fusion_dir, vit_dir = Path(active["fusion"].artifact_path), Path(active["vit"].artifact_path)
+    fallback = fallback_name(services, active)
+    fusion_dir = Path(active["fusion"].artifact_path)
+    fallback_dir = Path(active[fallback].artifact_path)
     data = catalogue_data(services)
     test = data.index("test")
     images = [data.image_paths[i].read_bytes() for i in test]
@@ -82,7 +85,7 @@ def main() -> int:
     labels = data.labels[test]
 
     predictor = Predictor.from_artifacts(
-        settings.artifacts_dir, fusion_dir, vit_dir, threads=2, int8=False
+        settings.artifacts_dir, fusion_dir, fallback_dir, threads=2, int8=False
     )
     fusion = artifacts.load_estimator(fusion_dir)
     extractor = load_extractor(backbone_spec(services))
@@ -90,6 +93,9 @@ def main() -> int:
     paths = {
         "eager PyTorch": lambda ims, txs: eager_predict(extractor, fusion, ims, txs),
         "ONNX Runtime": lambda ims, txs: predictor.predict_batch(ims, txs),
+        f"ONNX, no text ({fallback})": lambda ims, _txs: predictor.predict_batch(
+            ims, [""] * len(ims)
+        ),
     }
     if args.int8:
         # Calibrated on training images, never on the test images it is scored on.
@@ -103,7 +109,7 @@ def main() -> int:
         quantised = quantize_backbone(
             source, Path(tempfile.mkdtemp()) / "backbone-int8.onnx", calibration
         )
-        int8 = Predictor(session(quantised), predictor.fusion, predictor.vit)
+        int8 = Predictor(session(quantised), predictor.fusion, predictor.fallback)
         paths["ONNX Runtime int8"] = lambda ims, txs: int8.predict_batch(ims, txs)
 
     def accuracy(name: str) -> float:
@@ -126,7 +132,7 @@ def main() -> int:
         f"fusion v{active['fusion'].version}, {len(images)} test images, "
         f"{args.rounds} rounds; per-image ms, decode + resize included\n"
     )
-    header = f"{'path':<20} {'batch':>5} {'p50 ms':>8} {'p95 ms':>8} {'accuracy':>9}"
+    header = f"{'path':<26} {'batch':>5} {'p50 ms':>8} {'p95 ms':>8} {'accuracy':>9}"
     print(header)
     print("-" * len(header))
     medians: dict[tuple[str, int], float] = {}
@@ -142,7 +148,7 @@ def main() -> int:
             timings = timed(fn, batches, args.rounds)
             medians[(name, batch)] = statistics.median(timings)
             print(
-                f"{name:<20} {batch:>5} {pct(timings, 50):>8.2f} {pct(timings, 95):>8.2f} "
+                f"{name:<26} {batch:>5} {pct(timings, 50):>8.2f} {pct(timings, 95):>8.2f} "
                 f"{acc:>9.3f}"
             )
     print()
