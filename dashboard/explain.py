@@ -32,6 +32,7 @@ from ml.explain import (
     CellHead,
     ImageExplanation,
     TextExplanation,
+    class_log_odds,
     fusion_cell_function,
     normalise_batch,
     pixel_explanation,
@@ -219,7 +220,7 @@ def _explain(
             evaluated += len(batch)
             if progress is not None:
                 progress(min(evaluated, max_evals), max_evals)
-            return calibrated_proba(out, served.meta.temperature)
+            return class_log_odds(out, served.meta.temperature)
 
         image_explanation = pixel_explanation(
             predict_proba, photo, index, target, max_evals=max_evals

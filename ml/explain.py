@@ -20,7 +20,6 @@ import numpy as np
 import shap
 import torch
 
-from ml.calibration import calibrated_proba
 from ml.images import IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE
 
 GRID = 7
@@ -185,6 +184,23 @@ def cell_embeddings(
     )
 
 
+def class_log_odds(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """log(p / (1 - p)) per class of the calibrated softmax: what the image maps explain.
+
+    A saturated probability (0.9999) barely moves when part of the photo is masked, so its
+    attributions come out in millionths; its log-odds move by whole units and still add up.
+    Computed from the logits (z_k - logsumexp of the others), so exact at any confidence.
+    """
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    out = np.empty_like(z)
+    for k in range(z.shape[1]):
+        others = np.delete(z, k, axis=1)
+        top = others.max(axis=1, keepdims=True)
+        rest = top[:, 0] + np.log(np.exp(others - top).sum(axis=1))
+        out[:, k] = z[:, k] - rest
+    return out
+
+
 def fusion_cell_function(
     head: CellHead,
     fusion_head: Any,
@@ -203,7 +219,7 @@ def fusion_cell_function(
         (logits,) = fusion_head.run(
             ["logits"], {"embedding": embedding.astype(np.float32), "tfidf": text}
         )
-        return calibrated_proba(logits, temperature)[:, target]
+        return class_log_odds(logits, temperature)[:, target]
 
     return output
 
@@ -220,7 +236,7 @@ def vit_cell_function(
         (logits,) = vit_head.run(
             ["logits"], {"fmap": mixed.reshape(len(masks), channels, GRID, GRID).astype(np.float32)}
         )
-        return calibrated_proba(logits, temperature)[:, target]
+        return class_log_odds(logits, temperature)[:, target]
 
     return output
 

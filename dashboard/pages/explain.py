@@ -128,8 +128,8 @@ def _heatmap(result: PredictionExplanation) -> html.Figure:
             zmax=limit,
             colorscale="PuOr_r",
             opacity=0.55,
-            colorbar={"title": {"text": "SHAP: + towards,<br>− against"}},
-            hovertemplate="%{z:.4f}<extra></extra>",
+            colorbar={"title": {"text": "SHAP (log-odds):<br>+ towards, − against"}},
+            hovertemplate="%{z:+.3f} log-odds<extra></extra>",
         )
     )
     base_layout(fig, height=460)
@@ -143,8 +143,9 @@ def _heatmap(result: PredictionExplanation) -> html.Figure:
     mode = "7x7 feature-map cells" if image.mode == "cells" else "pixels (blur masker)"
     summary = (
         f"{image.summary()} Attributions over {mode}, {image.evaluations} model "
-        f"evaluations, {image.seconds:.2f} s; they add up from the base value "
-        f"{image.base_value:.3f} to the model's {image.output_value:.3f}."
+        f"evaluations, {image.seconds:.2f} s. They explain the log-odds of {result.target} "
+        f"(log(p / (1 − p)), readable even at 99.99% confidence) and add up from the base "
+        f"value {image.base_value:+.2f} to the model's {image.output_value:+.2f}."
     )
     fast = image.mode == "cells"
     return chart(

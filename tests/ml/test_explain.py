@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from ml.explain import CellExplainer, describe_regions, pixel_explanation, quadrant_shares
+from ml.calibration import calibrated_proba
+from ml.explain import (
+    CellExplainer,
+    class_log_odds,
+    describe_regions,
+    pixel_explanation,
+    quadrant_shares,
+    vit_cell_function,
+)
 from ml.spatial_audit import audit, place
 
 
@@ -95,3 +103,35 @@ def test_placements_move_the_product() -> None:
     corner = np.asarray(place(image, "bottom-right"))
     red = np.argwhere((corner[..., 0] > 200) & (corner[..., 1] < 50))
     assert red.mean(axis=0).tolist() == [75.0, 75.0] or (red.mean(axis=0) > 60).all()
+
+
+class _FixedHead:
+    """An ONNX-like head whose logits are a fixed linear read of the 7x7 feature map."""
+
+    def __init__(self, weights: np.ndarray) -> None:
+        self.weights = weights
+
+    def run(self, _names: list[str], feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        fmap = feeds["fmap"]  # [N, C, 7, 7]
+        score = (fmap.sum(axis=1).reshape(len(fmap), -1) @ self.weights)[:, None]
+        return [np.concatenate([score, -score, np.zeros_like(score)], axis=1)]
+
+
+def test_a_saturated_prediction_is_explained_in_readable_log_odds() -> None:
+    rng = np.random.default_rng(3)
+    weights = rng.uniform(0.5, 1.5, 49) / 16  # every cell argues for class 0
+    fmap = np.ones((4, 7, 7), np.float32)
+    mean = np.zeros_like(fmap)
+    head = _FixedHead(weights)
+    output = vit_cell_function(head, 1.0, fmap, mean, target=0)
+    explanation = CellExplainer(output, max_evals=600).explain("A")
+    (logits,) = head.run(["logits"], {"fmap": fmap[None]})
+    proba = calibrated_proba(logits, 1.0)[0, 0]
+    assert proba > 0.99999  # "100%" on screen
+    # The map explains log(p / (1 - p)): cells move it by tenths, not millionths...
+    assert np.abs(explanation.grid).max() > 0.1
+    # ...and still adds up to the model's output.
+    log_odds = float(class_log_odds(logits, 1.0)[0, 0])
+    assert abs(log_odds - np.log(proba / (1 - proba))) < 1e-3 * abs(log_odds)
+    assert abs(explanation.output_value - log_odds) < 1e-6
+    assert abs(explanation.base_value + explanation.grid.sum() - explanation.output_value) < 1e-3
