@@ -574,10 +574,15 @@ def _demo_fallback(services: Any) -> None:
     from dashboard.prediction import fallback_name
     from db.engine import session_scope
     from db.repo_models import active_versions
+    from ml.style_shift import NoStyles
+    from ml.training import NotEnoughData
 
     if style_shift.latest(services) is None:
         click.echo("      style shift: leave-one-style-out of stage_probe and baseline")
-        style_shift.run_and_store(services, names=("stage_probe", "baseline"), progress=False)
+        try:
+            style_shift.run_and_store(services, names=("stage_probe", "baseline"), progress=False)
+        except (NoStyles, NotEnoughData) as exc:
+            click.echo(f"      style shift not measured: {exc}")
     with session_scope(services.sessions) as session:
         active = list(active_versions(session))
     click.echo(

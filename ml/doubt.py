@@ -2,8 +2,8 @@
 
 Three signals, each set on validation data (never on the answers it judges):
 * the calibrated confidence is below the review threshold;
-* the conformal prediction set (crepes, 90% coverage by default) holds more than one category,
-  or none: the model cannot tell the candidates apart at that coverage;
+* the conformal prediction set (crepes, 90% coverage by default) holds more than one category
+  (the model cannot tell them apart at that coverage) or none (no category fits well enough);
 * the photo is unlike the catalogue: its mean cosine distance to the 5 nearest training
   embeddings is above the 95th percentile of that distance on validation photos.
 """
@@ -20,10 +20,12 @@ from crepes.extras import hinge
 # Reason codes, in the order they are reported.
 LOW_CONFIDENCE = "low_confidence"
 SEVERAL_CATEGORIES = "several_categories"
+NO_CATEGORY = "no_category"
 UNLIKE_CATALOGUE = "unlike_catalogue"
 REASONS = {
     LOW_CONFIDENCE: "the model is not confident",
     SEVERAL_CATEGORIES: "it cannot tell these categories apart",
+    NO_CATEGORY: "no category fits it well enough",
     UNLIKE_CATALOGUE: "the photo is unlike the catalogue",
 }
 
@@ -91,8 +93,10 @@ class DoubtModel:
             reasons = []
             if row.max() < review_threshold:
                 reasons.append(LOW_CONFIDENCE)
-            if members.sum() != 1:
+            if members.sum() > 1:
                 reasons.append(SEVERAL_CATEGORIES)
+            elif members.sum() == 0:
+                reasons.append(NO_CATEGORY)
             if distance > self.distance_threshold_:
                 reasons.append(UNLIKE_CATALOGUE)
             order = [int(i) for i in np.argsort(-row) if members[i]]
@@ -124,5 +128,6 @@ def review_sentence(category: str, prediction_set: Sequence[str], reasons: Seque
         if len(candidates) == 1
         else ", ".join(candidates[:-1]) + f" or {candidates[-1]}"
     )
-    why = " and ".join(REASONS[r] for r in reasons if r in REASONS)
+    said = [REASONS[r] for r in reasons if r in REASONS]
+    why = said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}"
     return f"{named}: needs review, because {why}."

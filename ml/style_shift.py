@@ -121,6 +121,9 @@ def leave_one_style_out(
         rest = styles != style
         train = np.where(rest & (splits == "train"))[0]
         val = np.where(rest & (splits == "validation"))[0]
+        if len(np.unique(labels[train])) < 2 or not np.isin(labels[val], labels[train]).any():
+            steps.update(len(order))  # too small a catalogue to fit without this set
+            continue
         fitted = {}
         for name in order:
             calibrated = fit_calibrated(name, inputs, labels, train, val, members=fitted)
@@ -144,6 +147,8 @@ def leave_one_style_out(
             if report is not None:
                 report(f"held out {style}: {name} accuracy {score.accuracy:.3f}")
     steps.close()
+    if not scores:
+        raise NoStyles("too few products per art set to fit the models with one set held out")
     return scores
 
 

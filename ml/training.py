@@ -235,8 +235,11 @@ def fit_calibrated(
     """Fit `name` on `train` (selecting on `val`) and temperature-scale it on `val`.
 
     The one recipe for a model: training and the style-shift evaluation both call it.
-    The ensemble votes with the already fitted `members`.
+    The ensemble votes with the already fitted `members`. Validation rows of a category the
+    train split lacks (a small catalogue with an art set held out) cannot be scored, so they
+    are left out of selection and calibration.
     """
+    val = val[np.isin(y[val], np.unique(y[train]))]
     if name == "ensemble":
         members = members or {}
         chosen = [(m, members[m].estimator) for m in ENSEMBLE_MEMBERS if m in members]
@@ -265,6 +268,7 @@ def fit_doubt(
     """The review flag of a fitted model, set on its validation split."""
     classes = [str(c) for c in calibrated.classes_]
     index = {c: i for i, c in enumerate(classes)}
+    val = val[np.isin(y[val], calibrated.classes_)]
     return DoubtModel().fit(
         X.embeddings[train],
         X.embeddings[val],

@@ -122,9 +122,9 @@ class PredictionOut(BaseModel):
         description="Conformal prediction set at 90% coverage, most probable first: the "
         "categories the model cannot rule out."
     )
-    review_reasons: list[Literal["low_confidence", "several_categories", "unlike_catalogue"]] = (
-        Field(description="Why the answer needs review; empty when it does not.")
-    )
+    review_reasons: list[
+        Literal["low_confidence", "several_categories", "no_category", "unlike_catalogue"]
+    ] = Field(description="Why the answer needs review; empty when it does not.")
     review: str = Field(description="The same in words, for people.")
     latency_ms: float
     request_id: str

@@ -3,6 +3,7 @@ in words, a data table per held-out art set, and why the fallback is the one it 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -15,6 +16,10 @@ from dashboard.components.tables import data_table
 
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.1%}"
+
+
+def _when(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%d %b %Y at %H:%M UTC")
 
 
 def fallback_reason(report: dict[str, Any] | None, fallback: str | None) -> str:
@@ -146,7 +151,7 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
         figure,
         per_set,
         html.P(
-            f"Measured {report['created_at']} on {report['products']} products; image-only "
-            f"models: {', '.join(image_only)}."
+            f"Measured on {_when(report['created_at'])} over {report['products']} products; "
+            f"image-only models: {', '.join(image_only)}."
         ),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 from dashboard.app import create_app
 from dashboard.services import services as services_of
@@ -30,8 +31,9 @@ def test_explanation_of_a_recorded_prediction(trained_settings: Settings) -> Non
     assert len(grid) == 7 and all(len(row) == 7 for row in grid)
     total = image["base_value"] + sum(map(sum, grid))
     assert abs(total - image["output_value"]) < 1e-4  # the attributions add up
-    # ...to the served probability, up to the int8 backbone's rounding of the cell features.
-    assert abs(total - body["probabilities"][body["target"]]) < 0.02
+    # ...to the log-odds of the served probability, up to the int8 backbone's rounding of the
+    # cell features.
+    assert abs(1 / (1 + math.exp(-total)) - body["probabilities"][body["target"]]) < 0.02
     assert abs(sum(image["quadrant_shares"].values()) - 1) < 1e-6
     assert body["text"]["tokens"] and image["summary"].startswith("The ")
 

@@ -9,11 +9,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import style_shift
 from dashboard.app import create_app
 from dashboard.ingest import ingest_catalogue
 from dashboard.pages import PAGES
 from dashboard.resources import migrations_dir
-from dashboard.services import services
+from dashboard.services import Services, services
 from db import migrations
 from ml.demo.catalogue import generate
 from tests.conftest import make_settings
@@ -169,6 +170,29 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(served_trained
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", vit)
     vit.click()
     served_trained.wait_for_element("#models-confusion-vit .main-svg", timeout=30)
+
+
+def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-untyped-def]
+    served_trained, trained_settings, axe
+) -> None:
+    svc = Services.from_settings(trained_settings)
+    art_sets = trained_settings.data_dir.parent / "demo" / "art_sets.csv"
+    try:
+        report = style_shift.run_and_store(
+            svc, art_sets, names=("stage_probe", "baseline"), progress=False
+        )
+        _open(served_trained, "/models")
+        served_trained.wait_for_element("#models-shift-title", timeout=20)
+        reason = served_trained.find_element("#models-fallback-reason").text
+        assert reason.startswith(f"The image-only fallback is {report['fallback']} because")
+        assert "leave-one-style-out" in reason
+        per_set = served_trained.find_element("#models-shift-per-set")
+        assert all(name in per_set.text for name in report["art_sets"])
+        _draw_every_chart(served_trained.driver)
+        axe.assert_clean("/models (style-shift report)")
+    finally:
+        style_shift.report_path(svc).unlink(missing_ok=True)
+        svc.engine.dispose()
 
 
 def test_overview_shows_the_catalogue(served_loaded) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     engine.dispose()
 
     current = CliRunner().invoke(main, ["db", "current"], env={"DATABASE_URL": url})
-    assert "current: 0003  head: 0003" in current.output
+    assert "current: 0004  head: 0004" in current.output
 
 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:

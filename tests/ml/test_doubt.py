@@ -7,6 +7,7 @@ import numpy as np
 
 from ml.doubt import (
     LOW_CONFIDENCE,
+    NO_CATEGORY,
     SEVERAL_CATEGORIES,
     UNLIKE_CATALOGUE,
     DoubtModel,
@@ -72,14 +73,32 @@ def test_each_reason_and_the_set_in_probability_order() -> None:
     )
 
 
+def test_an_empty_set_says_no_category_fits() -> None:
+    rng = np.random.default_rng(4)
+    train, _, _ = _draw(rng, 300)
+    val_e, _, val_y = _draw(rng, 300)
+    # A model always 90% sure of the right answer: the bar for a set member is p >= 0.9.
+    val_p = np.full((300, 3), 0.05)
+    val_p[np.arange(300), val_y] = 0.9
+    doubt = DoubtModel().fit(train, val_e, val_p, val_y, CLASSES)
+    [judged] = doubt.assess(np.array([[0.5, 0.3, 0.2]]), train[:1])
+    assert judged.prediction_set == ()
+    assert NO_CATEGORY in judged.reasons and SEVERAL_CATEGORIES not in judged.reasons
+
+
 def test_the_reason_in_words() -> None:
     assert review_sentence("Watches", ("Watches", "Computers"), (UNLIKE_CATALOGUE,)) == (
         "Watches or Computers: needs review, because the photo is unlike the catalogue."
     )
     assert review_sentence(
-        "Baby Care", ("Baby Care", "Watches", "Computers"), (LOW_CONFIDENCE, SEVERAL_CATEGORIES)
+        "Baby Care",
+        ("Baby Care", "Watches", "Computers"),
+        (LOW_CONFIDENCE, SEVERAL_CATEGORIES, UNLIKE_CATALOGUE),
     ) == (
-        "Baby Care, Watches or Computers: needs review, because the model is not confident "
-        "and it cannot tell these categories apart."
+        "Baby Care, Watches or Computers: needs review, because the model is not confident, "
+        "it cannot tell these categories apart and the photo is unlike the catalogue."
+    )
+    assert review_sentence("Watches", (), (NO_CATEGORY,)) == (
+        "Watches: needs review, because no category fits it well enough."
     )
     assert review_sentence("Watches", ("Watches",), ()) == "Watches: no review needed."

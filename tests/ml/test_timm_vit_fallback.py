@@ -30,8 +30,8 @@ def test_vit_weights_file_becomes_the_fallback(tmp_path: Path) -> None:
     assert {o.name for o in outcomes} == {"fusion", "vit"}
 
     predictor = predictor_for(services)
-    assert predictor.vit.meta.serving == "vit-embedding"
-    assert predictor.vit.meta.backbone_key.startswith("vit_tiny_patch16_224-")
+    assert predictor.fallback.meta.serving == "vit-embedding"
+    assert predictor.fallback.meta.backbone_key.startswith("vit_tiny_patch16_224-")
     assert predictor.vit_backbone is not None
     data = catalogue_data(services)
     image = data.image_paths[0].read_bytes()
