@@ -72,6 +72,36 @@ def base_layout(fig: go.Figure, *, height: int = 360) -> go.Figure:
     return fig
 
 
+def paired_bars(
+    x: Sequence[str],
+    first: tuple[str, Sequence[float]],
+    second: tuple[str, Sequence[float]],
+    y_title: str,
+) -> go.Figure:
+    """Two shares per item side by side, labelled in percent; the second is hatched so the
+    pair reads without colour."""
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=name,
+                x=list(x),
+                y=list(values),
+                marker_color=PALETTE[i],
+                marker_pattern_shape="/" if i else "",
+                text=[f"{v:.1%}" for v in values],
+                textposition="outside",
+            )
+            for i, (name, values) in enumerate((first, second))
+        ]
+    )
+    base_layout(fig, height=380)
+    fig.update_layout(
+        barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0}
+    )
+    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title_text=y_title)
+    return fig
+
+
 def chart(
     chart_id: str,
     title: str,

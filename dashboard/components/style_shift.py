@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import html
 
 from dashboard.components.cards import notice
-from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.charts import chart, paired_bars
 from dashboard.components.tables import data_table
 
 
@@ -64,32 +63,12 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
     names = list(means)
     accuracy = [means[n]["accuracy"] or 0.0 for n in names]
     unflagged = [means[n]["unflagged_accuracy"] or 0.0 for n in names]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name="Accuracy",
-                x=names,
-                y=accuracy,
-                marker_color=PALETTE[0],
-                text=[_pct(a) for a in accuracy],
-                textposition="outside",
-            ),
-            go.Bar(
-                name="Accuracy of answers not flagged for review",
-                x=names,
-                y=unflagged,
-                marker_color=PALETTE[1],
-                marker_pattern_shape="/",
-                text=[_pct(a) for a in unflagged],
-                textposition="outside",
-            ),
-        ]
+    fig = paired_bars(
+        names,
+        ("Accuracy", accuracy),
+        ("Accuracy of answers not flagged for review", unflagged),
+        "Mean over held-out sets",
     )
-    base_layout(fig, height=380)
-    fig.update_layout(
-        barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0}
-    )
-    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title_text="Mean over held-out sets")
     image_only = [n for n in names if n != "fusion"]
     worst = min(
         (f for f in report["folds"] if f["model"] == fallback),

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import style_shift
 from dashboard.components.cards import notice
-from dashboard.components.charts import PALETTE, base_layout, chart, short_name
+from dashboard.components.charts import PALETTE, base_layout, chart, paired_bars, short_name
 from dashboard.components.style_shift import style_shift_section
 from dashboard.components.tables import data_table
 from dashboard.prediction import serving_roles
@@ -140,32 +140,7 @@ def _comparison_chart(versions: list[ModelVersion]) -> html.Figure:
     names = [v.name for v in versions]
     accuracy = [v.metrics.get("accuracy", 0) for v in versions]
     macro_f1 = [v.metrics.get("macro_f1", 0) for v in versions]
-    fig = go.Figure(
-        [
-            go.Bar(
-                name="Accuracy",
-                x=names,
-                y=accuracy,
-                marker_color=PALETTE[0],
-                text=[f"{a:.1%}" for a in accuracy],
-                textposition="outside",
-            ),
-            go.Bar(
-                name="Macro-F1",
-                x=names,
-                y=macro_f1,
-                marker_color=PALETTE[1],
-                marker_pattern_shape="/",
-                text=[f"{f:.1%}" for f in macro_f1],
-                textposition="outside",
-            ),
-        ]
-    )
-    base_layout(fig, height=380)
-    fig.update_layout(
-        barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0}
-    )
-    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title_text="Test score")
+    fig = paired_bars(names, ("Accuracy", accuracy), ("Macro-F1", macro_f1), "Test score")
     best = max(versions, key=lambda v: v.metrics.get("accuracy", 0))
     summary = (
         f"{best.name} scores best, {best.metrics.get('accuracy', 0):.1%} accuracy. "
