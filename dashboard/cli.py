@@ -309,8 +309,11 @@ def _shift_table(result: dict[str, Any]) -> str:
         f"{'held out':18} {'model':12} {'n':>4} {'acc%':>5} {'F1%':>5} {'ECE':>6} "
         f"{'flag%':>5} {'acc% unflagged':>14} {'set cover%':>10} {'set size':>8}"
     ]
-    for row in [*result["folds"], *({"style": "MEAN", "model": m, "n": result["products"], **v}
-                                     for m, v in result["means"].items())]:
+    means = [
+        {"style": "MEAN", "model": model, "n": result["products"], **scores}
+        for model, scores in result["means"].items()
+    ]
+    for row in [*result["folds"], *means]:
         lines.append(
             f"{row['style']:18} {row['model']:12} {row['n']:>4} {pct(row['accuracy'])} "
             f"{pct(row['macro_f1'])} {row['ece']:6.3f} {pct(row['flagged'])} "

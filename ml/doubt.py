@@ -73,8 +73,16 @@ class DoubtModel:
         )
         return self
 
+    def __getstate__(self) -> dict[str, object]:
+        # The float32 copy is a cache: stored as float16 only.
+        return {k: v for k, v in self.__dict__.items() if k != "_reference32"}
+
     def distances(self, embeddings: np.ndarray) -> np.ndarray:
-        similarity = _unit(embeddings) @ self.reference_.astype(np.float32).T
+        # Widened once per process, not on every request.
+        reference = self.__dict__.get("_reference32")
+        if reference is None:
+            reference = self._reference32 = self.reference_.astype(np.float32)
+        similarity = _unit(embeddings) @ reference.T
         k = min(self.neighbours, similarity.shape[1])
         return 1.0 - np.sort(similarity, axis=1)[:, -k:].mean(axis=1)
 

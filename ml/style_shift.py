@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from sklearn.metrics import f1_score
 from tqdm import tqdm
 
 from ml.evaluation import expected_calibration_error
@@ -64,8 +65,6 @@ def score_fold(
     prediction_sets: np.ndarray | None = None,
 ) -> FoldScore:
     """`labels` are class indices into `proba`'s columns; `prediction_sets` is boolean [N, K]."""
-    from sklearn.metrics import f1_score
-
     predicted = proba.argmax(axis=1)
     correct = predicted == labels
     kept = ~needs_review

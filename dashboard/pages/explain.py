@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import logging
 from typing import Any
 
@@ -11,11 +9,11 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
-from PIL import Image
 
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.forms import field
+from dashboard.components.heatmap import shap_heatmap
 from dashboard.explain import (
     NotExplainable,
     PredictionExplanation,
@@ -98,76 +96,6 @@ def _form(prediction: str | None, target: str | None) -> html.Form:
     )
 
 
-def _photo_uri(photo: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    Image.fromarray(photo).save(buffer, "PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def _heatmap(result: PredictionExplanation) -> html.Figure:
-    image = result.image
-    values = image.pixels if image.pixels is not None else np.kron(image.grid, np.ones((32, 32)))
-    size = values.shape[0]
-    limit = float(np.abs(values).max()) or 1.0
-    fig = go.Figure()
-    fig.add_layout_image(
-        source=_photo_uri(result.photo),
-        xref="x",
-        yref="y",
-        x=0,
-        y=0,
-        sizex=size,
-        sizey=size,
-        sizing="stretch",
-        layer="below",
-    )
-    fig.add_trace(
-        go.Heatmap(
-            z=values,
-            zmin=-limit,
-            zmax=limit,
-            colorscale="PuOr_r",
-            opacity=0.55,
-            colorbar={"title": {"text": "SHAP (log-odds):<br>+ towards, − against"}},
-            hovertemplate="%{z:+.3f} log-odds<extra></extra>",
-        )
-    )
-    base_layout(fig, height=460)
-    fig.update_xaxes(range=[0, size], showgrid=False, visible=False, constrain="domain")
-    fig.update_yaxes(range=[size, 0], showgrid=False, visible=False, scaleanchor="x")
-    shares = image.quadrant_shares()
-    rows = [
-        (name.replace("-", " "), f"{share:.0%}", f"{_signed(image.grid, name):+.4f}")
-        for name, share in shares.items()
-    ]
-    mode = "7x7 feature-map cells" if image.mode == "cells" else "pixels (blur masker)"
-    summary = (
-        f"{image.summary()} Attributions over {mode}, {image.evaluations} model "
-        f"evaluations, {image.seconds:.2f} s. They explain the log-odds of {result.target} "
-        f"(log(p / (1 − p)), readable even at 99.99% confidence) and add up from the base "
-        f"value {image.base_value:+.2f} to the model's {image.output_value:+.2f}."
-    )
-    fast = image.mode == "cells"
-    return chart(
-        f"explain-{'image' if fast else 'pixels'}-{result.prediction_id}",
-        f"{'Fast map' if fast else 'Pixel-level map'}: where the photo pushed towards "
-        f"{result.target}",
-        summary,
-        fig,
-        ["Quarter", "Share of |SHAP|", "Net SHAP"],
-        rows,
-        numeric=[False, True, True],
-    )
-
-
-def _signed(grid: np.ndarray, quarter: str) -> float:
-    fine = np.kron(grid, np.ones((2, 2))) / 4
-    half = grid.shape[0]
-    rows = slice(None, half) if quarter.startswith("top") else slice(half, None)
-    cols = slice(None, half) if quarter.endswith("left") else slice(half, None)
-    return float(fine[rows, cols].sum())
-
-
 def _text(result: PredictionExplanation) -> list[Any]:
     text = result.text
     if text is None:
@@ -238,11 +166,15 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
     except ModelsNotReady as exc:
         return [notice("No model to explain with", str(exc), kind="error")]
     p = result.probabilities[result.target]
+    # A model explained on pixels from the start needs no second, background pixel map.
+    pixel_job = []
+    if result.image.mode != "pixels":
+        pixel_job = [_pixel_section(result.prediction_id, result.target)]
     return [
         html.H2(f"Prediction #{result.prediction_id}: {result.model} v{result.version}"),
         html.P(f"Explaining {result.target}, probability {p:.1%}."),
-        _heatmap(result),
-        _pixel_section(result.prediction_id, result.target),
+        shap_heatmap(result),
+        *pixel_job,
         html.H2("Text"),
         *_text(result),
     ]
@@ -397,7 +329,7 @@ def register_callbacks(app: Dash) -> None:
                 message = str(exc.args[0]) if isinstance(exc, NotExplainable) else str(exc)
                 return notice("No pixel-level map", message, kind="error"), "Failed."
         done = "Pixel-level map ready" + (" (from the cache)." if result.cached else ".")
-        return _heatmap(result), done
+        return shap_heatmap(result), done
 
     @app.callback(
         Output("explain-pixels-status", "children", allow_duplicate=True),

@@ -13,8 +13,10 @@ from dashboard import style_shift
 from dashboard.app import create_app
 from dashboard.ingest import ingest_catalogue
 from dashboard.pages import PAGES
+from dashboard.prediction import predict_and_record
 from dashboard.resources import migrations_dir
 from dashboard.services import Services, services
+from dashboard.training import catalogue_data
 from db import migrations
 from ml.demo.catalogue import generate
 from tests.conftest import make_settings
@@ -190,6 +192,20 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         assert all(name in per_set.text for name in report["art_sets"])
         _draw_every_chart(served_trained.driver)
         axe.assert_clean("/models (style-shift report)")
+
+        # An answer of that fallback is explained on pixels once: no second background job.
+        data = catalogue_data(svc)
+        recorded = predict_and_record(
+            svc, data.image_paths[0].read_bytes(), None, source="ui", request_id="shift-explain"
+        )
+        assert recorded.prediction.model == report["fallback"]  # a probe: no fast cell map
+        _open(served_trained, f"/explain?prediction={recorded.prediction_id}")
+        served_trained.wait_for_element(
+            f"#explain-pixels-{recorded.prediction_id}-title", timeout=60
+        )
+        assert "log-odds" in served_trained.find_element("#main-content").text
+        assert not served_trained.driver.find_elements(By.ID, "explain-pixels-progress")
+        axe.assert_clean("/explain (fallback answer, pixel map)")
     finally:
         style_shift.report_path(svc).unlink(missing_ok=True)
         svc.engine.dispose()
