@@ -1,17 +1,24 @@
 # Vitrine in one image: migrations, then gunicorn. Models, catalogue and SQLite (if used) live
 # on the /data volume. Build: docker build -t vitrine .   Run: see README "Deploy".
 
-# --- build: a virtualenv with CPU-only PyTorch and the Vitrine wheel ------------------------
+# --- build: a virtualenv with CPU-only PyTorch, the locked dependencies and the Vitrine wheel --
 FROM python:3.11-slim AS build
+# The PyTorch pair CI tests; scripts/lock.sh reads them from here.
+ARG TORCH_VERSION=2.14.1
+ARG TORCHVISION_VERSION=0.29.1
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 # PyTorch's CPU wheel index (https://download.pytorch.org/whl/cpu): from PyPI, pip would pull
-# the CUDA build, several GB that a CPU host never uses. Installed before the package so the
-# package's torch requirement is already met.
-RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch>=2.4" "torchvision>=0.19"
+# the CUDA build, several GB that a CPU host never uses. Installed before the rest so the
+# torch requirement of timm and Vitrine is already met.
+RUN pip install --index-url https://download.pytorch.org/whl/cpu \
+    "torch==${TORCH_VERSION}" "torchvision==${TORCHVISION_VERSION}"
 WORKDIR /src
+# Every other dependency at the exact version of requirements.lock (scripts/lock.sh).
+COPY requirements.lock ./
+RUN pip install -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY dashboard ./dashboard
 COPY ml ./ml
@@ -20,7 +27,8 @@ COPY alembic ./alembic
 COPY assets ./assets
 # A regular (non-editable) wheel install: alembic/ and assets/ travel inside the wheel.
 RUN pip wheel --no-deps --wheel-dir /wheels . \
-    && pip install /wheels/vitrine-*.whl
+    && pip install --no-deps /wheels/vitrine-*.whl \
+    && pip check
 
 # --- runtime: the virtualenv only; no compilers, no sources, a non-root user -----------------
 FROM python:3.11-slim
@@ -46,4 +54,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/api/health', timeout=4)"
 
 # Migrations first; exec hands PID 1 to gunicorn so SIGTERM reaches it (graceful shutdown).
-CMD ["sh", "-c", "vitrine db upgrade && exec gunicorn -c /app/gunicorn.conf.py dashboard.wsgi:server"]
+CMD ["sh", "-c", "vitrine db upgrade && exec gunicorn -c /app/gunicorn.conf.py dashboard.web.wsgi:server"]

@@ -1,4 +1,4 @@
-"""gunicorn settings for Vitrine: `gunicorn -c gunicorn.conf.py dashboard.wsgi:server`.
+"""gunicorn settings for Vitrine: `gunicorn -c gunicorn.conf.py dashboard.web.wsgi:server`.
 
 Every value can be overridden by the environment named next to it, so the Procfile, the
 Dockerfile and docker-compose.yml share this one file.
@@ -66,14 +66,14 @@ def on_exit(server: object) -> None:
 
 
 def post_worker_init(worker: object) -> None:
-    """Every page rendered once as this worker starts (dashboard/warmup.py), in a thread: a
+    """Every page rendered once as this worker starts (dashboard/web/warmup.py), in a thread: a
     large catalogue's similarity index can take longer to build than the worker timeout, and
     the worker must keep answering (health checks) meanwhile."""
     if os.environ.get("VITRINE_WARM_PAGES", "true").lower() == "false":
         return
     import threading
 
-    from dashboard.warmup import warm_pages
+    from dashboard.web.warmup import warm_pages
 
     def warm() -> None:
         pages, seconds = warm_pages(worker.wsgi)  # type: ignore[attr-defined]

@@ -48,9 +48,9 @@ def _audit_total(base: str) -> int:
 
 
 def main() -> int:
-    from dashboard.services import Services
+    from dashboard.services.state import Services
+    from dashboard.services.training import catalogue_data
     from dashboard.settings import Settings
-    from dashboard.training import catalogue_data
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)

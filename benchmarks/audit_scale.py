@@ -6,7 +6,7 @@ over bulk-generated predictions (1M by default) in a database of their own.
 
 The rows are generated inside PostgreSQL (generate_series), so loading takes seconds; the
 queries and the export then go through the app's own code: db/repo_predictions.py for pages
-and counts, and dashboard/audit.py's export_csv (what GET /api/audit/predictions?format=csv
+and counts, and dashboard/services/audit.py's export_csv (what GET /api/audit/predictions?format=csv
 streams) both ways: row by row in Python, and PostgreSQL's COPY.
 """
 
@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.audit import AuditQuery, export_csv
-from dashboard.resources import migrations_dir
+from dashboard.services.audit import AuditQuery, export_csv
+from dashboard.web.resources import migrations_dir
 from db import migrations
 from db.engine import make_engine, make_session_factory, session_scope
 from db.repo_predictions import PredictionFilter, count_predictions, page_predictions

@@ -13,12 +13,11 @@ import time
 import numpy as np
 from scipy.stats import spearmanr
 
-from dashboard.app import create_app
-from dashboard.explain import explain_prediction
-from dashboard.prediction import predict_and_record
-from dashboard.services import Services
+from dashboard.services.explain import explain_prediction
+from dashboard.services.prediction import predict_and_record
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
 
 
 def main() -> int:
@@ -26,11 +25,7 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=30)
     parser.add_argument("--max-evals", type=int, default=300)
     args = parser.parse_args()
-    server = create_app(Settings())
-    services = server.extensions["vitrine"]
-    # Explanations are cached with flask-caching, which lives in the app context.
-    with server.app_context():
-        return _run(services, args)
+    return _run(Services.from_settings(Settings()), args)
 
 
 def _run(services: Services, args: argparse.Namespace) -> int:

@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dashboard.prediction import fallback_name
-from dashboard.services import Services
+from dashboard.services.prediction import fallback_name
+from dashboard.services.state import Services
+from dashboard.services.training import backbone_spec, catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.repo_models import active_versions
 from ml import artifacts

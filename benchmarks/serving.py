@@ -46,7 +46,7 @@ def gunicorn(workers: int = 2, **env: str) -> Iterator[str]:
                 "gunicorn",
                 "-c",
                 str(ROOT / "gunicorn.conf.py"),
-                "dashboard.wsgi:server",
+                "dashboard.web.wsgi:server",
             ],
             env=environ,
             stdout=subprocess.DEVNULL,

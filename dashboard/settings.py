@@ -77,3 +77,8 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether caches and background jobs are shared through Redis."""
+        return bool(self.cache_url and self.cache_url.startswith(("redis://", "rediss://")))

@@ -13,21 +13,6 @@ from db.models import Product
 _CHUNK = 500
 
 
-def count_products(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Product)) or 0
-
-
-def count_by_category(session: Session) -> dict[str, int]:
-    rows = session.execute(
-        select(Product.category, func.count()).group_by(Product.category).order_by(Product.category)
-    )
-    return {category: count for category, count in rows}
-
-
-def count_by_split(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Product.split, func.count()).group_by(Product.split))
-    return {split: count for split, count in rows}
-
 
 def get_product(session: Session, uniq_id: str) -> Product | None:
     return session.scalar(select(Product).where(Product.uniq_id == uniq_id))
@@ -35,12 +20,12 @@ def get_product(session: Session, uniq_id: str) -> Product | None:
 
 def product_categories(session: Session) -> dict[str, str]:
     """uniq_id -> category of every stored product."""
-    return dict(session.execute(select(Product.uniq_id, Product.category)).all())
+    return dict(session.execute(select(Product.uniq_id, Product.category)).tuples().all())
 
 
 def product_splits(session: Session) -> dict[str, str]:
     """uniq_id -> split of every stored product."""
-    return dict(session.execute(select(Product.uniq_id, Product.split)).all())
+    return dict(session.execute(select(Product.uniq_id, Product.split)).tuples().all())
 
 
 def upsert_products(session: Session, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:

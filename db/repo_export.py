@@ -1,8 +1,8 @@
 """The audit CSV written by PostgreSQL itself (`COPY ... TO STDOUT`), for exports of millions
 of rows: decoding every row and its two JSON columns in Python tops out near 40k rows/s.
 
-The cells match the row-by-row export (dashboard/audit.py) as values: timestamps in the same
-ISO form, booleans as True/False, one column per probability key, formula-like text quoted.
+The cells match the row-by-row export (dashboard/services/audit.py) as values: timestamps in
+the same ISO form, booleans as True/False, one column per probability key, formula-like text quoted.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def supports_copy(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _cell(column: Any, *, formula_guard: bool, formula_start: Sequence[str]) -> ColumnElement:  # type: ignore[type-arg]
+def _cell(
+    column: ColumnElement[Any], *, formula_guard: bool, formula_start: Sequence[str]
+) -> ColumnElement[Any]:
     if isinstance(column.type, DateTime):
         utc = func.timezone("UTC", column)
         # Python's isoformat(): microseconds only when there are any, and the UTC offset.
@@ -60,7 +62,7 @@ def copy_csv(
     the iterator early (a client that hangs up) cancels the query.
     """
     table = Prediction.__table__.c
-    cells = [
+    cells: list[ColumnElement[Any]] = [
         _cell(
             table[name], formula_guard=name in formula_guarded, formula_start=formula_start
         ).label(name)

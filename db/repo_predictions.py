@@ -139,13 +139,14 @@ def totals(session: Session, filters: PredictionFilter) -> dict[str, Any]:
         ).select_from(Prediction)
     )
     count, mean_conf, review, fallback, first, last = session.execute(stmt).one()
-    by_category = dict(
-        session.execute(
+    by_category: dict[str, int] = {
+        category: int(n)
+        for category, n in session.execute(
             filters.apply(select(Prediction.category, func.count()).select_from(Prediction))
             .group_by(Prediction.category)
             .order_by(Prediction.category)
-        ).all()
-    )
+        ).tuples()
+    }
     return {
         "count": int(count or 0),
         "mean_confidence": float(mean_conf or 0.0),
@@ -156,25 +157,6 @@ def totals(session: Session, filters: PredictionFilter) -> dict[str, Any]:
         "by_category": by_category,
     }
 
-
-def distinct_values(session: Session) -> dict[str, list[Any]]:
-    """What the filters can choose from."""
-    return {
-        "category": list(
-            session.scalars(select(Prediction.category).distinct().order_by(Prediction.category))
-        ),
-        "model": [
-            f"{m} v{v}"
-            for m, v in session.execute(
-                select(Prediction.model_name, Prediction.model_version)
-                .distinct()
-                .order_by(Prediction.model_name, Prediction.model_version)
-            )
-        ],
-        "source": list(
-            session.scalars(select(Prediction.source).distinct().order_by(Prediction.source))
-        ),
-    }
 
 
 def recent_drift_rows(

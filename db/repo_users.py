@@ -40,14 +40,6 @@ def remove_user(session: Session, username: str) -> bool:
     return True
 
 
-def set_password(session: Session, username: str, password_hash: str) -> bool:
-    user = get_user(session, username)
-    if user is None:
-        return False
-    user.password_hash = password_hash
-    session.flush()
-    return True
-
 
 def add_token(session: Session, user: User, label: str, token_sha256: str) -> ApiToken:
     token = ApiToken(user_id=user.id, label=label, token_sha256=token_sha256)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import timm
 import torch
@@ -54,7 +56,7 @@ def packaged_lite0_weights() -> Path:
 
 
 def map_by_order(
-    source: OrderedDict[str, torch.Tensor], target: OrderedDict[str, torch.Tensor]
+    source: Mapping[str, torch.Tensor], target: Mapping[str, torch.Tensor]
 ) -> OrderedDict[str, torch.Tensor]:
     """Give `target`'s names to `source`'s tensors, position by position; shapes must agree."""
     if len(source) != len(target):
@@ -117,7 +119,7 @@ class FeatureExtractor(nn.Module):
         self.is_efficientnet = hasattr(network, "blocks") and hasattr(network, "conv_head")
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        net = self.network
+        net: Any = self.network  # a timm model: its stages are reached by name
         if self.is_efficientnet:
             hidden = net.bn1(net.conv_stem(x))
             outputs = []

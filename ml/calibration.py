@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 from scipy.optimize import minimize_scalar
 
@@ -30,19 +32,19 @@ def calibrated_proba(logits: np.ndarray, temperature: float) -> np.ndarray:
 class TemperatureScaled:
     """A fitted classifier whose probabilities are softmax(decision_function / temperature)."""
 
-    def __init__(self, estimator: object, temperature: float) -> None:
+    def __init__(self, estimator: Any, temperature: float) -> None:
         self.estimator = estimator
         self.temperature = temperature
-        self.classes_ = estimator.classes_  # type: ignore[attr-defined]
+        self.classes_ = estimator.classes_
 
     def decision_function(self, X: object) -> np.ndarray:
-        return self.estimator.decision_function(X)  # type: ignore[attr-defined]
+        return cast(np.ndarray, self.estimator.decision_function(X))
 
     def predict_proba(self, X: object) -> np.ndarray:
         return calibrated_proba(self.decision_function(X), self.temperature)
 
     def predict(self, X: object) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        return cast(np.ndarray, self.classes_[self.predict_proba(X).argmax(axis=1)])
 
     @property
     def n_parameters_(self) -> int:

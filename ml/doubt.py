@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from crepes import ConformalClassifier
@@ -40,7 +41,7 @@ class Doubt:
 
 def _unit(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32)
-    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return cast(np.ndarray, rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12))
 
 
 class DoubtModel:
@@ -84,7 +85,7 @@ class DoubtModel:
             reference = self._reference32 = self.reference_.astype(np.float32)
         similarity = _unit(embeddings) @ reference.T
         k = min(self.neighbours, similarity.shape[1])
-        return 1.0 - np.sort(similarity, axis=1)[:, -k:].mean(axis=1)
+        return cast(np.ndarray, 1.0 - np.sort(similarity, axis=1)[:, -k:].mean(axis=1))
 
     def prediction_sets(self, proba: np.ndarray) -> np.ndarray:
         """Boolean [N, K]: the categories in each answer's conformal set."""

@@ -3,6 +3,8 @@ summary, computed identically for the reference set and for every prediction."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from PIL import Image
 
@@ -32,7 +34,7 @@ def image_features(image: Image.Image, file_size: int) -> dict[str, float]:
 def _projection(dim: int) -> np.ndarray:
     rng = np.random.default_rng(_PROJECTION_SEED)
     matrix = rng.normal(size=(dim, EMBEDDING_COMPONENTS))
-    return matrix / np.linalg.norm(matrix, axis=0, keepdims=True)
+    return cast(np.ndarray, matrix / np.linalg.norm(matrix, axis=0, keepdims=True))
 
 
 def embedding_summary(embedding: np.ndarray) -> dict[str, float]:

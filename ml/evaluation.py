@@ -23,7 +23,9 @@ def expected_calibration_error(proba: np.ndarray, labels: np.ndarray, bins: int 
     return float(ece)
 
 
-def reliability_bins(proba: np.ndarray, labels: np.ndarray, bins: int = 10) -> list[dict]:
+def reliability_bins(
+    proba: np.ndarray, labels: np.ndarray, bins: int = 10
+) -> list[dict[str, float | None]]:
     confidence = proba.max(axis=1)
     correct = proba.argmax(axis=1) == labels
     edges = np.linspace(0, 1, bins + 1)

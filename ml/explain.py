@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import shap
@@ -153,7 +153,8 @@ class CellHead:
     shift: np.ndarray  # [D]
 
     @classmethod
-    def from_network(cls, network: torch.nn.Module) -> CellHead:
+    def from_network(cls, network: Any) -> CellHead:
+        """From a timm EfficientNet (its head's batch norm and 1x1 convolution)."""
         bn = network.bn2
         scale = (bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach()
         shift = (bn.bias - bn.running_mean * scale).detach()
@@ -170,7 +171,9 @@ class CellHead:
 
     def __call__(self, cells: np.ndarray) -> np.ndarray:
         """[N, C] cell features -> [N, D] activations."""
-        return np.clip((cells @ self.weight.T) * self.scale + self.shift, 0.0, 6.0)
+        return cast(
+            np.ndarray, np.clip((cells @ self.weight.T) * self.scale + self.shift, 0.0, 6.0)
+        )
 
 
 def cell_embeddings(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -53,7 +54,7 @@ def session(path: Path, threads: int = 2) -> ort.InferenceSession:
 class ServingHead:
     meta: artifacts.ModelMeta
     head: ort.InferenceSession
-    vectorizer: object | None = None
+    vectorizer: Any | None = None  # the fitted TfidfVectorizer of a head that reads text
     doubt: DoubtModel | None = None  # None for versions trained before doubt models
 
     @classmethod

@@ -68,8 +68,8 @@ def find_duplicates(
     for start in range(0, len(unit), chunk):
         scores = unit[start : start + chunk] @ unit.T
         rows, cols = np.nonzero(scores >= threshold)
-        for r, j in zip(rows, cols, strict=True):
-            i = start + int(r)
+        for r, c in zip(rows, cols, strict=True):
+            i, j = start + int(r), int(c)
             if j <= i or (i, int(j)) in seen:
                 continue
             report.pairs.append(

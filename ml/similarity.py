@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
@@ -129,6 +129,7 @@ class HnswIndex:
         unit = np.ascontiguousarray(_unit(np.asarray(vectors, dtype=np.float32)))
         self.path = _graph_path(cache_dir, self.ids, unit, m, ef_construction)
         self.loaded = self.path is not None and self.path.exists()
+        self._index: Any = None  # faiss ships no types
         if self.loaded:
             try:
                 self._index = faiss.read_index(str(self.path))
@@ -148,7 +149,7 @@ class HnswIndex:
 
     def vector(self, product_id: str) -> np.ndarray | None:
         index = self.position.get(product_id)
-        return None if index is None else self._index.reconstruct(index)
+        return None if index is None else np.asarray(self._index.reconstruct(index))
 
     def search(self, vector: np.ndarray, k: int, exclude: str | None = None) -> list[Neighbour]:
         query = _unit(np.atleast_2d(vector).astype(np.float32))
@@ -174,7 +175,7 @@ def _graph_path(
     return cache_dir / f"hnsw-{digest.hexdigest()}.faiss"
 
 
-def _save(index: object, path: Path) -> None:
+def _save(index: Any, path: Path) -> None:
     """Write atomically (workers may build at once) and drop the graphs of older catalogues."""
     import faiss
 

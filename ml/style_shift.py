@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 
+from ml.calibration import TemperatureScaled
 from ml.evaluation import expected_calibration_error
 from ml.models.inputs import ModelInputs
 from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES
@@ -123,7 +124,7 @@ def leave_one_style_out(
         if len(np.unique(labels[train])) < 2 or not np.isin(labels[val], labels[train]).any():
             steps.update(len(order))  # too small a catalogue to fit without this set
             continue
-        fitted = {}
+        fitted: dict[str, TemperatureScaled] = {}
         for name in order:
             calibrated = fit_calibrated(name, inputs, labels, train, val, members=fitted)
             fitted[name] = calibrated

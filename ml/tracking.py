@@ -13,7 +13,7 @@ def log_run(
     store: Path, name: str, params: dict[str, Any], metrics: dict[str, float], artifacts: Path
 ) -> bool:
     try:
-        import mlflow  # type: ignore[import-not-found]
+        import mlflow
     except ImportError:
         return False
     mlflow.set_tracking_uri(store.resolve().as_uri())

@@ -68,4 +68,6 @@ mkdir -p "$TMPDIR"
 export DASH_TEST_CHROMEPATH=${DASH_TEST_CHROMEPATH:-$(command -v chromium || true)}
 
 "$VENV/bin/ruff" check .
+"$VENV/bin/lint-imports" --no-cache   # the dependency rule between layers (pyproject.toml)
+"$VENV/bin/mypy"                      # strict on ml and db, normal elsewhere (pyproject.toml)
 exec "$VENV/bin/python" -m pytest "$@"

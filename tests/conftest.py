@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from dashboard.resources import migrations_dir
 from dashboard.settings import Settings
+from dashboard.web.resources import migrations_dir
 from db import migrations
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -130,7 +130,7 @@ def settings(tmp_path: Path, sqlite_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings):  # type: ignore[no-untyped-def]
-    from dashboard.app import create_app
+    from dashboard.web.app import create_app
 
     server = create_app(settings)
     server.config["TESTING"] = True
@@ -165,9 +165,9 @@ def pytest_setup_options():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def trained_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A small demo catalogue, loaded and with all seven models trained (once per test run)."""
-    from dashboard.ingest import ingest_catalogue
-    from dashboard.services import Services
-    from dashboard.training import activate_best, train
+    from dashboard.services.ingest import ingest_catalogue
+    from dashboard.services.state import Services
+    from dashboard.services.training import activate_best, train
     from ml.demo.catalogue import generate
     from ml.models.registry import MODEL_NAMES
 

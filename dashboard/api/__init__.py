@@ -15,8 +15,9 @@ from dashboard.api import (
     models,
     predict,
     products,
-    similar,
+    similarity,
 )
+from dashboard.api.openapi import OPERATIONS
 
 
 def create_blueprint() -> Blueprint:
@@ -26,7 +27,7 @@ def create_blueprint() -> Blueprint:
     products.register(api)
     models.register(api)
     predict.register(api)
-    similar.register(api)
+    similarity.register(api)
     audit.register(api)
     audit.register_drift(api)
     analysis.register(api)
@@ -39,6 +40,11 @@ def create_blueprint() -> Blueprint:
         return errors.error_response(404, "not_found", "No such API endpoint.")
 
     return api
+
+
+def roles() -> dict[tuple[str, str], str | None]:
+    """(method, OpenAPI path) -> the role each operation declares, for the access check."""
+    return {(op.method.upper(), op.path): op.role for op in OPERATIONS}
 
 
 def install(server: Flask) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from dashboard.api.errors import ApiError
-from dashboard.bivariate import MAX_POINTS, VARIABLES, analysis_frame
-from dashboard.services import services
-from ml.bivariate import relate
+from dashboard.services.analysis import MAX_POINTS, VARIABLES, analysis_frame
+from dashboard.web.context import services
+from ml.analysis import relate
 
 
 def register(api: Blueprint) -> None:

@@ -7,9 +7,9 @@ from pydantic import ValidationError
 
 from dashboard.api.errors import ApiError, invalid
 from dashboard.api.schemas import MAX_ID
-from dashboard.audit import AuditQuery, export_csv, row_dict
-from dashboard.security import REPORT_POLICY
-from dashboard.services import services
+from dashboard.services.audit import AuditQuery, export_csv, row_dict
+from dashboard.web.context import services
+from dashboard.web.security import REPORT_POLICY
 from db.repo_predictions import count_predictions, page_predictions
 
 
@@ -27,7 +27,7 @@ def register(api: Blueprint) -> None:
         filters = query.filters()
         if query.format == "csv":
 
-            def generate():  # type: ignore[no-untyped-def]
+            def generate():
                 with services().sessions() as session:
                     yield from export_csv(session, query)
 
@@ -56,7 +56,7 @@ def register(api: Blueprint) -> None:
         )
 
 
-def drift_body(report) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def drift_body(report) -> dict:
     return {
         "id": report.id,
         "created_at": report.created_at.isoformat() if report.created_at else None,

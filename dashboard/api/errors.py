@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+
+from dashboard.web.errors import error_response
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +49,6 @@ def invalid(exc: ValidationError, code: str, message: str) -> ApiError:
     """A 422 listing what pydantic found wrong, without echoing the input back."""
     details = exc.errors(include_url=False, include_input=False, include_context=False)
     return ApiError(422, code, message, {"errors": details})
-
-
-def error_response(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None
-) -> tuple[Response, int]:
-    body = {"error": {"code": code, "message": message, "details": details or {}}}
-    return jsonify(body), status
 
 
 def http_error_response(exc: HTTPException) -> tuple[Response, int]:

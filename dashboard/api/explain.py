@@ -6,9 +6,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from dashboard.api.errors import ApiError
 from dashboard.api.schemas import MAX_ID
-from dashboard.explain import NotExplainable, explain_prediction
-from dashboard.prediction import ModelsNotReady
-from dashboard.services import services
+from dashboard.services.explain import NotExplainable, explain_prediction
+from dashboard.services.prediction import ModelsNotReady
+from dashboard.web.context import services
 from ml.categories import CATEGORIES
 
 MAX_EVALS = 2000

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import __version__
-from dashboard.services import services
+from dashboard.web.context import services
 from db.health import ping
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, jsonify
 
 from dashboard.api.errors import ApiError, parse_body
 from dashboard.api.schemas import ActivatedOut, ActivateIn
-from dashboard.prediction import serving_roles
-from dashboard.services import services
+from dashboard.services.prediction import serving_roles
+from dashboard.web.context import services
 from db.engine import session_scope
 from db.repo_models import activate, active_versions, list_model_versions
 from ml.backbone import BackboneSpec

@@ -8,21 +8,22 @@ import binascii
 from flask import Blueprint, Response, jsonify, request
 from pydantic import ValidationError
 
-from dashboard import imagestore
 from dashboard.api.errors import ApiError, invalid
-from dashboard.api.products import find_product
+from dashboard.api.products import product_error
 from dashboard.api.schemas import PredictionOut, PredictJson
-from dashboard.prediction import (
+from dashboard.services.prediction import (
     AuditUnavailable,
+    MissingImage,
     ModelsNotReady,
     TextTooLong,
     predict_and_record,
+    resolve_inputs,
 )
-from dashboard.requestlog import current_request_id
-from dashboard.services import services
+from dashboard.services.products import InvalidProductId, UnknownProduct
+from dashboard.web.context import services
+from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
 from ml.images import DECLARED_FORMATS, ImageRejected, sniff_format
-from ml.models.inputs import product_text
 
 # Why an image was refused -> HTTP status.
 REJECTION_STATUS = {
@@ -96,30 +97,25 @@ def register(api: Blueprint) -> None:
     def predict() -> tuple[Response, int]:
         image, text, product_id = _inputs()
         svc = services()
-        if product_id is not None:
-            product = find_product(product_id)
-            if image is None:
-                path = imagestore.image_path(
-                    svc.settings.data_dir, product.image_sha256, product.image_file
-                )
-                image = path.read_bytes()
-                if text is None:
-                    text = product_text(product.product_name, product.description)
-        if image is None:
+        try:
+            inputs = resolve_inputs(svc, image, text, product_id)
+        except (InvalidProductId, UnknownProduct) as exc:
+            raise product_error(exc, (product_id or "").strip()) from exc
+        except MissingImage as exc:
             raise ApiError(
                 400,
                 "missing_image",
                 "Send an image (multipart field `image` or JSON `image_base64`) "
                 "or the product_id of a catalogue product.",
-            )
+            ) from exc
         try:
             recorded = predict_and_record(
                 svc,
-                image,
-                text,
+                inputs.image,
+                inputs.text,
                 source="api",
                 request_id=current_request_id(),
-                product_id=product_id,
+                product_id=inputs.product_id,
             )
         except ImageRejected as exc:
             raise ApiError(
@@ -142,7 +138,7 @@ def register(api: Blueprint) -> None:
             fallback=p.fallback,
             needs_review=p.needs_review,
             prediction_set=list(p.prediction_set),
-            review_reasons=list(p.review_reasons),  # type: ignore[arg-type]
+            review_reasons=list(p.review_reasons),
             review=review_sentence(p.category, p.prediction_set, p.review_reasons),
             latency_ms=round(p.latency_ms, 3),
             request_id=recorded.request_id,

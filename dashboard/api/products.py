@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, jsonify, send_file, url_for
 
-from dashboard import imagestore
 from dashboard.api.errors import ApiError
 from dashboard.api.schemas import ProductOut
-from dashboard.services import services
+from dashboard.services import imagestore, products
+from dashboard.web.context import services
 from db.models import Product
-from db.repo_catalogue import get_product
 
-_PRODUCT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 IMAGE_MAX_AGE = 7 * 24 * 3600
 
 
+def product_error(
+    exc: products.InvalidProductId | products.UnknownProduct, uniq_id: str
+) -> ApiError:
+    """400 for a malformed id, 404 for an id no product has."""
+    if isinstance(exc, products.InvalidProductId):
+        return ApiError(400, "invalid_product_id", str(exc), {"product_id": uniq_id[:80]})
+    return ApiError(404, "product_not_found", "No product has this id.", {"product_id": uniq_id})
+
+
 def find_product(uniq_id: str) -> Product:
-    # Ids are checked before they reach a query or a path: no traversal, no odd characters.
-    if not _PRODUCT_ID.match(uniq_id):
-        raise ApiError(
-            400,
-            "invalid_product_id",
-            "A product id is 1-64 letters, digits, - or _.",
-            {"product_id": uniq_id[:80]},
-        )
-    with services().sessions() as session:
-        product = get_product(session, uniq_id)
-    if product is None:
-        raise ApiError(404, "product_not_found", "No product has this id.", {"product_id": uniq_id})
-    return product
+    try:
+        return products.find_product(services(), uniq_id)
+    except (products.InvalidProductId, products.UnknownProduct) as exc:
+        raise product_error(exc, uniq_id) from exc
 
 
 def product_out(product: Product) -> ProductOut:

@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dashboard.audit import SORTABLE, AuditQuery
-from dashboard.bivariate import VARIABLES
+from dashboard.services.analysis import VARIABLES
+from dashboard.services.audit import SORTABLE, AuditQuery
 from ml.categories import CATEGORIES
 
 CATEGORY_NAMES = tuple(CATEGORIES)

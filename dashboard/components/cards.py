@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from dashboard.components.aria import aria
+
 
 def kpi_cards(figures: list[tuple[str, str]], *, label: str) -> html.Ul:
     """A list of key figures; a list so a screen reader announces how many there are."""
     return html.Ul(
         className="kpi-list",
-        **{"aria-label": label},
+        **aria(label=label),
         children=[
             html.Li(
                 className="kpi",

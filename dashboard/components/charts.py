@@ -17,6 +17,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, dcc, html
 
+from dashboard.components.aria import aria, data
 from dashboard.components.colour import contrast
 from dashboard.components.tables import data_table
 
@@ -116,7 +117,7 @@ def chart(
     summary_id = f"{chart_id}-summary"
     return html.Figure(
         className="chart",
-        **{"aria-labelledby": heading_id},
+        **aria(labelledby=heading_id),
         children=[
             html.H3(title, id=heading_id, className="chart__title"),
             html.P(summary, id=summary_id, className="chart__summary"),
@@ -126,7 +127,8 @@ def chart(
                 className="chart__graph",
                 # The graph's space is held until it is drawn, so nothing below it jumps.
                 style={"minHeight": f"{figure.layout.height or 450}px"},
-                **{"aria-label": f"{title}. {summary}", "data-lazy-chart": "true"},
+                **aria(label=f"{title}. {summary}"),
+                **data(lazy_chart="true"),
             ),
             dcc.Store(
                 id={"type": FIGURE, "index": chart_id},

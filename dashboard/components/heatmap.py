@@ -12,7 +12,7 @@ from dash import html
 from PIL import Image
 
 from dashboard.components.charts import base_layout, chart
-from dashboard.explain import PredictionExplanation
+from dashboard.services.explain import PredictionExplanation
 
 PATCH = 32  # pixels per side of a fast-map cell (224 / 7)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from dash import html
 
-from dashboard.similar import SimilarProduct
+from dashboard.services.similarity import SimilarProduct
 from db.models import Product
 
 

@@ -6,7 +6,8 @@ import dash
 from dash import Dash, Input, Output, html
 from flask_login import current_user
 
-from dashboard.services import services
+from dashboard.components.aria import aria
+from dashboard.web.context import services
 
 NAV_ID = "site-nav-list"
 # The Location component that Dash Pages puts inside page_container.
@@ -22,7 +23,7 @@ def nav_items(pathname: str | None) -> list[html.Li]:
         if not label:
             continue
         current = pathname == page["relative_path"]
-        link_props = {"aria-current": "page"} if current else {}
+        link_props = aria(current="page") if current else {}
         items.append(
             html.Li(
                 html.A(
@@ -93,7 +94,7 @@ def layout() -> html.Div:
                             html.Nav(
                                 html.Ul(nav_items(None), id=NAV_ID, className="site-nav__list"),
                                 className="site-nav",
-                                **{"aria-label": "Main"},
+                                **aria(label="Main"),
                             ),
                         ],
                     )

@@ -7,6 +7,8 @@ from typing import Any
 
 from dash import html
 
+from dashboard.components.aria import aria
+
 
 def data_table(
     caption: str,
@@ -26,13 +28,13 @@ def data_table(
             return html.Th(_fmt(value), scope="row", className=class_name)
         return html.Td(_fmt(value), className=class_name)
 
-    props = {"id": table_id} if table_id else {}
+    props: dict[str, Any] = {"id": table_id} if table_id else {}
     return html.Div(
         className="table-scroll",
         # A scrolling region must be reachable by keyboard (axe: scrollable-region-focusable).
         tabIndex="0",
         role="region",
-        **{"aria-label": caption},
+        **aria(label=caption),
         children=html.Table(
             className="table table-sm data-table",
             children=[

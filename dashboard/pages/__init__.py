@@ -1,7 +1,7 @@
 """Dash pages: one module per page, each holding its layout and its callbacks.
 
-Each module defines PATH, TITLE, DESCRIPTION, NAV_LABEL (None keeps it out of the nav),
-ORDER, `layout(**query)` and `register_callbacks(app)`.
+Each module defines PATH, ROLE (who may read it; None: anyone), TITLE, DESCRIPTION, NAV_LABEL
+(None keeps it out of the nav), ORDER, `layout(**query)` and `register_callbacks(app)`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import dash
 from dash import Dash, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth import page_denial
 from dashboard.components.cards import notice
 from dashboard.pages import (
     accessibility,
@@ -26,13 +25,14 @@ from dashboard.pages import (
     not_found_404,
     overview,
     predict,
-    similar,
+    similarity,
 )
+from dashboard.web.auth import page_denial
 
 PAGES: tuple[ModuleType, ...] = (
     overview,
     predict,
-    similar,
+    similarity,
     explain,
     models,
     analysis,
@@ -72,6 +72,11 @@ def _guarded(path: str, layout: Callable[..., Any]) -> Callable[..., Any]:
             )
 
     return guarded
+
+
+def page_roles() -> dict[str, str | None]:
+    """Path -> the role each page declares, for the access check."""
+    return {module.PATH: module.ROLE for module in PAGES}
 
 
 def register_all(app: Dash) -> None:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dash import Dash, html
+from dash.development.base_component import Component
 
 PATH = "/accessibility"
+ROLE: str | None = None  # the accessibility statement is for everyone
 TITLE = "Accessibility statement · Vitrine"
 DESCRIPTION = "How Vitrine meets WCAG 2.1 AA, its known limits and how to report a problem."
 NAV_LABEL = "Accessibility"
 ORDER = 90
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**_query: str) -> Component:
     return html.Article(
         [
             html.H1("Accessibility statement"),

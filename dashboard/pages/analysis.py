@@ -8,14 +8,16 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import Dash, html
 
-from dashboard.bivariate import MAX_POINTS, VARIABLES, analysis_frame
+from dashboard.components.aria import aria
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart, marker_outline
 from dashboard.components.forms import field
-from dashboard.services import services
-from ml.bivariate import relate
+from dashboard.services.analysis import MAX_POINTS, VARIABLES, analysis_frame
+from dashboard.web.context import services
+from ml.analysis import relate
 
 PATH = "/analysis"
+ROLE: str | None = "viewer"
 TITLE = "Bivariate analysis · Vitrine"
 DESCRIPTION = "Relate two product variables (prices, text length, rating, brightness, confidence)."
 NAV_LABEL = "Analysis"
@@ -42,7 +44,7 @@ def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) 
             method="get",
             action=PATH,
             className="audit-filters",
-            **{"aria-labelledby": "analysis-form-title"},
+            **aria(labelledby="analysis-form-title"),
             children=[
                 html.H2("Variables", id="analysis-form-title"),
                 html.Div(
@@ -98,7 +100,7 @@ def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) 
                 "—" if part.spearman is None else f"{part.spearman:+.2f}",
             )
         )
-    if relation.slope is not None:
+    if relation.slope is not None and relation.intercept is not None:
         xs = np.linspace(pairs[x].min(), pairs[x].max(), 50)
         fig.add_trace(
             go.Scatter(

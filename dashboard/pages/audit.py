@@ -11,19 +11,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dash import Dash, dcc, html
+from dash.development.base_component import Component
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.audit import AuditQuery
+from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.forms import field
-from dashboard.services import services
+from dashboard.services.audit import AuditQuery
+from dashboard.web.context import services
 from db.repo_predictions import count_predictions, page_predictions, totals
 from ml.categories import CATEGORIES
 
 log = logging.getLogger(__name__)
 
 PATH = "/audit"
+ROLE: str | None = "auditor"
 TITLE = "Audit trail · Vitrine"
 DESCRIPTION = "Every prediction Vitrine made, filtered and exported as CSV."
 NAV_LABEL = "Audit trail"
@@ -143,7 +146,7 @@ def _select(name: str, options: list[tuple[str, str]], current: str | None) -> h
     )
 
 
-def _input(name: str, kind: str, current: str | None, **extra: Any) -> dcc.Input:
+def _input(name: str, kind: Any, current: str | None, **extra: Any) -> dcc.Input:
     return dcc.Input(
         id=f"audit-{name}",
         name=name,
@@ -160,7 +163,7 @@ def _form(raw: dict[str, str]) -> html.Form:
         method="get",
         action=PATH,
         className="audit-filters",
-        **{"aria-labelledby": "audit-filters-title"},
+        **aria(labelledby="audit-filters-title"),
         children=[
             html.H2("Filter", id="audit-filters-title"),
             html.Div(
@@ -252,7 +255,7 @@ def _link(raw: dict[str, str], **changes: Any) -> str:
     return f"{PATH}?{urlencode(params)}"
 
 
-def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> html.Div:  # type: ignore[type-arg]
+def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> Component:
     if not rows:
         return notice(
             "No prediction matches",
@@ -272,9 +275,9 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> h
         headers.append(
             html.Th(
                 scope="col",
-                **{"aria-sort": sort_state},
+                **aria(sort=sort_state),
                 children=html.A(
-                    [label, html.Span(arrow, **{"aria-hidden": "true"})],
+                    [label, html.Span(arrow, **aria(hidden="true"))],
                     href=_link(raw, sort=next_sort, page=1),
                     title=f"Sort by {label.lower()}",
                 ),
@@ -306,7 +309,7 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> h
         className="table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": "Predictions"},
+        **aria(label="Predictions"),
         children=html.Table(
             className="table table-sm data-table",
             id="audit-table",
@@ -329,10 +332,10 @@ def _pager(parsed: AuditQuery, raw: dict[str, str], total: int) -> html.Nav:
     items = []
     if parsed.page > 1:
         items.append(html.Li(html.A("Previous page", href=_link(raw, page=parsed.page - 1))))
-    items.append(html.Li(f"Page {parsed.page} of {pages}", **{"aria-current": "page"}))
+    items.append(html.Li(f"Page {parsed.page} of {pages}", **aria(current="page")))
     if parsed.page < pages:
         items.append(html.Li(html.A("Next page", href=_link(raw, page=parsed.page + 1))))
-    return html.Nav(html.Ul(items, className="pager"), **{"aria-label": "Pages"})
+    return html.Nav(html.Ul(items, className="pager"), **aria(label="Pages"))
 
 
 def register_callbacks(app: Dash) -> None:

@@ -12,12 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.tables import data_table
-from dashboard.services import services
+from dashboard.web.context import services
 from db.repo_drift import drift_history
 
 log = logging.getLogger(__name__)
 
 PATH = "/drift"
+ROLE: str | None = "auditor"
 TITLE = "Data drift · Vitrine"
 DESCRIPTION = "Evidently drift reports comparing recent predictions with the test split."
 NAV_LABEL = "Drift"
@@ -93,7 +94,9 @@ def _full_report(report_id: int, *, inline: bool) -> list[Any]:
     """A link to Evidently's report, and the report itself on this page only when asked for:
     its scripts cost the page 1.3 s of blocked main thread (Lighthouse), before anyone looks."""
     url = f"/api/audit/drift-report?format=html&id={report_id}"
-    links = [html.A("Open the report in its own tab", href=url, target="_blank", rel="noopener")]
+    links: list[Any] = [
+        html.A("Open the report in its own tab", href=url, target="_blank", rel="noopener")
+    ]
     if not inline:
         links += [" or ", html.A("show it on this page", href=f"{PATH}?report=inline#drift-report")]
         return [html.P([*links, "."])]
@@ -137,7 +140,7 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
     )
 
 
-def _history_chart(history: list) -> html.Figure:  # type: ignore[type-arg]
+def _history_chart(history: list) -> html.Figure:
     times = [r.created_at for r in history]
     shares = [r.share_drifted for r in history]
     symbols = ["x" if r.dataset_drift else "circle" for r in history]

@@ -10,23 +10,25 @@ import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
+from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.forms import field
 from dashboard.components.heatmap import shap_heatmap
-from dashboard.explain import (
+from dashboard.services.explain import (
     NotExplainable,
     PredictionExplanation,
     explain_prediction,
     stored_audit,
 )
-from dashboard.prediction import ModelsNotReady
-from dashboard.services import services
+from dashboard.services.prediction import ModelsNotReady
+from dashboard.web.context import services
 from ml.categories import CATEGORIES
 
 log = logging.getLogger(__name__)
 
 PATH = "/explain"
+ROLE: str | None = "viewer"
 TITLE = "Explain a prediction · Vitrine"
 DESCRIPTION = "SHAP explanations of a prediction's photo and text, and the spatial-bias audit."
 NAV_LABEL = "Explain"
@@ -53,7 +55,7 @@ def _form(prediction: str | None, target: str | None) -> html.Form:
         method="get",
         action=PATH,
         className="audit-filters",
-        **{"aria-labelledby": "explain-form-title"},
+        **aria(labelledby="explain-form-title"),
         children=[
             html.H2("Prediction", id="explain-form-title"),
             html.Div(
@@ -184,7 +186,7 @@ def _pixel_section(prediction_id: int, target: str) -> html.Section:
     """The pixel-level map, computed by a background callback after the fast one is shown."""
     return html.Section(
         className="pixel-job",
-        **{"aria-labelledby": "explain-pixels-title"},
+        **aria(labelledby="explain-pixels-title"),
         children=[
             html.H3("Pixel-level map", id="explain-pixels-title", className="chart__title"),
             dcc.Store(id="explain-pixels-request", data={"id": prediction_id, "target": target}),
@@ -306,7 +308,7 @@ def register_callbacks(app: Dash) -> None:
         cancel=[Input("explain-pixels-cancel", "n_clicks")],
         prevent_initial_call=False,
     )
-    def pixel_map(set_progress, request: dict[str, Any] | None, _clicks: int | None):  # type: ignore[no-untyped-def]
+    def pixel_map(set_progress, request: dict[str, Any] | None, _clicks: int | None):
         if not request:
             raise PreventUpdate
 

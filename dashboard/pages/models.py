@@ -10,13 +10,14 @@ import plotly.graph_objects as go
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import style_shift
+from dashboard.components.aria import aria
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, base_layout, chart, paired_bars, short_name
 from dashboard.components.style_shift import style_shift_section
 from dashboard.components.tables import data_table
-from dashboard.prediction import serving_roles
-from dashboard.services import services
+from dashboard.services import style_shift
+from dashboard.services.prediction import serving_roles
+from dashboard.web.context import services
 from db.engine import session_scope
 from db.models import ModelVersion
 from db.repo_models import active_versions
@@ -25,6 +26,7 @@ from ml.models.registry import DESCRIPTIONS, MODEL_NAMES
 log = logging.getLogger(__name__)
 
 PATH = "/models"
+ROLE: str | None = "viewer"
 TITLE = "Model comparison · Vitrine"
 DESCRIPTION = "Accuracy, macro-F1, size, speed and calibration of every model, class by class."
 NAV_LABEL = "Models"
@@ -83,20 +85,20 @@ def layout(**_query: str) -> html.Div:
                 id=PICK_ID,
                 role="group",
                 className="toggle-group",
-                **{"aria-labelledby": "models-pick-label"},
+                **aria(labelledby="models-pick-label"),
                 children=[
                     html.Button(
                         f"{v.name} (v{v.version})",
                         id={"type": PICK_TYPE, "name": v.name},
                         type="button",
                         className="toggle-group__button",
-                        **{"aria-pressed": "true" if v.name == default else "false"},
+                        **aria(pressed="true" if v.name == default else "false"),
                     )
                     for v in versions
                 ],
             ),
             dcc.Store(id=CHOICE_ID, data=default),
-            html.Div(id=DETAIL_ID, **{"aria-live": "polite"}),
+            html.Div(id=DETAIL_ID, **aria(live="polite")),
         ]
     )
 

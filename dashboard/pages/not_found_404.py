@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash, html
 
 PATH = "/404"
+ROLE: str | None = "viewer"
 TITLE = "Page not found · Vitrine"
 DESCRIPTION = "The page you asked for does not exist."
 NAV_LABEL = None

@@ -10,12 +10,13 @@ import plotly.graph_objects as go
 from dash import Dash, html
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.products import product_image_url, thumbnail
 from dashboard.components.tables import data_table
-from dashboard.quality import quality_report
-from dashboard.services import services
+from dashboard.services.quality import quality_report
+from dashboard.web.context import services
 from db.models import ModelVersion, Product
 from db.repo_catalogue import catalogue_rows, sample_products
 from db.repo_models import list_model_versions
@@ -24,6 +25,7 @@ from ml.splits import SPLITS
 log = logging.getLogger(__name__)
 
 PATH = "/"
+ROLE: str | None = "viewer"
 TITLE = "Dataset & architecture · Vitrine"
 DESCRIPTION = "The product catalogue by category and split, and the models trained on it."
 NAV_LABEL = "Overview"
@@ -291,7 +293,7 @@ def _quality() -> Any:
                 className="table-scroll",
                 tabIndex="0",
                 role="region",
-                **{"aria-label": "Most similar product pairs"},
+                **aria(label="Most similar product pairs"),
                 children=html.Table(
                     className="table table-sm data-table",
                     children=[

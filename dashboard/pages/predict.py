@@ -11,23 +11,24 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
-from dashboard import imagestore
+from dashboard.components.aria import aria, data
 from dashboard.components.cards import notice
 from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.forms import field
 from dashboard.components.products import product_cards
-from dashboard.prediction import (
+from dashboard.services.prediction import (
     AuditUnavailable,
+    MissingImage,
     ModelsNotReady,
     Recorded,
     TextTooLong,
     predict_and_record,
+    resolve_inputs,
 )
-from dashboard.requestlog import current_request_id
-from dashboard.services import services
-from dashboard.similar import similar_to_upload
-from db.engine import session_scope
-from db.repo_catalogue import get_product
+from dashboard.services.products import InvalidProductId, UnknownProduct
+from dashboard.services.similarity import similar_to_upload
+from dashboard.web.context import services
+from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
 from ml.images import ImageRejected
 from ml.models.inputs import product_text
@@ -35,6 +36,7 @@ from ml.models.inputs import product_text
 log = logging.getLogger(__name__)
 
 PATH = "/predict"
+ROLE: str | None = "viewer"
 TITLE = "Predict a category · Vitrine"
 DESCRIPTION = "Upload a product photo and text, or pick a catalogue product, and classify it."
 NAV_LABEL = "Predict"
@@ -63,7 +65,7 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
             ),
             html.Section(
                 className="predict-form",
-                **{"aria-labelledby": "predict-form-title"},
+                **aria(labelledby="predict-form-title"),
                 children=[
                     html.H2("Product", id="predict-form-title"),
                     html.Div(
@@ -80,10 +82,7 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                             ),
                             html.Div(
                                 className="upload-zone",
-                                **{
-                                    "data-label-id": f"{UPLOAD}-label",
-                                    "data-hint-id": f"{UPLOAD}-hint",
-                                },
+                                **data(label_id=f"{UPLOAD}-label", hint_id=f"{UPLOAD}-hint"),
                                 children=dcc.Upload(
                                     id=UPLOAD,
                                     accept="image/jpeg,image/png,image/webp",
@@ -102,7 +101,7 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                                 ),
                             ),
                             html.P(
-                                id=FILE_STATUS, className="field__hint", **{"aria-live": "polite"}
+                                id=FILE_STATUS, className="field__hint", **aria(live="polite")
                             ),
                         ],
                     ),
@@ -139,8 +138,8 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                     html.Button("Predict", id=SUBMIT, type="button", className="btn btn-primary"),
                 ],
             ),
-            html.Div(id=STATUS, role="status", **{"aria-live": "polite"}, className="status"),
-            html.Section(id=RESULT, **{"aria-label": "Prediction result"}),
+            html.Div(id=STATUS, role="status", **aria(live="polite"), className="status"),
+            html.Section(id=RESULT, **aria(label="Prediction result")),
         ]
     )
 
@@ -192,7 +191,7 @@ def _probability_chart(recorded: Recorded) -> html.Figure:
     )
 
 
-def result_view(recorded: Recorded, similar: list) -> list[Any]:  # type: ignore[type-arg]
+def result_view(recorded: Recorded, similar: list) -> list[Any]:
     p = recorded.prediction
     children: list[Any] = [
         html.H2("Result"),
@@ -210,12 +209,12 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:  # type: ignore
                 ),
                 html.Meter(
                     id="predict-confidence",
-                    value=round(p.confidence, 4),
-                    min=0,
-                    max=1,
-                    low=0.6,
-                    high=0.85,
-                    optimum=1,
+                    value=f"{p.confidence:.4f}",
+                    min="0",
+                    max="1",
+                    low="0.6",
+                    high="0.85",
+                    optimum="1",
                     className="confidence__meter",
                 ),
             ],
@@ -287,32 +286,23 @@ def register_callbacks(app: Dash) -> None:
         product_id: str | None,
     ) -> tuple[Any, Any]:
         svc = services()
-        product_id = (product_id or "").strip() or None
-        text = product_text(name, description)
-        image: bytes | None = None
         try:
-            if contents:
-                image = _decode_upload(contents)
-            if product_id:
-                with session_scope(svc.sessions) as session:
-                    product = get_product(session, product_id)
-                if product is None:
-                    return _refusal(f"No catalogue product has the id “{product_id}”.")
-                if image is None:
-                    image = imagestore.image_path(
-                        svc.settings.data_dir, product.image_sha256, product.image_file
-                    ).read_bytes()
-                    text = text or product_text(product.product_name, product.description)
-            if image is None:
-                return _refusal("Choose a product photo, or give a catalogue product id.")
+            inputs = resolve_inputs(
+                svc,
+                _decode_upload(contents) if contents else None,
+                product_text(name, description),
+                product_id,
+            )
             recorded = predict_and_record(
                 svc,
-                image,
-                text,
+                inputs.image,
+                inputs.text,
                 source="ui",
                 request_id=current_request_id(),
-                product_id=product_id,
+                product_id=inputs.product_id,
             )
+        except (InvalidProductId, UnknownProduct, MissingImage) as exc:
+            return _refusal(str(exc))
         except ImageRejected as exc:
             return _refusal(f"The photo was refused: {exc}")
         except TextTooLong as exc:
@@ -320,7 +310,7 @@ def register_callbacks(app: Dash) -> None:
         except (ModelsNotReady, AuditUnavailable) as exc:
             return _refusal(f"Vitrine cannot predict right now: {exc}.")
         similar = similar_to_upload(
-            svc, recorded.prediction.embedding, text, recorded.prediction.category, SIMILAR_K
+            svc, recorded.prediction.embedding, inputs.text, recorded.prediction.category, SIMILAR_K
         )
         p = recorded.prediction
         status = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -13,7 +14,7 @@ from ml.models.inputs import ModelInputs
 class SoftVoteClassifier(ClassifierMixin, BaseEstimator):
     """Averages members' probabilities. With `prefit=True` the members are used as given."""
 
-    def __init__(self, estimators: Sequence[tuple[str, object]] = (), prefit: bool = False) -> None:
+    def __init__(self, estimators: Sequence[tuple[str, Any]] = (), prefit: bool = False) -> None:
         self.estimators = estimators
         self.prefit = prefit
 
@@ -22,7 +23,7 @@ class SoftVoteClassifier(ClassifierMixin, BaseEstimator):
     ) -> SoftVoteClassifier:
         if not self.estimators:
             raise ValueError("the ensemble needs member models")
-        members = []
+        members: list[tuple[str, Any]] = []
         for name, estimator in self.estimators:
             model = estimator if self.prefit else clone(estimator).fit(X, y, eval_set=eval_set)
             members.append((name, model))
@@ -34,13 +35,15 @@ class SoftVoteClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: ModelInputs) -> np.ndarray:
-        return np.mean([model.predict_proba(X) for _, model in self.estimators_], axis=0)
+        return cast(
+            np.ndarray, np.mean([model.predict_proba(X) for _, model in self.estimators_], axis=0)
+        )
 
     def decision_function(self, X: ModelInputs) -> np.ndarray:
-        return np.log(np.clip(self.predict_proba(X), 1e-12, None))
+        return cast(np.ndarray, np.log(np.clip(self.predict_proba(X), 1e-12, None)))
 
     def predict(self, X: ModelInputs) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        return cast(np.ndarray, self.classes_[self.predict_proba(X).argmax(axis=1)])
 
     @property
     def n_parameters_(self) -> int:

@@ -12,6 +12,7 @@ The whole head is linear algebra, exported to ONNX as one small graph (`module_`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import torch
@@ -27,7 +28,7 @@ from ml.models.linear import tfidf
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return cast(np.ndarray, shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)))
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ def fit_pooling(
 class LateFusionHead(nn.Module):
     """(embedding [N, D], tfidf [N, V]) -> fused logits [N, K]; weights copied from the fit."""
 
+    mean: torch.Tensor  # buffers, typed for mypy
+    std: torch.Tensor
+
     def __init__(
         self,
         mean: np.ndarray,
@@ -108,7 +112,7 @@ class LateFusionHead(nn.Module):
     def forward(self, embedding: torch.Tensor, tfidf_vector: torch.Tensor) -> torch.Tensor:
         image = torch.log_softmax(self.image((embedding - self.mean) / self.std), dim=1)
         text = torch.log_softmax(self.text(tfidf_vector), dim=1)
-        return self.fuse(torch.cat([image, text], dim=1))
+        return cast("torch.Tensor", self.fuse(torch.cat([image, text], dim=1)))
 
 
 class FusionClassifier(ClassifierMixin, BaseEstimator):
@@ -132,7 +136,7 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def text_vectors(self, texts: tuple[str, ...] | list[str]) -> np.ndarray:
-        return self.vectorizer_.transform(texts).toarray().astype(np.float32)
+        return cast(np.ndarray, self.vectorizer_.transform(texts).toarray().astype(np.float32))
 
     def _branches(
         self, embeddings: np.ndarray, tfidf_vectors: np.ndarray, y: np.ndarray
@@ -144,7 +148,7 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
         return image, text
 
     def _scaled(self, embeddings: np.ndarray) -> np.ndarray:
-        return (embeddings - self.mean_) / self.std_
+        return cast(np.ndarray, (embeddings - self.mean_) / self.std_)
 
     def _stack(
         self,
@@ -198,17 +202,18 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: ModelInputs) -> np.ndarray:
         with torch.no_grad():
-            return self.module_(
+            logits: torch.Tensor = self.module_(
                 torch.from_numpy(X.embeddings.astype(np.float32)),
                 torch.from_numpy(self.text_vectors(X.texts)),
-            ).numpy()
+            )
+            return logits.numpy()
 
     def predict_proba(self, X: ModelInputs) -> np.ndarray:
         logits = self.decision_function(X)
-        return np.exp(_log_softmax(logits))
+        return cast(np.ndarray, np.exp(_log_softmax(logits)))
 
     def predict(self, X: ModelInputs) -> np.ndarray:
-        return self.classes_[self.decision_function(X).argmax(axis=1)]
+        return cast(np.ndarray, self.classes_[self.decision_function(X).argmax(axis=1)])
 
     @property
     def n_parameters_(self) -> int:

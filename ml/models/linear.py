@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import torch
@@ -42,7 +43,7 @@ class _SelectedLogistic(ClassifierMixin, BaseEstimator):
         self, X: ModelInputs, y: np.ndarray, eval_set: tuple[ModelInputs, np.ndarray] | None = None
     ) -> _SelectedLogistic:
         candidates = list(self.Cs) if eval_set is not None else [self.Cs[len(self.Cs) // 2]]
-        best_score, best = -1.0, None
+        best_score, best = -1.0, self._pipeline(candidates[0])
         for C in candidates:
             pipeline = self._pipeline(C).fit(self._features(X), y)
             if eval_set is None:
@@ -51,18 +52,18 @@ class _SelectedLogistic(ClassifierMixin, BaseEstimator):
             score = pipeline.score(self._features(eval_set[0]), eval_set[1])
             if score > best_score:
                 best_score, best, self.C_ = score, pipeline, C
-        self.pipeline_ = best
+        self.pipeline_: Pipeline = best
         self.classes_ = self.pipeline_.classes_
         return self
 
     def decision_function(self, X: ModelInputs) -> np.ndarray:
-        return self.pipeline_.decision_function(self._features(X))
+        return cast(np.ndarray, self.pipeline_.decision_function(self._features(X)))
 
     def predict_proba(self, X: ModelInputs) -> np.ndarray:
-        return self.pipeline_.predict_proba(self._features(X))
+        return cast(np.ndarray, self.pipeline_.predict_proba(self._features(X)))
 
     def predict(self, X: ModelInputs) -> np.ndarray:
-        return self.pipeline_.predict(self._features(X))
+        return cast(np.ndarray, self.pipeline_.predict(self._features(X)))
 
     @property
     def n_parameters_(self) -> int:
@@ -115,6 +116,9 @@ class TextClassifier(_SelectedLogistic):
 class ProbeHead(nn.Module):
     """A fitted linear probe as one ONNX-exportable layer: embedding [N, D] -> logits [N, K]."""
 
+    mean: torch.Tensor  # buffers, typed for mypy
+    scale: torch.Tensor
+
     def __init__(self, probe: LinearProbeClassifier) -> None:
         # Works for StageProbeClassifier too: the same pipeline over its own feature vector.
         super().__init__()
@@ -127,4 +131,4 @@ class ProbeHead(nn.Module):
             self.linear.bias.copy_(torch.as_tensor(logistic.intercept_, dtype=torch.float32))
 
     def forward(self, embedding: torch.Tensor) -> torch.Tensor:
-        return self.linear((embedding - self.mean) / self.scale)
+        return cast("torch.Tensor", self.linear((embedding - self.mean) / self.scale))

@@ -7,6 +7,8 @@ that with coarser views of the image (2x2 cells and the whole image) before clas
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 from torch import nn
 
@@ -28,6 +30,8 @@ def grid_adjacency(rows: int, cols: int) -> torch.Tensor:
 
 
 class PanCANLite(nn.Module):
+    input_scale: torch.Tensor  # buffers, typed for mypy
+    adjacency: torch.Tensor
     def __init__(
         self,
         channels: int,
@@ -62,7 +66,7 @@ class PanCANLite(nn.Module):
         quarters = nn.functional.adaptive_avg_pool2d(fmap, (2, 2)).flatten(2).transpose(1, 2)
         scales.append(self.coarse(quarters).mean(dim=1))
         scales.append(self.global_(fmap.mean(dim=(2, 3))))
-        return self.classifier(torch.cat(scales, dim=1))
+        return cast("torch.Tensor", self.classifier(torch.cat(scales, dim=1)))
 
 
 class PanCANLiteClassifier(FeatureMapHeadClassifier):
@@ -95,7 +99,7 @@ class PanCANLiteClassifier(FeatureMapHeadClassifier):
         return PanCANLite(
             X.fmaps.shape[1],
             n_classes,
-            tuple(self.grid),
+            (self.grid[0], self.grid[1]),
             self.dim,
             self.orders,
             self.dropout,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -16,7 +16,7 @@ from ml.models.inputs import ModelInputs
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return cast(np.ndarray, exp / exp.sum(axis=1, keepdims=True))
 
 
 class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
@@ -60,7 +60,7 @@ class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
 
     @staticmethod
     def _logits(output: Any) -> torch.Tensor:
-        return output[0] if isinstance(output, tuple) else output
+        return cast("torch.Tensor", output[0] if isinstance(output, tuple) else output)
 
     # -- scikit-learn API ---------------------------------------------------------------
     def fit(
@@ -94,7 +94,7 @@ class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
                 batch = torch.from_numpy(order[start : start + self.batch_size])
                 optimiser.zero_grad()
                 loss = self._loss(module(*(t[batch] for t in tensors)), target[batch])
-                loss.backward()
+                torch.autograd.backward(loss)
                 optimiser.step()
             schedule.step()
             if val is not None:
@@ -120,7 +120,7 @@ class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
         return softmax(self.decision_function(X))
 
     def predict(self, X: ModelInputs) -> np.ndarray:
-        return self.classes_[self.decision_function(X).argmax(axis=1)]
+        return cast(np.ndarray, self.classes_[self.decision_function(X).argmax(axis=1)])
 
     @property
     def n_parameters_(self) -> int:

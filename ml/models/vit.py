@@ -7,6 +7,8 @@ self-attention, written out so it exports to ONNX as plain matrix products.
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 from torch import nn
 
@@ -33,7 +35,7 @@ class MultiHeadSelfAttention(nn.Module):
         attention = (q @ k.transpose(-2, -1)) * self.scale
         attention = self.dropout(attention.softmax(dim=-1))
         out = (attention @ v).transpose(1, 2).reshape(batch, tokens, dim)
-        return self.proj(out)
+        return cast("torch.Tensor", self.proj(out))
 
 
 class EncoderBlock(nn.Module):
@@ -49,10 +51,11 @@ class EncoderBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attention(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
+        return cast("torch.Tensor", x + self.mlp(self.norm2(x)))
 
 
 class HybridViT(nn.Module):
+    input_scale: torch.Tensor  # buffer, typed for mypy
     def __init__(
         self,
         channels: int,
@@ -82,7 +85,7 @@ class HybridViT(nn.Module):
         tokens = self.embed((fmap / self.input_scale).flatten(2).transpose(1, 2))  # [N, HW, dim]
         cls = self.cls_token.expand(tokens.shape[0], -1, -1)
         x = self.dropout(torch.cat([cls, tokens], dim=1) + self.pos_embed)
-        return self.head(self.norm(self.blocks(x))[:, 0])
+        return cast("torch.Tensor", self.head(self.norm(self.blocks(x))[:, 0]))
 
 
 class ViTClassifier(FeatureMapHeadClassifier):

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from dashboard.app import create_app
-from dashboard.auth import hash_password, new_token
 from dashboard.cli import main
-from dashboard.services import services as services_of
+from dashboard.services.users import hash_password, new_token
 from dashboard.settings import Settings
+from dashboard.web.app import create_app
+from dashboard.web.context import services as services_of
 from db.engine import session_scope
 from db.models import ApiToken, User
 from db.repo_users import add_token, add_user
@@ -56,7 +56,7 @@ PAGES: list[tuple[str, str | None]] = [
 @pytest.fixture
 def secured(tmp_path: Path, sqlite_url: str) -> tuple[Any, dict[str, str]]:
     """An app with access control on, one account per role and a token for each."""
-    from dashboard.resources import migrations_dir
+    from dashboard.web.resources import migrations_dir
     from db import migrations
 
     migrations.upgrade(sqlite_url, migrations_dir())

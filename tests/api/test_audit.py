@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import insert
 
-from dashboard.audit import AuditQuery, export_csv, safe_cell
-from dashboard.services import services as services_of
+from dashboard.services.audit import AuditQuery, export_csv, safe_cell
+from dashboard.web.context import services as services_of
 from db.engine import session_scope
 from db.models import Prediction
 from tests.conftest import make_settings

@@ -10,9 +10,9 @@ from typing import Any
 from PIL import Image
 
 from dashboard.api.openapi import OPERATIONS
-from dashboard.app import create_app
-from dashboard.auth import PUBLIC_API_RULES
 from dashboard.settings import Settings
+from dashboard.web.app import create_app
+from dashboard.web.auth import PUBLIC_API_RULES
 
 # Routes that serve the documentation itself rather than being documented in it.
 DOC_ROUTES = PUBLIC_API_RULES

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from dashboard.app import create_app
-from dashboard.resources import migrations_dir
-from dashboard.services import Services
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
+from dashboard.web.app import create_app
+from dashboard.web.resources import migrations_dir
 from db import migrations
 from db.engine import session_scope
 from db.models import Prediction

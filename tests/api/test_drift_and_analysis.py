@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from dash import html
 
-from dashboard.app import create_app
-from dashboard.drift import run_and_store, simulate
 from dashboard.pages import drift as drift_page
-from dashboard.services import Services
+from dashboard.services.drift import run_and_store, simulate
+from dashboard.services.state import Services
 from dashboard.settings import Settings
+from dashboard.web.app import create_app
 
 
 def test_simulated_shift_is_detected_and_served(trained_settings: Settings) -> None:

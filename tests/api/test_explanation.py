@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import math
 
-from dashboard.app import create_app
-from dashboard.services import services as services_of
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
+from dashboard.web.app import create_app
+from dashboard.web.context import services as services_of
 
 
 def test_explanation_of_a_recorded_prediction(trained_settings: Settings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.app import create_app
+from dashboard.web.app import create_app
 from tests.conftest import make_settings
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dashboard.services import Services
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
 from tests.deploy.servers import gunicorn
 
 pytestmark = pytest.mark.slow

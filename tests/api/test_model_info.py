@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.app import create_app
 from dashboard.settings import Settings
+from dashboard.web.app import create_app
 
 
 def test_model_info_with_trained_models(trained_settings: Settings) -> None:

@@ -8,10 +8,10 @@ import io
 import pytest
 from PIL import Image
 
-from dashboard.app import create_app
-from dashboard.services import services as services_of
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
+from dashboard.web.app import create_app
+from dashboard.web.context import services as services_of
 from db.engine import session_scope
 from db.repo_predictions import count_predictions, get_prediction
 
@@ -205,7 +205,7 @@ def test_gif_is_unsupported(app, client) -> None:  # type: ignore[no-untyped-def
 
 
 def test_without_trained_models_predict_is_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.resources import migrations_dir
+    from dashboard.web.resources import migrations_dir
     from db import migrations
     from tests.conftest import make_settings
 
@@ -225,7 +225,7 @@ def test_failed_audit_write_returns_503_and_no_prediction(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    import dashboard.prediction as prediction_module
+    import dashboard.services.prediction as prediction_module
 
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise OperationalError("INSERT", {}, Exception("database is locked"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.ingest import ingest_catalogue
-from dashboard.services import services as services_of
+from dashboard.services.ingest import ingest_catalogue
+from dashboard.web.context import services as services_of
 from tests.catalogue_helpers import quirks_catalogue
 
 CURTAIN = "55b85ea15a1536d46b7190ad6fff8ce7"

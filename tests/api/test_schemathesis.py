@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from dashboard.api.openapi import OPERATIONS
-from dashboard.app import create_app
-from dashboard.auth import hash_password, new_token
-from dashboard.services import Services
+from dashboard.services.state import Services
+from dashboard.services.users import hash_password, new_token
 from dashboard.settings import Settings
+from dashboard.web.app import create_app
 from db.engine import session_scope
 from db.repo_users import add_token, add_user, get_user
 

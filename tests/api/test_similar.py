@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.app import create_app
-from dashboard.services import services as services_of
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
+from dashboard.web.app import create_app
+from dashboard.web.context import services as services_of
 
 
 def test_similar_products(trained_settings: Settings) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-from dashboard.app import create_app
-from dashboard.prediction import predict_and_record
-from dashboard.services import Services
+from dashboard.services.prediction import predict_and_record
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
+from dashboard.web.app import create_app
 from tests.conftest import redis_test_url
 from tests.deploy.servers import celery_worker
 

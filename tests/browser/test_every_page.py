@@ -9,14 +9,15 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard import style_shift
-from dashboard.app import create_app
-from dashboard.ingest import ingest_catalogue
 from dashboard.pages import PAGES
-from dashboard.prediction import predict_and_record
-from dashboard.resources import migrations_dir
-from dashboard.services import Services, services
-from dashboard.training import catalogue_data
+from dashboard.services import style_shift
+from dashboard.services.ingest import ingest_catalogue
+from dashboard.services.prediction import predict_and_record
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
+from dashboard.web.app import create_app
+from dashboard.web.context import services
+from dashboard.web.resources import migrations_dir
 from db import migrations
 from ml.demo.catalogue import generate
 from tests.conftest import make_settings
@@ -261,7 +262,7 @@ def test_empty_catalogue_names_the_command_that_fills_it(served) -> None:  # typ
 
 
 def test_login_page_passes_axe_and_works_by_keyboard(dash_duo, tmp_path: Path, axe) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.auth import hash_password
+    from dashboard.services.users import hash_password
     from db.engine import session_scope
     from db.repo_users import add_user
 

@@ -11,8 +11,8 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
 from dashboard.pages import PAGES
+from dashboard.web.app import create_app
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from dashboard.app import create_app
-from dashboard.services import Services
+from dashboard.services.state import Services
+from dashboard.web.app import create_app
 from db.engine import session_scope
 from db.repo_predictions import count_predictions
 
@@ -38,7 +38,7 @@ def _upload(duo, path: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_upload_with_text_shows_a_result(predict_page, axe, trained_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.training import catalogue_data
+    from dashboard.services.training import catalogue_data
 
     data = catalogue_data(Services.from_settings(trained_settings))
     photo = tmp_path / "product.jpg"
@@ -121,8 +121,8 @@ def test_upload_box_opens_from_the_keyboard(predict_page) -> None:  # type: igno
 
 
 def test_explanation_page_with_results_passes_axe(dash_duo, axe, trained_settings) -> None:  # type: ignore[no-untyped-def]
-    from dashboard.prediction import predict_and_record
-    from dashboard.training import catalogue_data
+    from dashboard.services.prediction import predict_and_record
+    from dashboard.services.training import catalogue_data
 
     services = Services.from_settings(trained_settings)
     data = catalogue_data(services)

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dashboard.cli import main
-from dashboard.services import Services
+from dashboard.services.state import Services
 from dashboard.settings import Settings
 from db.engine import session_scope
 from db.models import Prediction

@@ -12,13 +12,16 @@ from click.testing import CliRunner
 from sqlalchemy import inspect
 
 from dashboard import __version__
-from dashboard.cli import main
+from dashboard.cli import COMMANDS, main
 from db.engine import make_engine
 
 
 def _all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += _all_commands(command, (*prefix, name))
         else:
@@ -37,6 +40,24 @@ def test_help_on_every_level(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
+
+
+def test_top_level_help_lists_every_command_without_loading_them() -> None:
+    """`vitrine --help` stays quick: each command's module (and torch) loads only when it runs."""
+    code = (
+        "import sys; from click.testing import CliRunner; from dashboard.cli import main; "
+        "out = CliRunner().invoke(main, ['--help']).output; "
+        "print(out); print('TORCH' if 'torch' in sys.modules else 'NO-TORCH')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("NO-TORCH")
+    for name in COMMANDS:
+        assert f"  {name} " in result.stdout
+    ctx = click.Context(main)
+    for name in COMMANDS:  # and each one loads under its own name
+        command = main.get_command(ctx, name)
+        assert command is not None and command.name == name
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:

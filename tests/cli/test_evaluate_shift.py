@@ -10,12 +10,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from dashboard import style_shift
-from dashboard.app import create_app
 from dashboard.cli import main
-from dashboard.prediction import predict_and_record
-from dashboard.services import Services
+from dashboard.services import style_shift
+from dashboard.services.prediction import predict_and_record
+from dashboard.services.state import Services
 from dashboard.settings import Settings
+from dashboard.web.app import create_app
 from tests.cli.test_batch_and_check import _env
 
 

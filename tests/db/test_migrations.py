@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from dashboard.resources import migrations_dir
+from dashboard.web.resources import migrations_dir
 from db import migrations
 from db.engine import make_engine
 from db.models import Base

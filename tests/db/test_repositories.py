@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from db.engine import make_engine, make_session_factory, session_scope
 from db.models import ModelVersion, Product
-from db.repo_catalogue import count_by_category, count_by_split, count_products, get_product
+from db.repo_catalogue import get_product, product_categories, product_splits
 from db.repo_models import active_versions, list_model_versions
 
 
@@ -24,8 +24,7 @@ def _product(uniq_id: str, category: str, split: str) -> Product:
 def test_catalogue_counts(migrated_url: str) -> None:
     sessions = make_session_factory(make_engine(migrated_url))
     with session_scope(sessions) as session:
-        assert count_products(session) == 0
-        assert count_by_category(session) == {}
+        assert product_categories(session) == {}
         session.add_all(
             [
                 _product("a1", "Watches", "train"),
@@ -34,9 +33,8 @@ def test_catalogue_counts(migrated_url: str) -> None:
             ]
         )
     with session_scope(sessions) as session:
-        assert count_products(session) == 3
-        assert count_by_category(session) == {"Computers": 1, "Watches": 2}
-        assert count_by_split(session) == {"train": 2, "test": 1}
+        assert product_categories(session) == {"a1": "Watches", "a2": "Watches", "b1": "Computers"}
+        assert product_splits(session) == {"a1": "train", "a2": "test", "b1": "train"}
         found = get_product(session, "a2")
         assert found is not None and found.category == "Watches"
         assert found.description.endswith("newline.")

@@ -78,7 +78,12 @@ def gunicorn(
     log_path = folder / f"gunicorn-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "dashboard.wsgi:server"],
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "dashboard.web.wsgi:server",
+            ],
             cwd=folder,
             env=env,
             stdout=log,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,9 @@ def _cli_command_exists(argv: list[str]) -> None:
     args = list(argv)
     while isinstance(group, click.Group):
         name = args.pop(0)
-        assert name in group.commands, f"vitrine has no command {name!r}"
-        group = group.commands[name]
+        command = group.get_command(click.Context(group), name)
+        assert command is not None, f"vitrine has no command {name!r}"
+        group = command
     group.make_context(group.name, args)  # raises on an unknown option
 
 
@@ -67,6 +69,33 @@ def test_dockerfile_is_multi_stage_with_a_lean_non_root_runtime() -> None:
     assert user and user.group(1) not in {"root", "0"}
     assert re.search(r"^VOLUME\s+\[\"/data\"\]", runtime, flags=re.M)
     assert "HEALTHCHECK" in runtime and "/api/health" in runtime
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()  # PEP 503
+
+
+def _pins(text: str) -> dict[str, str]:
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, flags=re.M)
+    return {_canonical(name): version for name, version in pins}
+
+
+def test_image_installs_the_locked_versions_of_every_dependency() -> None:
+    """The image is reproducible: requirements.lock pins what pyproject.toml asks for, torch
+    comes pinned from its CPU index, and the wheel adds no unlocked package."""
+    build = _stages()[0]
+    locked = _pins((ROOT / "requirements.lock").read_text())
+    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {_canonical(re.split(r"[\[<>=!~; ]", d, maxsplit=1)[0]) for d in wanted}
+    pinned_here = {"torch", "torchvision"}
+    assert names - pinned_here <= set(locked), names - pinned_here - set(locked)
+    assert not pinned_here & set(locked)
+    assert not [n for n in locked if n.startswith("nvidia-") or n == "triton"]  # CUDA only
+    for name in ("TORCH_VERSION", "TORCHVISION_VERSION"):
+        assert re.search(rf"^ARG {name}=\d+\.\d+\.\d+$", build, flags=re.M), name
+    assert '"torch==${TORCH_VERSION}"' in build
+    assert "pip install -r requirements.lock" in build
+    assert "pip install --no-deps /wheels/vitrine-" in build
 
 
 def test_dockerfile_runs_migrations_then_gunicorn_with_its_config(

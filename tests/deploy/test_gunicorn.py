@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 import redis
 
-from dashboard.services import Services
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
 from db.engine import session_scope
 from db.models import Prediction
 from tests.deploy.servers import ROOT, Served, gunicorn

@@ -57,7 +57,7 @@ def test_installed_wheel_finds_its_bundled_folders(wheel: Path, tmp_path: Path) 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = (
-        "from dashboard.resources import migrations_dir, assets_dir; "
+        "from dashboard.web.resources import migrations_dir, assets_dir; "
         "print(migrations_dir()); print(assets_dir())"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}

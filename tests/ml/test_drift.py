@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ml.bivariate import relate
+from ml.analysis import relate
 from ml.drift import TooFewRows, frame, run_drift
 
 

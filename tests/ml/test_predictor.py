@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dashboard.services import Services
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.training import catalogue_data
 from db.engine import session_scope
 from db.repo_models import active_versions
 from ml.images import ImageRejected
@@ -47,7 +47,9 @@ def test_text_uses_fusion_and_no_text_falls_back_to_vit(predictor, catalogue) ->
         assert prediction.confidence == max(prediction.probabilities.values())
         assert prediction.category in predictor.classes
         assert prediction.embedding.shape == (1280,)
-        assert prediction.needs_review == (prediction.confidence < 0.6)
+        # Flagged exactly when there is a reason, and low confidence is one of them.
+        assert prediction.needs_review == bool(prediction.review_reasons)
+        assert ("low_confidence" in prediction.review_reasons) == (prediction.confidence < 0.6)
 
 
 def test_fusion_is_mostly_right_on_the_catalogue(predictor, catalogue) -> None:  # type: ignore[no-untyped-def]

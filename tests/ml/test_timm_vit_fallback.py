@@ -7,11 +7,11 @@ from pathlib import Path
 import timm
 import torch
 
-from dashboard.ingest import ingest_catalogue
-from dashboard.prediction import predictor_for
-from dashboard.resources import migrations_dir
-from dashboard.services import Services
-from dashboard.training import catalogue_data, train
+from dashboard.services.ingest import ingest_catalogue
+from dashboard.services.prediction import predictor_for
+from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data, train
+from dashboard.web.resources import migrations_dir
 from db import migrations
 from ml.demo.catalogue import generate
 from tests.conftest import make_settings

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.components.charts import OUTLINE, PALETTE, PLOT_BACKGROUND, marker_outline
 from dashboard.components.colour import contrast
-from dashboard.resources import assets_dir
+from dashboard.web.resources import assets_dir
 
 CSS = (assets_dir() / "10-vitrine.css").read_text()
 TOKENS = dict(re.findall(r"--(vt-[a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS))

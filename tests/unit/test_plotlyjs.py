@@ -6,8 +6,8 @@ import re
 
 from plotly.offline import get_plotlyjs_version
 
-from dashboard.plotlyjs import BUNDLE, DASH_PLOTLY_PATH, PLOTLYJS_VERSION
-from dashboard.resources import assets_dir
+from dashboard.web.plotlyjs import BUNDLE, DASH_PLOTLY_PATH, PLOTLYJS_VERSION
+from dashboard.web.resources import assets_dir
 
 
 def test_vendored_bundle_matches_the_plotly_package() -> None:

@@ -1,0 +1,37 @@
+"""`vitrine explain`: the spatial-bias audit of the SHAP explanations."""
+
+from __future__ import annotations
+
+import click
+
+from dashboard.cli.base import VitrineGroup, ready_services
+from dashboard.services.explain import audit_path, run_spatial_audit
+
+
+@click.group(cls=VitrineGroup)
+def explain() -> None:
+    """Explanations (SHAP) and the spatial-bias audit."""
+
+
+@explain.command("audit")
+@click.option(
+    "--model",
+    type=click.Choice(["vit", "fusion"]),
+    default="vit",
+    show_default=True,
+    help="vit looks at the image only; fusion also reads the text.",
+)
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, help="Audit only the first N test products."
+)
+@click.pass_context
+def explain_audit(ctx: click.Context, model: str, limit: int | None) -> None:
+    """Mean |SHAP| per image cell and class, quarter shares, accuracy with products moved."""
+    services = ready_services(ctx)
+    result = run_spatial_audit(services, model, limit)
+    click.echo(result["verdict"])
+    shares = ", ".join(f"{k} {v:.0%}" for k, v in result["quadrant_shares"].items())
+    click.echo(f"  attribution by quarter: {shares}")
+    accuracy = ", ".join(f"{k} {v:.0%}" for k, v in result["accuracy"].items())
+    click.echo(f"  accuracy: {accuracy}")
+    click.echo(f"  stored: {audit_path(services)}")

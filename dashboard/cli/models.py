@@ -1,0 +1,170 @@
+"""`vitrine train`, `vitrine evaluate` and `vitrine models`: model versions and their scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dashboard.cli.base import CliError, VitrineGroup, ready_services
+from dashboard.services import style_shift, training
+from db.engine import session_scope
+from db.repo_models import activate, list_model_versions
+from ml.models.registry import MODEL_NAMES
+from ml.style_shift import SHIFT_MODELS, NoStyles
+
+
+def model_names(value: str | None) -> list[str]:
+    """The models a --models option names (all of them when empty)."""
+    if not value:
+        return list(MODEL_NAMES)
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in MODEL_NAMES]
+    if unknown:
+        raise CliError(f"unknown model {unknown[0]!r}; known: {', '.join(MODEL_NAMES)}")
+    return names
+
+
+def metrics_table(rows: list[tuple[str, int, dict[str, Any], bool]]) -> str:
+    header = (
+        f"{'model':<12} {'ver':>3} {'accuracy':>8} {'macro-F1':>8} {'ECE':>6} "
+        f"{'params':>9} {'ms':>7}  active"
+    )
+    lines = [header]
+    for name, version, metrics, active in rows:
+        lines.append(
+            f"{name:<12} {version:>3} {metrics.get('accuracy', 0):>8.3f} "
+            f"{metrics.get('macro_f1', 0):>8.3f} {metrics.get('ece', 0):>6.3f} "
+            f"{metrics.get('n_parameters', '') or '':>9} {metrics.get('latency_ms', 0):>7.2f}"
+            f"  {'yes' if active else ''}"
+        )
+    return "\n".join(lines)
+
+
+def shift_table(result: dict[str, Any]) -> str:
+    def pct(value: float | None) -> str:
+        return "   -" if value is None else f"{value * 100:5.1f}"
+
+    lines = [
+        f"{'held out':18} {'model':12} {'n':>4} {'acc%':>5} {'F1%':>5} {'ECE':>6} "
+        f"{'flag%':>5} {'acc% unflagged':>14} {'set cover%':>10} {'set size':>8}"
+    ]
+    means = [
+        {"style": "MEAN", "model": model, "n": result["products"], **scores}
+        for model, scores in result["means"].items()
+    ]
+    for row in [*result["folds"], *means]:
+        lines.append(
+            f"{row['style']:18} {row['model']:12} {row['n']:>4} {pct(row['accuracy'])} "
+            f"{pct(row['macro_f1'])} {row['ece']:6.3f} {pct(row['flagged'])} "
+            f"{pct(row['unflagged_accuracy']):>14} {pct(row.get('set_coverage')):>10} "
+            f"{row.get('set_size') or 0:8.2f}"
+        )
+    if "fallback" in result:
+        lines.append(f"fallback by this figure: {result['fallback']}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option(
+    "--models",
+    "models",
+    default=None,
+    metavar="NAMES",
+    help="Comma-separated model names (default: all six).",
+)
+@click.option(
+    "--activate/--no-activate",
+    "activate_new",
+    default=False,
+    show_default=True,
+    help="Make the new versions active (a model with no active version gets one).",
+)
+@click.pass_context
+def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
+    """Train models on the train split, select on validation, score on test."""
+    names = model_names(models)
+    services = ready_services(ctx)
+    outcomes = training.train(
+        services,
+        names,
+        report=lambda line: click.echo(f"  {line}"),
+        activate_new=activate_new,
+    )
+    click.echo(metrics_table([(o.name, o.version, o.metrics, o.activated) for o in outcomes]))
+
+
+@click.command()
+@click.option(
+    "--models",
+    "models",
+    default=None,
+    metavar="NAMES",
+    help="Comma-separated model names (default: every active one; with --shift, fusion and "
+    "the image-only models).",
+)
+@click.option(
+    "--shift",
+    is_flag=True,
+    help="Leave-one-style-out over the demo catalogue's art sets: fit on all sets but one, "
+    "score on that one, for every set.",
+)
+@click.option(
+    "--art-sets",
+    "art_sets",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The art-set side file of the catalogue (default: DATA_DIR/demo/art_sets.csv).",
+)
+@click.pass_context
+def evaluate(ctx: click.Context, models: str | None, shift: bool, art_sets: Path | None) -> None:
+    """Score the active model versions on the test split and store the metrics."""
+    names = model_names(models) if models else None
+    services = ready_services(ctx)
+    if shift:
+        try:
+            result = style_shift.run_and_store(services, art_sets, names or SHIFT_MODELS)
+        except NoStyles as exc:
+            raise CliError(str(exc)) from exc
+        click.echo(shift_table(result))
+        return
+    results = training.evaluate(services, names)
+    click.echo(metrics_table([(n, r["version"], r, True) for n, r in results.items()]))
+
+
+@click.group(cls=VitrineGroup)
+def models() -> None:
+    """Trained model versions."""
+
+
+@models.command("list")
+@click.pass_context
+def models_list(ctx: click.Context) -> None:
+    """List every model version with its test metrics."""
+    services = ready_services(ctx)
+    with session_scope(services.sessions) as session:
+        rows = [
+            (mv.name, mv.version, {**mv.metrics, "n_parameters": mv.params_count}, mv.is_active)
+            for mv in list_model_versions(session)
+        ]
+    if not rows:
+        click.echo("No model version yet: run `vitrine train`.")
+        return
+    click.echo(metrics_table(rows))
+
+
+@models.command("activate")
+@click.argument("name")
+@click.argument("version", type=int)
+@click.pass_context
+def models_activate(ctx: click.Context, name: str, version: int) -> None:
+    """Make VERSION the active version of model NAME."""
+    model_names(name)
+    services = ready_services(ctx)
+    try:
+        with session_scope(services.sessions) as session:
+            activate(session, name, version)
+    except LookupError as exc:
+        raise CliError(exc.args[0]) from exc
+    click.echo(f"{name} v{version} is now active.")

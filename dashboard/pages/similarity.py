@@ -1,0 +1,223 @@
+"""Similar products: a product and its nearest catalogue neighbours, and the embeddings map
+of the whole catalogue (selecting a point opens its neighbours)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+from sklearn.decomposition import PCA
+
+from dashboard.components.aria import aria
+from dashboard.components.cards import notice
+from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart, marker_outline
+from dashboard.components.forms import field
+from dashboard.components.products import product_cards, thumbnail
+from dashboard.services.similarity import catalogue_index, similar_to_product
+from dashboard.services.training import NoCatalogue
+from dashboard.web.context import services
+from db.engine import session_scope
+from db.repo_catalogue import get_product, products_by_ids
+
+log = logging.getLogger(__name__)
+
+PATH = "/similar"
+ROLE: str | None = "viewer"
+TITLE = "Similar products · Vitrine"
+DESCRIPTION = "The catalogue products closest to a product, and a map of the whole catalogue."
+NAV_LABEL = "Similar"
+ORDER = 20
+
+PRODUCT = "similar-product-id"
+K = "similar-k"
+SUBMIT = "similar-submit"
+RESULT = "similar-result"
+MAP = "similar-map"
+MAP_POINTS = 2000  # more points than this are sampled: the map stays light in the browser
+
+
+def layout(product: str | None = None, **_query: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Similar products"),
+            html.P(
+                "Neighbours are ranked by cosine similarity of the fused embedding: the product "
+                "photo as the backbone sees it, and its text."
+            ),
+            html.Section(
+                className="predict-form",
+                **aria(labelledby="similar-form-title"),
+                children=[
+                    html.H2("Product", id="similar-form-title"),
+                    field(
+                        "Catalogue product id",
+                        dcc.Input(
+                            id=PRODUCT,
+                            type="text",
+                            maxLength=64,
+                            value=product or "",
+                            className="form-control",
+                        ),
+                        PRODUCT,
+                    ),
+                    field(
+                        "How many neighbours",
+                        dcc.Input(
+                            id=K,
+                            type="number",
+                            min=1,
+                            max=50,
+                            step=1,
+                            value=10,
+                            className="form-control",
+                        ),
+                        K,
+                    ),
+                    html.Button(
+                        "Find similar products",
+                        id=SUBMIT,
+                        type="button",
+                        className="btn btn-primary",
+                    ),
+                ],
+            ),
+            html.Div(
+                id=RESULT,
+                role="region",
+                **aria(live="polite", label="Similar products"),
+                children=_result(product, 10) if product else [],
+            ),
+            html.H2("Embeddings map"),
+            html.Div(id=f"{MAP}-container", children=_map()),
+        ]
+    )
+
+
+def _result(product_id: str | None, k: int) -> list[Any]:
+    product_id = (product_id or "").strip()
+    if not product_id:
+        return [notice("No product chosen", "Enter a catalogue product id.", kind="error")]
+    svc = services()
+    with session_scope(svc.sessions) as session:
+        product = get_product(session, product_id)
+    if product is None:
+        return [
+            notice(
+                "Unknown product", f"No catalogue product has the id “{product_id}”.", kind="error"
+            )
+        ]
+    neighbours = similar_to_product(svc, product, k)
+    same = sum(1 for n in neighbours if n.same_category)
+    return [
+        html.H2(f"Closest to “{product.product_name}”"),
+        html.Div(
+            className="product-card product-card--focus",
+            children=[
+                thumbnail(product),
+                html.Div(
+                    className="product-card__body",
+                    children=[
+                        html.Strong(product.product_name),
+                        html.Span(product.category),
+                        html.Span(f"id {product.uniq_id} · {product.split} split"),
+                    ],
+                ),
+            ],
+        ),
+        html.P(f"{same} of {len(neighbours)} neighbours share its category ({product.category})."),
+        product_cards(neighbours, compare_to=product.category),
+    ]
+
+
+def _map() -> list[Any]:
+    svc = services()
+    try:
+        built = catalogue_index(svc)
+    except NoCatalogue:
+        return [html.P("The catalogue is empty: there is nothing to map yet.")]
+    vectors = built.vectors
+    rng = np.random.default_rng(0)
+    chosen = np.arange(len(vectors))
+    if len(chosen) > MAP_POINTS:
+        chosen = np.sort(rng.choice(chosen, MAP_POINTS, replace=False))
+    points = PCA(n_components=2, random_state=0).fit_transform(vectors[chosen])
+    ids = [built.index.ids[i] for i in chosen]
+    labels = built.labels[chosen]
+    with session_scope(svc.sessions) as session:
+        names = {pid: p.product_name for pid, p in products_by_ids(session, ids).items()}
+    fig = go.Figure()
+    categories = sorted(set(labels))
+    rows = []
+    for n, category in enumerate(categories):
+        mask = labels == category
+        centre = points[mask].mean(axis=0)
+        rows.append(
+            (category, int(mask.sum()), round(float(centre[0]), 3), round(float(centre[1]), 3))
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=points[mask, 0],
+                y=points[mask, 1],
+                mode="markers",
+                name=category,
+                marker={
+                    "color": PALETTE[n % len(PALETTE)],
+                    "symbol": SYMBOLS[n % len(SYMBOLS)],
+                    "size": 8,
+                    "line": marker_outline(PALETTE[n % len(PALETTE)]),
+                },
+                customdata=[pid for pid, m in zip(ids, mask, strict=True) if m],
+                text=[names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m],
+                hovertemplate="%{text}<br>" + category + "<extra></extra>",
+            )
+        )
+    base_layout(fig, height=520)
+    fig.update_layout(showlegend=True, legend={"title": {"text": "Category"}}, clickmode="event")
+    fig.update_xaxes(title_text="Component 1")
+    fig.update_yaxes(title_text="Component 2")
+    summary = (
+        f"{len(chosen):,} products projected to two dimensions with PCA; each category "
+        "has its own colour and marker shape. Products close together look and read "
+        "alike. Select a point to list its similar products above."
+    )
+    return [
+        chart(
+            MAP,
+            "Catalogue embeddings map (PCA)",
+            summary,
+            fig,
+            ["Category", "Products", "Centre, component 1", "Centre, component 2"],
+            rows,
+            numeric=[False, True, True, True],
+        )
+    ]
+
+
+def register_callbacks(app: Dash) -> None:
+    @app.callback(
+        Output(RESULT, "children"),
+        Output(PRODUCT, "value"),
+        Input(SUBMIT, "n_clicks"),
+        Input(MAP, "clickData"),
+        State(PRODUCT, "value"),
+        State(K, "value"),
+        prevent_initial_call=True,
+    )
+    def find(
+        _clicks: int | None,
+        click: dict | None,
+        product_id: str | None,
+        k: int | None,
+    ) -> tuple[list[Any], str | None]:
+        if ctx.triggered_id == MAP:
+            # The map's graph is created once it scrolls into view, which fires this with no
+            # click: only a selected point counts.
+            if not (click and click.get("points")):
+                raise PreventUpdate
+            product_id = str(click["points"][0].get("customdata") or product_id)
+        k = int(k) if k and 1 <= int(k) <= 50 else 10
+        return _result(product_id, k), product_id

@@ -1,0 +1,221 @@
+"""Audit-trail queries from user input (page and API alike), and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlalchemy.orm import Session
+
+from db.models import Prediction
+from db.repo_export import copy_csv, supports_copy
+from db.repo_predictions import SORTABLE, PredictionFilter, stream_predictions
+from ml.categories import CATEGORIES
+
+# Output name -> table column, for the JSON rows and the first CSV columns alike.
+_SCALARS = (
+    ("prediction_id", "id"),
+    ("created_at", "created_at"),
+    ("request_id", "request_id"),
+    ("source", "source"),
+    ("model", "model_name"),
+    ("model_version", "model_version"),
+    ("product_id", "product_uniq_id"),
+    ("category", "category"),
+    ("confidence", "confidence"),
+    ("fallback", "fallback"),
+    ("needs_review", "needs_review"),
+    ("review_reasons", "review_reasons"),
+    ("latency_ms", "latency_ms"),
+    ("image_sha256", "image_sha256"),
+    ("text_sha256", "text_sha256"),
+    ("text_length", "text_length"),
+)
+CSV_COLUMNS = [
+    *(name for name, _ in _SCALARS),
+    *(f"p_{c}" for c in CATEGORIES),
+    "drift_features",
+]
+# Only these can start like a spreadsheet formula (request and product ids may begin with "-");
+# every other cell is a number, a fixed word, a hash or JSON.
+_FREE_TEXT = frozenset(("request_id", "product_id"))
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AuditQuery(BaseModel):
+    """Filters, sort and page of the audit trail, as given in a URL query."""
+
+    model_config = {"extra": "forbid"}
+
+    since: date | datetime | None = Field(None, description="From this date or time (UTC).")
+    until: date | datetime | None = Field(
+        None, description="Up to this time (UTC); a date includes that whole day."
+    )
+    category: str | None = None
+    model: str | None = Field(None, description="Model name, e.g. fusion.")
+    model_version: int | None = Field(None, ge=1, le=2**31 - 1)
+    source: Literal["ui", "api", "batch"] | None = None
+    min_confidence: float | None = Field(None, ge=0, le=1)
+    max_confidence: float | None = Field(None, ge=0, le=1)
+    fallback: bool | None = None
+    needs_review: bool | None = None
+    sort: str = Field("-created_at", description="A column, prefixed with - for descending.")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(25, ge=1, le=500)
+    format: Literal["json", "csv"] = "json"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str | None) -> str | None:
+        if value is not None and value not in CATEGORIES:
+            raise ValueError(f"unknown category; one of: {', '.join(CATEGORIES)}")
+        return value
+
+    @field_validator("sort")
+    @classmethod
+    def _sortable(cls, value: str) -> str:
+        if value.lstrip("-") not in SORTABLE:
+            raise ValueError(f"sort by one of: {', '.join(SORTABLE)} (prefix - to reverse)")
+        return value
+
+    @model_validator(mode="after")
+    def _ranges(self) -> AuditQuery:
+        low, high = self.min_confidence, self.max_confidence
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_confidence is above max_confidence")
+        return self
+
+    def filters(self) -> PredictionFilter:
+        return PredictionFilter(
+            since=_instant(self.since, end=False),
+            until=_instant(self.until, end=True),
+            category=self.category,
+            model=self.model,
+            model_version=self.model_version,
+            source=self.source,
+            min_confidence=self.min_confidence,
+            max_confidence=self.max_confidence,
+            fallback=self.fallback,
+            needs_review=self.needs_review,
+        )
+
+    @property
+    def sort_column(self) -> str:
+        return self.sort.lstrip("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.sort.startswith("-")
+
+
+def _instant(value: date | datetime | None, *, end: bool) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    start = datetime.combine(value, time.min, tzinfo=UTC)
+    return start + timedelta(days=1) if end else start
+
+
+def safe_cell(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _utc_text(moment: datetime) -> str:
+    # SQLite hands back naive times (stored as UTC), PostgreSQL the session's zone: say UTC.
+    aware = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.isoformat()
+
+
+def _scalars(get: Callable[[str], Any]) -> dict[str, Any]:
+    record = {name: get(column) for name, column in _SCALARS}
+    if record["created_at"] is not None:
+        record["created_at"] = _utc_text(record["created_at"])
+    return record
+
+
+def row_dict(row: Prediction) -> dict[str, Any]:
+    return {
+        **_scalars(lambda column: getattr(row, column)),
+        "probabilities": row.probabilities,
+        "prediction_set": row.prediction_set,
+        "drift_features": row.drift_features,
+    }
+
+
+def export_csv(session: Session, query: AuditQuery, *, copy: bool | None = None) -> Iterator[bytes]:
+    """The filtered audit trail as CSV chunks, in the query's order, at flat memory.
+
+    PostgreSQL writes the rows itself (COPY, several times faster); elsewhere, or with
+    copy=False, they are formatted here row by row. Both give the same header and values.
+    """
+    use_copy = supports_copy(session) if copy is None else copy
+    if not use_copy:
+        rows = stream_predictions(
+            session, query.filters(), sort=query.sort_column, descending=query.descending
+        )
+        for chunk in csv_lines(rows):
+            yield chunk.encode()
+        return
+    yield _header().encode()
+    yield from copy_csv(
+        session,
+        query.filters(),
+        columns=[column for _, column in _SCALARS],
+        probability_keys=CATEGORIES,
+        formula_guarded={column for name, column in _SCALARS if name in _FREE_TEXT},
+        formula_start=_FORMULA_START,
+        sort=query.sort_column,
+        descending=query.descending,
+    )
+
+
+def _header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_COLUMNS)
+    return buffer.getvalue()
+
+
+def csv_lines(rows: Iterable[Mapping[Any, Any]], batch: int = 1000) -> Iterator[str]:
+    """The header, then the rows as CSV, `batch` lines per chunk, produced as rows arrive.
+
+    `rows` are column mappings (db.repo_predictions.stream_predictions).
+    """
+    buffer = io.StringIO()
+    # Unix line ends, like PostgreSQL's COPY: one export looks the same from either path.
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield _header()
+    pending = 0
+    for row in rows:
+        record = _scalars(row.__getitem__)
+        values = [safe_cell(v) if k in _FREE_TEXT else v for k, v in record.items()]
+        probabilities = row["probabilities"] or {}
+        values += [probabilities.get(c) for c in CATEGORIES]
+        values.append(json.dumps(row["drift_features"] or {}, sort_keys=True))
+        writer.writerow(values)
+        pending += 1
+        if pending == batch:
+            yield flush()
+            pending = 0
+    if pending:
+        yield flush()

@@ -1,0 +1,359 @@
+"""Explain a recorded prediction: its image (fast cell mode or pixel mode) and its text.
+
+Results are kept in `Services.results` by (model version, image hash, text hash, class, mode),
+so a repeat is instant in any worker; the inputs come from the content-addressed image store and
+the audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from dashboard.services import imagestore
+from dashboard.services.prediction import predictor_for
+from dashboard.services.state import Services
+from dashboard.services.training import backbone_spec, catalogue_data
+from db.engine import session_scope
+from db.models import Prediction
+from db.repo_models import active_versions, get_version
+from db.repo_predictions import get_prediction
+from ml import artifacts
+from ml.backbone import load_classifier
+from ml.calibration import calibrated_proba
+from ml.explain import (
+    CellExplainer,
+    CellHead,
+    ImageExplanation,
+    TextExplanation,
+    class_log_odds,
+    fusion_cell_function,
+    normalise_batch,
+    pixel_explanation,
+    square_input,
+    text_explanation,
+    vit_cell_function,
+)
+from ml.images import decode_image, to_input
+from ml.predictor import Predictor, ServingHead
+from ml.training import prepare_inputs
+
+DEFAULT_PIXEL_EVALS = 300
+Progress = Callable[[int, int], None]
+
+
+class NotExplainable(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class PredictionExplanation:
+    prediction_id: int
+    model: str
+    version: int
+    classes: list[str]
+    target: str
+    probabilities: dict[str, float]
+    image: ImageExplanation
+    text: TextExplanation | None
+    photo: np.ndarray  # uint8 [224, 224, 3] as the model saw it
+    cached: bool = False
+
+
+def cell_head(services: Services) -> CellHead:
+    """Saved at training time; derived once from the network for older artifacts."""
+    spec = backbone_spec(services)
+    path = artifacts.cell_head_path(services.settings.artifacts_dir, spec.key)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        CellHead.from_network(load_classifier(spec)).save(path)
+    return CellHead.load(path)
+
+
+def mean_fmap(services: Services) -> np.ndarray:
+    """The training split's mean feature map: what a masked cell is replaced with."""
+    spec = backbone_spec(services)
+    path = services.settings.artifacts_dir / "explain" / f"mean-fmap-{spec.key}.npy"
+    if path.exists():
+        return np.load(path)
+    data = catalogue_data(services)
+    train = data.index("train")
+    inputs = prepare_inputs(data, services.settings.artifacts_dir, spec, progress=False)
+    mean = inputs.fmaps[train].mean(axis=0).astype(np.float32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, mean)
+    return mean
+
+
+def _inputs(services: Services, row: Prediction) -> tuple[bytes, str]:
+    path = imagestore.find(services.settings.data_dir, row.image_sha256)
+    if path is None:
+        raise NotExplainable("the image of this prediction is no longer stored")
+    return path.read_bytes(), row.input_text or ""
+
+
+def _text_background(services: Services, vectorizer: Any) -> np.ndarray:
+    """TF-IDF of up to 200 training texts: the reference the text SHAP values are against."""
+
+    def build() -> np.ndarray:
+        data = catalogue_data(services)
+        train = data.index("train")[:200]
+        return vectorizer.transform(
+            [data.texts[i] for i in train]
+        ).toarray()
+
+    return services.memo.get("explain.text_background", id(vectorizer), build)
+
+
+def explain_prediction(
+    services: Services,
+    prediction_id: int,
+    *,
+    target: str | None = None,
+    pixels: bool = False,
+    max_evals: int = DEFAULT_PIXEL_EVALS,
+    progress: Progress | None = None,
+) -> PredictionExplanation:
+    """`progress(done, total)` hears of model evaluations as a pixel explanation runs."""
+    with session_scope(services.sessions) as session:
+        row = get_prediction(session, prediction_id)
+        if row is None:
+            raise NotExplainable(f"no prediction #{prediction_id}")
+        image_bytes, text = _inputs(services, row)
+        model, version = row.model_name, row.model_version
+    predictor = predictor_for(services)
+    try:
+        served = predictor.head_for(model)
+    except KeyError:
+        raise NotExplainable(f"{model} v{version} no longer answers predictions") from None
+    if served.meta.version != version:
+        raise NotExplainable(f"{model} v{version} is no longer the active version")
+    if served.meta.serving == "vit-embedding":
+        raise NotExplainable("explanations of a timm ViT fallback are not available yet")
+    # The fast map reads the backbone's last feature map; a head that reads earlier stages
+    # too is explained on pixels (the one exact map for it).
+    pixels = pixels or not reads_feature_map(served)
+    classes = served.meta.classes
+    target = target or None
+    key = "explanation:" + "|".join(
+        map(
+            str,
+            (
+                model,
+                version,
+                hashlib.sha256(image_bytes).hexdigest(),
+                hashlib.sha256(text.encode()).hexdigest(),
+                target,
+                pixels,
+                max_evals,
+            ),
+        )
+    )
+    cached = services.results.get(key)
+    if cached is not None:
+        return replace(cached, prediction_id=prediction_id, cached=True)
+    result = _explain(
+        services,
+        predictor,
+        model,
+        classes,
+        image_bytes,
+        text,
+        target,
+        pixels,
+        max_evals,
+        prediction_id,
+        version,
+        progress,
+    )
+    services.results.set(key, result)
+    return result
+
+
+def _explain(
+    services: Services,
+    predictor: Predictor,
+    model: str,
+    classes: list[str],
+    image_bytes: bytes,
+    text: str,
+    target: str | None,
+    pixels: bool,
+    max_evals: int,
+    prediction_id: int,
+    version: int,
+    progress: Progress | None,
+) -> PredictionExplanation:
+    served = predictor.head_for(model)
+    image = decode_image(image_bytes, predictor.limits)
+    photo = square_input(image)
+    pixels_in = to_input(image)[None]
+    features = predictor.features(pixels_in)
+    fmap = features["fmap"]
+    tfidf = None
+    if model == "fusion":
+        tfidf = served.vectorizer.transform([text]).toarray().astype(np.float32)  # type: ignore[union-attr]
+        features["tfidf"] = tfidf
+    logits = served.logits(features)
+    proba = calibrated_proba(logits, served.meta.temperature)[0]
+    if target is None or target not in classes:
+        target = classes[int(proba.argmax())]
+    index = classes.index(target)
+    if pixels:
+        evaluated = 0
+
+        def predict_proba(batch: np.ndarray) -> np.ndarray:
+            nonlocal evaluated
+            feeds = predictor.features(normalise_batch(batch))
+            if tfidf is not None:
+                feeds["tfidf"] = np.repeat(tfidf, len(batch), axis=0)
+            out = served.logits(feeds)
+            evaluated += len(batch)
+            if progress is not None:
+                progress(min(evaluated, max_evals), max_evals)
+            return class_log_odds(out, served.meta.temperature)
+
+        image_explanation = pixel_explanation(
+            predict_proba, photo, index, target, max_evals=max_evals
+        )
+    else:
+        mean = mean_fmap(services)
+        if model == "fusion":
+            cells = fusion_cell_function(
+                cell_head(services),
+                served.head,
+                served.meta.temperature,
+                fmap[0],
+                mean,
+                tfidf,  # type: ignore[arg-type]
+                index,
+            )
+        else:
+            cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, index)
+        image_explanation = CellExplainer(cells).explain(target)
+    text_part = None
+    if model == "fusion" and text.strip():
+        fusion = artifacts.load_estimator(Path(served_dir(services, model, version)))
+        text_part = text_explanation(
+            served.vectorizer,
+            fusion.estimator.text_,
+            _text_background(services, served.vectorizer),
+            text,
+            index,
+            target,
+        )
+    return PredictionExplanation(
+        prediction_id,
+        model,
+        version,
+        classes,
+        target,
+        {c: float(p) for c, p in zip(classes, proba, strict=True)},
+        image_explanation,
+        text_part,
+        photo,
+    )
+
+
+def reads_feature_map(served: ServingHead) -> bool:
+    """Whether the fast 7x7 cell map applies: the head reads the backbone's last feature map
+    (the hybrid ViT) or is fusion, whose image part is the pooled feature map."""
+    return served.meta.name == "fusion" or served.inputs == ["fmap"]
+
+
+def served_dir(services: Services, model: str, version: int) -> str:
+    with session_scope(services.sessions) as session:
+        row = get_version(session, model, version)
+        if row is None:
+            raise NotExplainable(f"no {model} v{version}")
+        return row.artifact_path
+
+
+def audit_path(services: Services) -> Path:
+    return services.settings.artifacts_dir / "explain" / "spatial-audit.json"
+
+
+def run_spatial_audit(
+    services: Services, model: str = "vit", limit: int | None = None, progress: bool = True
+) -> dict:
+    """The spatial-bias audit of `model` over the test split, stored as JSON and returned."""
+    import json
+    from datetime import UTC, datetime
+
+    from tqdm import tqdm
+
+    from ml.spatial_audit import accuracy_under, audit
+
+    predictor = predictor_for(services)
+    if model in (predictor.fusion.meta.name, predictor.fallback.meta.name):
+        served = predictor.head_for(model)
+    else:
+        with session_scope(services.sessions) as session:
+            version = active_versions(session).get(model)
+            if version is None:
+                raise NotExplainable(f"{model} has no active version")
+            served = ServingHead.load(Path(version.artifact_path))
+    if model != "fusion" and not reads_feature_map(served):
+        raise NotExplainable("the spatial audit needs the hybrid ViT or fusion; use --model fusion")
+    classes = served.meta.classes
+    data = catalogue_data(services)
+    test = data.index("test")[:limit] if limit else data.index("test")
+    mean = mean_fmap(services)
+    head = cell_head(services) if model == "fusion" else None
+    images, texts, labels, grids = [], [], [], []
+    for i in tqdm(test, desc="attributions", unit="product", disable=not progress):
+        image = decode_image(data.image_paths[i].read_bytes(), predictor.limits)
+        _embedding, fmap = predictor.backbone.run(
+            ["embedding", "fmap"], {"image": to_input(image)[None]}
+        )
+        label = str(data.labels[i])
+        target = classes.index(label) if label in classes else 0
+        if model == "fusion":
+            tfidf = served.vectorizer.transform([data.texts[i]]).toarray().astype(np.float32)  # type: ignore[union-attr]
+            assert head is not None
+            cells = fusion_cell_function(
+                head, served.head, served.meta.temperature, fmap[0], mean, tfidf, target
+            )
+        else:
+            cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, target)
+        grids.append(CellExplainer(cells, max_evals=500).explain(label).grid)
+        images.append(image)
+        texts.append(data.texts[i] if model == "fusion" else None)
+        labels.append(label)
+
+    def predict(batch: list[Image.Image]) -> list[str]:
+        import io
+
+        encoded = []
+        for image in batch:
+            buffer = io.BytesIO()
+            image.save(buffer, "PNG")
+            encoded.append(buffer.getvalue())
+        return [p.category for p in predictor.predict_batch(encoded, texts)]
+
+    result = audit(grids, labels, accuracy_under(predict, images, labels)).as_dict()
+    result.update(
+        {
+            "model": model,
+            "version": served.meta.version,
+            "products": len(labels),
+            "created_at": datetime.now(UTC).isoformat(),
+        }
+    )
+    path = audit_path(services)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def stored_audit(services: Services) -> dict | None:
+    import json
+
+    path = audit_path(services)
+    return json.loads(path.read_text()) if path.exists() else None

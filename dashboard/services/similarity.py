@@ -1,0 +1,86 @@
+"""Similar products over the fused embedding, built once per catalogue state and process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.services.state import Services
+from dashboard.services.training import backbone_spec, catalogue_data
+from db.engine import session_scope
+from db.models import Product
+from db.repo_catalogue import catalogue_version, products_by_ids
+from ml.similarity import FusedEmbedder, VectorIndex, build_index
+from ml.training import prepare_inputs
+
+
+@dataclass(frozen=True)
+class CatalogueIndex:
+    embedder: FusedEmbedder
+    index: VectorIndex
+    vectors: np.ndarray  # [N, F] fused embeddings, row-aligned with index.ids (for the map)
+    labels: np.ndarray
+
+
+@dataclass(frozen=True)
+class SimilarProduct:
+    product: Product
+    score: float
+    same_category: bool | None
+
+
+def catalogue_index(services: Services) -> CatalogueIndex:
+    """The index of the current catalogue (rebuilt when products change)."""
+    with session_scope(services.sessions) as session:
+        state = catalogue_version(session)
+    settings = services.settings
+    spec = backbone_spec(services)
+    key = (state, spec.key, settings.similarity_index)
+
+    def build() -> CatalogueIndex:
+        data = catalogue_data(services)
+        inputs = prepare_inputs(data, settings.artifacts_dir, spec, progress=False)
+        embedder = FusedEmbedder().fit(inputs.embeddings, data.texts)
+        vectors = embedder.transform(inputs.embeddings, data.texts)
+        index = build_index(
+            data.ids, vectors, settings.similarity_index, settings.artifacts_dir / "similarity"
+        )
+        return CatalogueIndex(embedder, index, vectors, data.labels)
+
+    return services.memo.get("similarity", key, build)
+
+
+def _with_products(
+    services: Services,
+    neighbours: list,
+    category: str | None,
+) -> list[SimilarProduct]:
+    with session_scope(services.sessions) as session:
+        products = products_by_ids(session, [n.id for n in neighbours])
+    return [
+        SimilarProduct(
+            products[n.id],
+            n.score,
+            None if category is None else products[n.id].category == category,
+        )
+        for n in neighbours
+        if n.id in products
+    ]
+
+
+def similar_to_product(services: Services, product: Product, k: int) -> list[SimilarProduct]:
+    built = catalogue_index(services)
+    vector = built.index.vector(product.uniq_id)
+    if vector is None:
+        return []
+    neighbours = built.index.search(vector, k, exclude=product.uniq_id)
+    return _with_products(services, neighbours, product.category)
+
+
+def similar_to_upload(
+    services: Services, embedding: np.ndarray, text: str | None, category: str | None, k: int
+) -> list[SimilarProduct]:
+    built = catalogue_index(services)
+    vector = built.embedder.transform(embedding[None], [text])[0]
+    return _with_products(services, built.index.search(vector, k), category)

@@ -1,0 +1,81 @@
+"""What every capability needs, built once by the app factory or the CLI: settings, the database,
+and the expensive state computed from them (loaded models, indexes, reports, explanations)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from cachelib import BaseCache, FileSystemCache, RedisCache
+from redis import Redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from dashboard.settings import Settings
+from db.engine import make_engine, make_session_factory
+
+T = TypeVar("T")
+RESULT_TIMEOUT_S = 24 * 3600
+
+
+class Memo:
+    """One slot per name: the value built for the newest key. A new key (another catalogue or
+    model version) replaces the slot, so memory holds only what is current. Each name has its
+    own lock: loading models never waits for the similarity index to build."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._slots: dict[str, tuple[Hashable, Any]] = {}
+
+    def get(self, name: str, key: Hashable, build: Callable[[], T]) -> T:
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
+            slot = self._slots.get(name)
+            if slot is None or slot[0] != key:
+                self._slots.pop(name, None)  # the stale value may be freed while building
+                self._slots[name] = (key, build())
+            value: T = self._slots[name][1]
+            return value
+
+    def has(self, name: str, key: Hashable) -> bool:
+        slot = self._slots.get(name)
+        return slot is not None and slot[0] == key
+
+    def clear(self) -> None:
+        with self._guard:
+            self._slots.clear()
+
+
+def result_cache(settings: Settings) -> BaseCache:
+    """Slow results (explanations) shared by every process of an instance: Redis when
+    VITRINE_CACHE_URL names one, else a folder."""
+    if settings.uses_redis:
+        return RedisCache(
+            Redis.from_url(settings.cache_url or ""),
+            default_timeout=RESULT_TIMEOUT_S,
+            key_prefix="vitrine:",
+        )
+    return FileSystemCache(
+        str(settings.instance_dir / "cache"), threshold=2000, default_timeout=RESULT_TIMEOUT_S
+    )
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    memo: Memo = field(default_factory=Memo)
+    results: BaseCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.results = result_cache(self.settings)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, engine=engine, sessions=make_session_factory(engine))

@@ -1,0 +1,106 @@
+"""The style-shift report: leave-one-style-out over the demo catalogue's art sets, stored as JSON.
+
+Art sets come from the side file the demo generator writes next to its CSV; a catalogue with
+no such file (the real Flipkart sample) cannot be measured this way and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dashboard.services.state import Services
+from dashboard.services.training import backbone_spec, catalogue_data
+from ml.demo.catalogue import ART_SETS, read_art_sets
+from ml.models.registry import FALLBACK_CANDIDATES, choose_fallback
+from ml.style_shift import SHIFT_MODELS, NoStyles, leave_one_style_out, mean_scores
+from ml.training import prepare_inputs
+
+
+def default_art_sets(services: Services) -> Path:
+    return services.settings.data_dir / "demo" / ART_SETS
+
+
+def report_path(services: Services) -> Path:
+    return services.settings.artifacts_dir / "evaluation" / "style-shift.json"
+
+
+def run_and_store(
+    services: Services,
+    art_sets_file: Path | None = None,
+    names: Sequence[str] = SHIFT_MODELS,
+    *,
+    progress: bool = True,
+    report: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Measure `names` leave-one-style-out on the stored catalogue; store and return the report."""
+    art_sets_file = art_sets_file or default_art_sets(services)
+    if not art_sets_file.exists():
+        raise NoStyles(
+            f"no art-set file at {art_sets_file}; style shift is measured on a demo catalogue "
+            "(vitrine data demo writes one next to its CSV)"
+        )
+    art_sets = read_art_sets(art_sets_file.parent)
+    data = catalogue_data(services)
+    styles = np.array([art_sets.get(uid, "") for uid in data.ids])
+    inputs = prepare_inputs(
+        data, services.settings.artifacts_dir, backbone_spec(services), progress=progress
+    )
+    scores = leave_one_style_out(
+        inputs,
+        data.labels,
+        data.splits,
+        styles,
+        names,
+        review_threshold=services.settings.review_threshold,
+        progress=progress,
+        report=report,
+    )
+    means = mean_scores(scores)
+    result = {
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "art_sets": sorted({str(s) for s in styles if s}),
+        "products": int((styles != "").sum()),
+        "review_threshold": services.settings.review_threshold,
+        "folds": [s.to_dict() for s in scores],
+        "means": means,
+    }
+    accuracy = {n: m["accuracy"] for n, m in means.items() if n in FALLBACK_CANDIDATES}
+    if accuracy:
+        result["fallback"] = choose_fallback(accuracy)
+    path = report_path(services)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result, indent=1))
+    tmp.replace(path)
+    return result
+
+
+def latest(services: Services) -> dict[str, Any] | None:
+    path = report_path(services)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())
+
+
+def shift_accuracy(services: Services) -> dict[str, float | None]:
+    """Mean leave-one-style-out accuracy per model name, from the stored report.
+
+    Read on every prediction (it picks the fallback), so kept while the file is unchanged.
+    """
+    path = report_path(services)
+    try:
+        key = (path, path.stat().st_mtime)
+    except FileNotFoundError:
+        return {}
+
+    def read() -> dict[str, float | None]:
+        stored = json.loads(path.read_text())
+        return {name: m.get("accuracy") for name, m in stored["means"].items()}
+
+    return services.memo.get("style_shift.accuracy", key, read)

@@ -1,0 +1,161 @@
+"""Train and evaluate from the stored catalogue, and record each model version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dashboard.services import imagestore
+from dashboard.services.state import Services
+from db.engine import session_scope
+from db.repo_catalogue import training_rows
+from db.repo_models import (
+    activate,
+    active_versions,
+    add_model_version,
+    best_version,
+    next_version,
+    update_metrics,
+)
+from ml.artifacts import ModelMeta, load_estimator
+from ml.backbone import BackboneSpec
+from ml.evaluation import classification_metrics
+from ml.models.inputs import product_text
+from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY
+from ml.training import CatalogueData, NotEnoughData, prepare_inputs, train_models
+
+SERVING = (PRIMARY, *FALLBACK_CANDIDATES)
+
+
+class NoCatalogue(RuntimeError):
+    def __str__(self) -> str:
+        return "the catalogue is empty; run `vitrine data ingest` or `vitrine demo` first"
+
+
+def backbone_spec(services: Services) -> BackboneSpec:
+    settings = services.settings
+    return BackboneSpec(settings.backbone, settings.backbone_weights)
+
+
+def catalogue_data(services: Services) -> CatalogueData:
+    with session_scope(services.sessions) as session:
+        rows = training_rows(session)
+    if not rows:
+        raise NoCatalogue()
+    data_dir = services.settings.data_dir
+    return CatalogueData(
+        ids=[r["uniq_id"] for r in rows],
+        labels=np.array([r["category"] for r in rows]),
+        splits=np.array([r["split"] for r in rows]),
+        texts=tuple(product_text(r["product_name"], r["description"]) for r in rows),
+        image_shas=[r["image_sha256"] for r in rows],
+        image_paths=[
+            imagestore.image_path(data_dir, r["image_sha256"], r["image_file"]) for r in rows
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class TrainingOutcome:
+    name: str
+    version: int
+    metrics: dict
+    activated: bool
+
+
+def train(
+    services: Services,
+    names: Sequence[str],
+    *,
+    progress: bool = True,
+    report: Callable[[str], None] = print,
+    activate_new: bool = False,
+) -> list[TrainingOutcome]:
+    """Train `names`; a new version becomes active if asked, or if its model has none yet."""
+    data = catalogue_data(services)
+    with session_scope(services.sessions) as session:
+        versions = {name: next_version(session, name) for name in names}
+    spec = backbone_spec(services)
+    settings = services.settings
+    # A local timm ViT weights file makes the vit fallback a probe on that ViT.
+    vit_spec = (
+        BackboneSpec(settings.vit_model, settings.vit_weights) if settings.vit_weights else None
+    )
+    trained = train_models(
+        data,
+        names,
+        versions,
+        settings.artifacts_dir,
+        spec,
+        progress=progress,
+        report=report,
+        vit_spec=vit_spec,
+    )
+    outcomes = []
+    with session_scope(services.sessions) as session:
+        active = active_versions(session)
+        for model in trained:
+            add_model_version(
+                session,
+                name=model.name,
+                version=model.version,
+                artifact_path=str(model.path.resolve()),
+                backbone=model.meta.backbone_key,
+                params_count=model.meta.n_parameters,
+                metrics=model.meta.metrics,
+            )
+            make_active = activate_new or model.name not in active
+            if make_active:
+                activate(session, model.name, model.version)
+            outcomes.append(
+                TrainingOutcome(model.name, model.version, model.meta.metrics, make_active)
+            )
+    return outcomes
+
+
+def activate_best(services: Services, names: Sequence[str] = SERVING) -> dict[str, int]:
+    """Activate, for each name, the version with the best validation accuracy."""
+    chosen = {}
+    with session_scope(services.sessions) as session:
+        for name in names:
+            best = best_version(session, name)
+            if best is not None:
+                activate(session, name, best.version)
+                chosen[name] = best.version
+    return chosen
+
+
+def evaluate(
+    services: Services, names: Sequence[str] | None = None, *, progress: bool = True
+) -> dict[str, dict]:
+    """Re-score the active versions (of `names`) on today's test split; store the metrics."""
+    data = catalogue_data(services)
+    with session_scope(services.sessions) as session:
+        active = {
+            name: (mv.version, mv.artifact_path)
+            for name, mv in active_versions(session).items()
+            if names is None or name in names
+        }
+    if not active:
+        raise NotEnoughData("no active model version; run `vitrine train` first")
+    inputs = prepare_inputs(
+        data, services.settings.artifacts_dir, backbone_spec(services), progress=progress
+    )
+    test = data.index("test")
+    results = {}
+    for name, (version, path) in sorted(active.items()):
+        folder = Path(path)
+        meta = ModelMeta.load(folder)
+        estimator = load_estimator(folder)
+        index = {c: i for i, c in enumerate(meta.classes)}
+        known = np.array([c in index for c in data.labels[test]])
+        labels = np.array([index[c] for c in data.labels[test][known]])
+        proba = estimator.predict_proba(inputs.take(test[known]))
+        metrics = classification_metrics(proba, labels, meta.classes)
+        with session_scope(services.sessions) as session:
+            update_metrics(session, name, version, metrics)
+        results[name] = {"version": version, **metrics}
+    return results

@@ -1,0 +1,115 @@
+"""The app factory: Flask server, Dash with Pages and the /api blueprint, from one Settings."""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+from pathlib import Path
+
+import dash
+from dash import Dash
+from flask import Flask, request
+
+from dashboard import api
+from dashboard.components import charts, shell
+from dashboard.pages import page_roles, register_all
+from dashboard.services.state import Services
+from dashboard.settings import Settings
+from dashboard.web import auth, login, metrics, plotlyjs, requestlog, security
+from dashboard.web.background import background_manager
+from dashboard.web.context import install
+from dashboard.web.resources import assets_dir
+
+log = logging.getLogger(__name__)
+
+# `lang` and the page title are in the HTML itself, for screen readers and search engines.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+class VitrineDash(Dash):
+    """Dash whose first HTML already carries the page's own title, not only after load."""
+
+    # Dash names every placeholder; they are passed through unchanged but the title.
+    def interpolate_index(self, **kwargs: str) -> str:  # type: ignore[override]
+        title = page_title(request.path if request else "/", default=self.title)
+        kwargs["title"] = html.escape(title)
+        return super().interpolate_index(**kwargs)
+
+
+def page_title(path: str, *, default: str) -> str:
+    for page in dash.page_registry.values():
+        if page["relative_path"] == path:
+            return str(page["title"])
+    return default
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the whole web application from `settings` (read from the environment if None)."""
+    settings = settings or Settings()
+    server = Flask("vitrine", instance_path=str(settings.instance_dir.resolve()))
+    server.config.update(
+        SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    services = Services.from_settings(settings)
+    install(server, services)
+    requestlog.install(server)
+    metrics.install(server)
+    api.install(server)
+    auth.install(server, auth.Declared(pages=page_roles(), api=api.roles()))
+    login.install(server)
+    plotlyjs.install(server)
+
+    manager = background_manager(settings)
+    server.extensions["vitrine_background"] = manager
+    app = VitrineDash(
+        "vitrine",
+        server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask instance
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(assets_dir()),
+        assets_ignore=plotlyjs.ASSETS_IGNORE,
+        serve_locally=True,
+        update_title=None,  # type: ignore[arg-type]  # None (no "Updating...") is documented
+        title="Vitrine",
+        index_string=INDEX_STRING,
+        # Page layouts read the database; they are not evaluated up front to validate ids.
+        suppress_callback_exceptions=True,
+        background_callback_manager=manager,
+    )
+    register_all(app)
+    app.layout = shell.layout
+    shell.register_callbacks(app)
+    charts.register_callbacks(app)
+    security.install_headers(server)
+    security.install_limiter(server, settings)
+    server.extensions["dash"] = app
+    return server
+
+
+def _instance_secret(instance_dir: Path) -> str:
+    """A secret generated once per instance, so every worker and restart shares it."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

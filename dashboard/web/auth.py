@@ -1,0 +1,234 @@
+"""Access control: accounts with roles, sessions for people, hashed bearer tokens for machines.
+
+Off by default (the open demo shows a banner saying so); VITRINE_AUTH=required turns it on.
+Roles nest: a viewer uses the dashboard and predicts; an auditor also reads the audit trail,
+exports it and watches drift; an admin also activates model versions and manages users.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Request, Response, current_app, g, redirect, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.services.users import RANK, check_password, token_digest
+from dashboard.web.context import services
+from dashboard.web.errors import error_response
+from db.engine import session_scope
+from db.repo_users import get_user_by_id, user_for_token
+
+ACCESS_KEY = "vitrine_access"
+OPEN_PATHS = {"/login", "/logout", "/metrics", "/_favicon.ico"}
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
+# Dash plumbing that renders whichever page is asked for; the page layout itself is guarded.
+DASH_PLUMBING = {"/_dash-layout", "/_dash-dependencies", "/_reload-hash"}
+# Callbacks anyone may run: the page router and the navigation marker.
+OPEN_CALLBACK_IDS = {"_pages_content", "_pages_store", "_pages_dummy", "site-nav-list"}
+
+@dataclass
+class Account(UserMixin):
+    id: int
+    username: str
+    role: str
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def may(self, role: str) -> bool:
+        return RANK.get(self.role, -1) >= RANK[role]
+
+
+class Anonymous(AnonymousUserMixin):
+    username = ""
+    role = ""
+
+    def may(self, role: str) -> bool:
+        return False
+
+
+def enabled() -> bool:
+    return services().settings.auth == "required"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The roles pages and API operations declare, handed over by the app factory."""
+
+    pages: Mapping[str, str | None]
+    api: Mapping[tuple[str, str], str | None]
+
+
+def _declared() -> Declared:
+    declared: Declared = current_app.extensions[ACCESS_KEY]
+    return declared
+
+
+def page_role(path: str) -> str | None:
+    """The role a page declares (None: anyone may read it); an unknown path needs a viewer."""
+    return _declared().pages.get(path, "viewer")
+
+
+def page_denial(path: str) -> tuple[str, str] | None:
+    """Why the current user may not see `path` (title, message), or None."""
+    if not enabled():
+        return None
+    needed = page_role(path)
+    if needed is None:
+        return None
+    if not current_user.is_authenticated:
+        return ("Sign in to see this page", f"[Sign in](/login?next={path}) first.")
+    if not current_user.may(needed):
+        return (
+            "Your role does not allow this page",
+            f"You are signed in as {current_user.username} ({current_user.role}); "
+            f"this page needs the {needed} role. Ask an admin for access.",
+        )
+    return None
+
+
+def _rule_to_openapi(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.removeprefix("/api"))
+
+
+# The documentation itself is public; it is not an operation of the document.
+PUBLIC_API_RULES = {
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/docs/init.js",
+    "/api/docs/static/<name>",
+}
+
+
+def api_role(method: str, rule: str) -> str | None:
+    """The role an API route needs; None for public routes (health, docs). A route missing from
+    the OpenAPI operations is never public by accident: it needs a viewer."""
+    if rule in PUBLIC_API_RULES:
+        return None
+    key = ("GET" if method == "HEAD" else method, _rule_to_openapi(rule))
+    return _declared().api.get(key, "viewer")
+
+
+def _callback_ids(body: Any) -> set[str]:
+    outputs = body.get("outputs") if isinstance(body, dict) else None
+    items = outputs if isinstance(outputs, list) else [outputs]
+    ids: set[str] = set()
+    for item in items:
+        for part in item if isinstance(item, list) else [item]:
+            if isinstance(part, dict):
+                ident = part.get("id")
+                key = json.dumps(ident, sort_keys=True) if isinstance(ident, dict) else ident
+                ids.add(str(key))
+    return ids
+
+
+def _account(user: Any) -> Account:
+    return Account(user.id, user.username, user.role)
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Secure cookies whenever the request came over TLS (directly or via the proxy)."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request and request.is_secure) or super().get_cookie_secure(app)
+
+
+def install(server: Flask, declared: Declared) -> None:
+    server.extensions[ACCESS_KEY] = declared
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="vitrine_session",
+    )
+    server.session_interface = _SessionInterface()
+    # Behind the host's TLS-terminating proxy: trust its X-Forwarded-Proto (one hop).
+    server.wsgi_app = ProxyFix(server.wsgi_app, x_proto=1)  # type: ignore[method-assign]
+    manager = LoginManager(server)
+    manager.anonymous_user = Anonymous
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def _load(user_id: str) -> Account | None:
+        with session_scope(services().sessions) as session:
+            user = get_user_by_id(session, int(user_id)) if user_id.isdigit() else None
+            return _account(user) if user else None
+
+    @manager.request_loader
+    def _from_token(req: Request) -> Account | None:
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        with session_scope(services().sessions) as session:
+            user = user_for_token(session, token_digest(header.removeprefix("Bearer ").strip()))
+            return _account(user) if user else None
+
+    @server.before_request
+    def _guard() -> Any:
+        if not enabled():
+            return None
+        path = request.path
+        if path in OPEN_PATHS or path in DASH_PLUMBING or path.startswith(OPEN_PREFIXES):
+            return None
+        if path.startswith("/api/") or path == "/api":
+            return _guard_api()
+        if path == "/_dash-update-component":
+            return _guard_callback()
+        return _guard_page(path)
+
+    @server.after_request
+    def _forbidden_page(response: Response) -> Response:
+        if g.get("page_forbidden") and response.status_code == 200:
+            response.status_code = 403
+        return response
+
+
+def _guard_api() -> Any:
+    rule = request.url_rule.rule if request.url_rule else ""
+    needed = api_role(request.method, rule) if rule else "viewer"
+    if needed is None or (rule and rule.endswith("<path:_unknown>")):
+        return None
+    if not current_user.is_authenticated:
+        response, status = error_response(
+            401, "unauthorised", "Sign in, or send Authorization: Bearer <token>."
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vitrine"'
+        return response, status
+    if not current_user.may(needed):
+        return error_response(
+            403,
+            "forbidden",
+            f"This needs the {needed} role; {current_user.username} is {current_user.role}.",
+            {"needed": needed, "role": current_user.role},
+        )
+    return None
+
+
+def _guard_callback() -> Any:
+    if current_user.is_authenticated:
+        return None
+    ids = _callback_ids(request.get_json(silent=True))
+    if ids and ids <= OPEN_CALLBACK_IDS:
+        return None
+    return error_response(401, "unauthorised", "Sign in to use the dashboard.")
+
+
+def _guard_page(path: str) -> Any:
+    needed = page_role(path)
+    if needed is None:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(f"/login?next={path}")
+    if not current_user.may(needed):
+        g.page_forbidden = True  # Dash still serves the page; its layout says why, with a 403
+    return None
+
+
+def authenticate(username: str, password: str) -> Account | None:
+    info = check_password(services(), username, password)
+    return Account(info.id, info.username, info.role) if info else None
