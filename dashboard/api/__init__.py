@@ -17,39 +17,31 @@ from dashboard.api import (
     products,
     similarity,
 )
-from dashboard.api.openapi import OPERATIONS
+from dashboard.api.routes import Routes
+from dashboard.web.errors import error_response
 
 
-def create_blueprint() -> Blueprint:
+def create_routes() -> Routes:
+    """The blueprint with every route; each declares its OpenAPI operation as it registers."""
     api = Blueprint("api", __name__, url_prefix="/api")
+    routes = Routes(api)
     errors.install(api)
-    health.register(api)
-    products.register(api)
-    models.register(api)
-    predict.register(api)
-    similarity.register(api)
-    audit.register(api)
-    audit.register_drift(api)
-    analysis.register(api)
-    explain.register(api)
-    docs.register(api)
+    for module in (health, products, models, predict, similarity, audit, analysis, explain):
+        module.register(routes)
+    docs.register(api, routes.operations)
 
     # Dash owns a catch-all page route; this more specific rule keeps /api/* out of it.
     @api.route("/<path:_unknown>")
     def not_found(_unknown: str) -> tuple[Response, int]:
-        return errors.error_response(404, "not_found", "No such API endpoint.")
+        return error_response(404, "not_found", "No such API endpoint.")
 
-    return api
-
-
-def roles() -> dict[tuple[str, str], str | None]:
-    """(method, OpenAPI path) -> the role each operation declares, for the access check."""
-    return {(op.method.upper(), op.path): op.role for op in OPERATIONS}
+    return routes
 
 
-def install(server: Flask) -> None:
+def install(server: Flask) -> Routes:
     """Register the blueprint; routing errors under /api (404, 405) answer JSON too."""
-    server.register_blueprint(create_blueprint())
+    routes = create_routes()
+    server.register_blueprint(routes.blueprint)
 
     @server.errorhandler(HTTPException)
     def routing_error(exc: HTTPException) -> HTTPException | tuple[Response, int]:
@@ -58,6 +50,8 @@ def install(server: Flask) -> None:
                 exc = NotFound("No such API endpoint.")
             return errors.http_error_response(exc)
         return exc
+
+    return routes
 
 
 def _is_endpoint(path: str) -> bool:

@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError
+from dashboard.api.openapi import UNPROCESSABLE, Operation, Param
+from dashboard.api.routes import Routes
 from dashboard.services.analysis import MAX_POINTS, VARIABLES, analysis_frame
 from dashboard.web.context import services
 from ml.analysis import relate
 
+BIVARIATE = Operation(
+    "get",
+    "/analysis/bivariate",
+    "How two product variables relate, overall and per category",
+    "analysis",
+    {200: ("Correlations, trend and points.", s.BivariateOut), 422: UNPROCESSABLE},
+    params=(
+        Param(
+            "x",
+            "query",
+            {"type": "string", "enum": list(s.BIVARIATE_VARIABLES)},
+            "First variable.",
+            required=True,
+            example="retail_price",
+        ),
+        Param(
+            "y",
+            "query",
+            {"type": "string", "enum": list(s.BIVARIATE_VARIABLES)},
+            "Second variable.",
+            required=True,
+            example="discounted_price",
+        ),
+        Param(
+            "by",
+            "query",
+            {"type": "string", "enum": ["category", "none"]},
+            "Group by category or not.",
+        ),
+    ),
+)
 
-def register(api: Blueprint) -> None:
-    @api.get("/analysis/bivariate")
+
+def register(routes: Routes) -> None:
+    @routes.operation(BIVARIATE)
     def bivariate() -> Response:
         x, y = request.args.get("x", ""), request.args.get("y", "")
         by = request.args.get("by", "category")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request, stream_with_context
+from flask import Response, jsonify, request, stream_with_context
 from pydantic import ValidationError
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError, invalid
+from dashboard.api.openapi import JSON, NOT_FOUND, UNPROCESSABLE, Operation, Param
+from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
 from dashboard.services.audit import AuditQuery, export_csv, row_dict
 from dashboard.web.context import services
@@ -20,8 +23,25 @@ def parse_query() -> AuditQuery:
         raise invalid(exc, "invalid_query", "The query parameters are not valid.") from exc
 
 
-def register(api: Blueprint) -> None:
-    @api.get("/audit/predictions")
+AUDIT_PREDICTIONS = Operation(
+    "get",
+    "/audit/predictions",
+    "The audit trail of predictions, filtered, as JSON pages or CSV",
+    "audit",
+    {
+        200: ("A page of audit rows (or the CSV file with format=csv).", s.AuditPageOut),
+        422: UNPROCESSABLE,
+    },
+    params=tuple(
+        Param(name, "query", schema, text) for name, schema, text in s.AUDIT_QUERY_PARAMS
+    ),
+    produces=(JSON, "text/csv"),
+    role="auditor",
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(AUDIT_PREDICTIONS)
     def audit_predictions() -> Response:
         query = parse_query()
         filters = query.filters()
@@ -55,6 +75,8 @@ def register(api: Blueprint) -> None:
             }
         )
 
+    _register_drift(routes)
+
 
 def drift_body(report) -> dict:
     return {
@@ -71,8 +93,37 @@ def drift_body(report) -> dict:
     }
 
 
-def register_drift(api: Blueprint) -> None:
-    @api.get("/audit/drift-report")
+DRIFT_REPORT = Operation(
+    "get",
+    "/audit/drift-report",
+    "The latest (or a given) Evidently drift report",
+    "audit",
+    {
+        200: ("The report's summary, or its HTML with format=html.", s.DriftReportOut),
+        404: NOT_FOUND,
+        422: UNPROCESSABLE,
+    },
+    params=(
+        Param(
+            "format",
+            "query",
+            {"type": "string", "enum": ["json", "html"]},
+            "json (default) or html.",
+        ),
+        Param(
+            "id",
+            "query",
+            {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
+            "A report's id.",
+        ),
+    ),
+    produces=(JSON, "text/html"),
+    role="auditor",
+)
+
+
+def _register_drift(routes: Routes) -> None:
+    @routes.operation(DRIFT_REPORT)
     def drift_report() -> Response:
         from pathlib import Path
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, jsonify, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
-from dashboard.api.openapi import document
+from dashboard.api.openapi import Operation, document
 
 SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
 
@@ -41,10 +42,10 @@ INIT = """window.addEventListener("load", function () {
 """
 
 
-def register(api: Blueprint) -> None:
+def register(api: Blueprint, operations: Sequence[Operation]) -> None:
     @api.get("/openapi.json")
     def openapi() -> Response:
-        return jsonify(document())
+        return jsonify(document(operations))
 
     @api.get("/docs")
     def docs() -> Response:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError
+from dashboard.api.openapi import NOT_FOUND, UNAVAILABLE, UNPROCESSABLE, Operation, Param
+from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
 from dashboard.services.explain import NotExplainable, explain_prediction
 from dashboard.services.prediction import ModelsNotReady
@@ -14,8 +17,50 @@ from ml.categories import CATEGORIES
 MAX_EVALS = 2000
 
 
-def register(api: Blueprint) -> None:
-    @api.get("/predictions/<int:prediction_id>/explanation")
+EXPLANATION = Operation(
+    "get",
+    "/predictions/{prediction_id}/explanation",
+    "SHAP explanation of a recorded prediction",
+    "explanation",
+    {
+        200: ("Image and text attributions.", s.ExplanationOut),
+        404: NOT_FOUND,
+        422: UNPROCESSABLE,
+        503: UNAVAILABLE,
+    },
+    params=(
+        Param(
+            "prediction_id",
+            "path",
+            {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
+            "The prediction's number.",
+            required=True,
+            example=1,
+        ),
+        Param(
+            "mode",
+            "query",
+            {"type": "string", "enum": ["cells", "pixels"], "default": "cells"},
+            "Fast 7x7 cells or pixel-level.",
+        ),
+        Param(
+            "target",
+            "query",
+            {"type": "string", "enum": list(s.CATEGORY_NAMES)},
+            "Explain this category instead of the predicted one.",
+        ),
+        Param(
+            "max_evals",
+            "query",
+            {"type": "integer", "minimum": 50, "maximum": 2000, "default": 300},
+            "Budget of a pixel-level map.",
+        ),
+    ),
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(EXPLANATION)
     def explanation(prediction_id: int) -> Response:
         if prediction_id > MAX_ID:
             raise ApiError(404, "not_explainable", f"no prediction #{prediction_id}")

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import __version__
+from dashboard.api import schemas as s
+from dashboard.api.openapi import Operation
+from dashboard.api.routes import Routes
 from dashboard.web.context import services
 from db.health import ping
 
 log = logging.getLogger(__name__)
 
 
-def register(api: Blueprint) -> None:
-    @api.get("/health")
+HEALTH = Operation(
+    "get",
+    "/health",
+    "Health of the service and its database",
+    "operations",
+    {200: ("Healthy.", s.HealthOut), 503: ("The database does not answer.", s.HealthOut)},
+    role=None,
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(HEALTH)
     def health() -> tuple[Response, int]:
         try:
             ping(services().engine)

@@ -3,9 +3,12 @@ model scores, and which version serves."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from flask import Response, jsonify
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError, parse_body
+from dashboard.api.openapi import NOT_FOUND, UNPROCESSABLE, Operation
+from dashboard.api.routes import Routes
 from dashboard.api.schemas import ActivatedOut, ActivateIn
 from dashboard.services.prediction import serving_roles
 from dashboard.web.context import services
@@ -18,8 +21,27 @@ from ml.models.registry import DESCRIPTIONS
 SUMMARY_METRICS = ("accuracy", "macro_f1", "ece", "latency_ms", "val_accuracy")
 
 
-def register(api: Blueprint) -> None:
-    @api.get("/model/info")
+MODEL_INFO = Operation(
+    "get",
+    "/model/info",
+    "The serving models and every version's test metrics",
+    "models",
+    {200: ("Models and metrics.", s.ModelInfoOut)},
+)
+
+MODEL_ACTIVATE = Operation(
+    "post",
+    "/model/activate",
+    "Make a model version the active one for its name",
+    "models",
+    {200: ("The version now serves.", s.ActivatedOut), 404: NOT_FOUND, 422: UNPROCESSABLE},
+    body=s.ActivateIn,
+    role="admin",
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(MODEL_INFO)
     def model_info() -> Response:
         settings = services().settings
         spec = BackboneSpec(settings.backbone, settings.backbone_weights)
@@ -60,7 +82,7 @@ def register(api: Blueprint) -> None:
             }
         )
 
-    @api.post("/model/activate")
+    @routes.operation(MODEL_ACTIVATE)
     def model_activate() -> Response:
         body = parse_body(ActivateIn)
         with session_scope(services().sessions) as session:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Response, jsonify, request
 from pydantic import ValidationError
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError, invalid
+from dashboard.api.openapi import BAD_REQUEST, UNAVAILABLE, Operation
 from dashboard.api.products import product_error
+from dashboard.api.routes import Routes
 from dashboard.api.schemas import PredictionOut, PredictJson
 from dashboard.services.prediction import (
     AuditUnavailable,
@@ -92,8 +95,31 @@ def _inputs() -> tuple[bytes | None, str | None, str | None]:
     )
 
 
-def register(api: Blueprint) -> None:
-    @api.post("/predict")
+PREDICT = Operation(
+    "post",
+    "/predict",
+    "Predict the category of a product photo (and its text)",
+    "prediction",
+    {
+        200: ("The prediction, recorded in the audit trail.", s.PredictionOut),
+        400: BAD_REQUEST,
+        404: ("Unknown product_id.", s.ErrorOut),
+        413: ("The image is too large (bytes or pixels).", s.ErrorOut),
+        415: ("Not an accepted image type, or the wrong media type.", s.ErrorOut),
+        422: ("Unreadable image or text too long.", s.ErrorOut),
+        429: ("Too many predictions from this client; retry later.", s.ErrorOut),
+        503: UNAVAILABLE,
+    },
+    body=s.PredictJson,
+    multipart=True,
+    description="Send multipart/form-data with an `image` file (and optional `text`, "
+    "`product_id`), or JSON with `image_base64`. Every answer writes one audit row; "
+    "a refusal writes none.",
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(PREDICT)
     def predict() -> tuple[Response, int]:
         image, text, product_id = _inputs()
         svc = services()

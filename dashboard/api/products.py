@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, send_file, url_for
+from flask import Response, jsonify, send_file, url_for
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError
+from dashboard.api.openapi import BAD_REQUEST, NOT_FOUND, PRODUCT_ID, Operation
+from dashboard.api.routes import Routes
 from dashboard.api.schemas import ProductOut
 from dashboard.services import imagestore, products
 from dashboard.web.context import services
@@ -51,12 +54,37 @@ def product_out(product: Product) -> ProductOut:
     )
 
 
-def register(api: Blueprint) -> None:
-    @api.get("/products/<uniq_id>")
+PRODUCT = Operation(
+    "get",
+    "/products/{uniq_id}",
+    "A catalogue product",
+    "catalogue",
+    {200: ("The product.", s.ProductOut), 400: BAD_REQUEST, 404: NOT_FOUND},
+    params=(PRODUCT_ID,),
+)
+
+PRODUCT_IMAGE = Operation(
+    "get",
+    "/products/{uniq_id}/image",
+    "A product's photo",
+    "catalogue",
+    {
+        200: ("The image bytes.", None),
+        304: ("Not modified.", None),
+        400: BAD_REQUEST,
+        404: NOT_FOUND,
+    },
+    params=(PRODUCT_ID,),
+    produces=("image/jpeg", "image/png", "image/webp"),
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(PRODUCT)
     def product(uniq_id: str) -> Response:
         return jsonify(product_out(find_product(uniq_id)).model_dump())
 
-    @api.get("/products/<uniq_id>/image")
+    @routes.operation(PRODUCT_IMAGE)
     def product_image(uniq_id: str) -> Response:
         product = find_product(uniq_id)
         path = imagestore.image_path(

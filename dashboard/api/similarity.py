@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
+from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError
+from dashboard.api.openapi import BAD_REQUEST, NOT_FOUND, PRODUCT_ID, UNAVAILABLE, Operation, Param
 from dashboard.api.products import find_product
+from dashboard.api.routes import Routes
 from dashboard.services.similarity import similar_to_product
 from dashboard.web.context import services
 
 MAX_K = 50
 
 
-def register(api: Blueprint) -> None:
-    @api.get("/products/<uniq_id>/similar")
+SIMILAR_PRODUCTS = Operation(
+    "get",
+    "/products/{uniq_id}/similar",
+    "The k most similar catalogue products",
+    "catalogue",
+    {
+        200: ("Nearest products by the fused embedding.", s.SimilarOut),
+        400: BAD_REQUEST,
+        404: NOT_FOUND,
+        503: UNAVAILABLE,
+    },
+    params=(
+        PRODUCT_ID,
+        Param(
+            "k",
+            "query",
+            {"type": "integer", "minimum": 1, "maximum": 50, "default": 10},
+            "How many neighbours.",
+            example=10,
+        ),
+    ),
+)
+
+
+def register(routes: Routes) -> None:
+    @routes.operation(SIMILAR_PRODUCTS)
     def similar(uniq_id: str) -> Response:
         raw = request.args.get("k", "10")
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_K:

@@ -73,8 +73,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     install(server, services)
     requestlog.install(server)
     metrics.install(server)
-    api.install(server)
-    auth.install(server, auth.Declared(pages=page_roles(), api=api.roles()))
+    routes = api.install(server)
+    auth.install(server, auth.Declared(pages=page_roles(), api=routes.roles()))
     login.install(server)
     plotlyjs.install(server)
 
