@@ -24,6 +24,12 @@ HEAD = "head.onnx"
 VECTORIZER = "vectorizer.joblib"
 DOUBT = "doubt.joblib"  # ml.doubt.DoubtModel of a serving head
 
+# The names of the ONNX graphs' inputs and outputs, shared by export and serving.
+IMAGE = "image"  # the backbone's input, [N, 3, 224, 224]
+BACKBONE_OUTPUTS = ("embedding", "fmap", "stages")
+TFIDF = "tfidf"  # a text-reading head's second input
+LOGITS = "logits"  # every head's output
+
 
 @dataclass
 class ModelMeta:

@@ -20,7 +20,10 @@ import numpy as np
 import shap
 import torch
 
+from ml.artifacts import BACKBONE_OUTPUTS, LOGITS, TFIDF
 from ml.images import IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE
+
+EMBEDDING, FMAP, _STAGES = BACKBONE_OUTPUTS
 
 GRID = 7
 REGIONS = ("top-left", "top-right", "bottom-left", "bottom-right")
@@ -220,7 +223,7 @@ def fusion_cell_function(
         embedding = (masks @ actual + (1 - masks) @ mean) / masks.shape[1]
         text = np.repeat(tfidf, len(masks), axis=0)
         (logits,) = fusion_head.run(
-            ["logits"], {"embedding": embedding.astype(np.float32), "tfidf": text}
+            [LOGITS], {EMBEDDING: embedding.astype(np.float32), TFIDF: text}
         )
         return class_log_odds(logits, temperature)[:, target]
 
@@ -237,7 +240,7 @@ def vit_cell_function(
         masks = np.asarray(masks, dtype=np.float32)[:, None, :]
         mixed = masks * flat[None] + (1 - masks) * flat_mean[None]
         (logits,) = vit_head.run(
-            ["logits"], {"fmap": mixed.reshape(len(masks), channels, GRID, GRID).astype(np.float32)}
+            [LOGITS], {FMAP: mixed.reshape(len(masks), channels, GRID, GRID).astype(np.float32)}
         )
         return class_log_odds(logits, temperature)[:, target]
 

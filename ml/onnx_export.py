@@ -7,6 +7,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ml.artifacts import BACKBONE_OUTPUTS, IMAGE
+
 OPSET = 17
 
 
@@ -39,7 +41,7 @@ def export(
 
 def export_backbone(extractor: nn.Module, path: Path, size: int = 224) -> Path:
     example = (torch.zeros(1, 3, size, size),)
-    return export(extractor, example, ["image"], ["embedding", "fmap", "stages"], path)
+    return export(extractor, example, [IMAGE], list(BACKBONE_OUTPUTS), path)
 
 
 def quantize_backbone(source: Path, target: Path, calibration: list) -> Path:  # type: ignore[type-arg]
@@ -58,7 +60,7 @@ def quantize_backbone(source: Path, target: Path, calibration: list) -> Path:  #
 
     class Reader(CalibrationDataReader):
         def __init__(self) -> None:
-            self.batches = iter([{"image": pixels} for pixels in calibration])
+            self.batches = iter([{IMAGE: pixels} for pixels in calibration])
 
         def get_next(self) -> dict | None:  # type: ignore[type-arg]
             return next(self.batches, None)

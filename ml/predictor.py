@@ -11,17 +11,20 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import joblib
 import numpy as np
 import onnxruntime as ort
 
 from ml import artifacts
+from ml.artifacts import IMAGE, LOGITS, TFIDF
 from ml.calibration import calibrated_proba
 from ml.doubt import Doubt, DoubtModel, confidence_only
 from ml.drift_features import drift_features
 from ml.images import ImageLimits, decode_image, to_input
+
+EMBEDDING = artifacts.BACKBONE_OUTPUTS[0]
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,18 @@ class ServingHead:
 
     @property
     def inputs(self) -> list[str]:
-        """What the head reads: backbone outputs ("embedding", "fmap", "stages") or "tfidf"."""
+        """What the head reads: backbone outputs (artifacts.BACKBONE_OUTPUTS) or TF-IDF."""
         return [i.name for i in self.head.get_inputs()]
 
     def logits(self, features: dict[str, np.ndarray]) -> np.ndarray:
-        (out,) = self.head.run(["logits"], {name: features[name] for name in self.inputs})
-        return out  # type: ignore[no-any-return]
+        (out,) = self.head.run([LOGITS], {name: features[name] for name in self.inputs})
+        return cast(np.ndarray, out)
+
+    def tfidf(self, texts: Sequence[str]) -> np.ndarray:
+        """The TF-IDF input of a head that reads text."""
+        if self.vectorizer is None:
+            raise ValueError(f"{self.meta.name} reads no text")
+        return cast(np.ndarray, self.vectorizer.transform(list(texts)).toarray()).astype(np.float32)
 
 
 class Predictor:
@@ -150,7 +159,7 @@ class Predictor:
         """Backbone outputs of preprocessed images: embedding [N, D], fmap [N, C, H, W] and
         stages [N, S]."""
         names = [o.name for o in self.backbone.get_outputs()]
-        return dict(zip(names, self.backbone.run(names, {"image": pixels}), strict=True))
+        return dict(zip(names, self.backbone.run(names, {IMAGE: pixels}), strict=True))
 
     def head_for(self, model: str) -> ServingHead:
         """The serving head that answered as `model` (fusion or the fallback)."""
@@ -174,28 +183,20 @@ class Predictor:
         decoded = [decode_image(data, self.limits) for data in images]
         pixels = np.stack([to_input(image) for image in decoded])
         features = self.features(pixels)
-        embeddings = features["embedding"]
+        embeddings = features[EMBEDDING]
         cleaned = [(text or "").strip() for text in texts]
         logits = np.zeros((len(images), len(self.classes)), dtype=np.float32)
         with_text = [i for i, t in enumerate(cleaned) if t]
         without = [i for i, t in enumerate(cleaned) if not t]
         fallback_rows = set(without)
         if with_text:
-            tfidf = (
-                self.fusion.vectorizer.transform(  # type: ignore[union-attr]
-                    [cleaned[i] for i in with_text]
-                )
-                .toarray()
-                .astype(np.float32)
-            )
-            logits[with_text] = self.fusion.logits(
-                {"embedding": embeddings[with_text], "tfidf": tfidf}
-            )
+            tfidf = self.fusion.tfidf([cleaned[i] for i in with_text])
+            logits[with_text] = self.fusion.logits({EMBEDDING: embeddings[with_text], TFIDF: tfidf})
         # The embedding each answering head's doubt is measured on.
         doubt_embeddings = list(embeddings)
         if without and self.vit_backbone is not None:
-            (vit_embeddings,) = self.vit_backbone.run(["embedding"], {"image": pixels[without]})
-            logits[without] = self.fallback.logits({"embedding": vit_embeddings})
+            (vit_embeddings,) = self.vit_backbone.run([EMBEDDING], {IMAGE: pixels[without]})
+            logits[without] = self.fallback.logits({EMBEDDING: vit_embeddings})
             for i, row in zip(without, vit_embeddings, strict=True):
                 doubt_embeddings[i] = row
         elif without:

@@ -18,11 +18,12 @@ from tqdm import tqdm
 from ml.calibration import TemperatureScaled
 from ml.evaluation import expected_calibration_error
 from ml.models.inputs import ModelInputs
-from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES
+from ml.models.registry import MODEL_NAMES, card, with_members
 from ml.training import fit_calibrated, fit_doubt
 
 # Image-only models, and fusion for reference: the models the shift report covers by default.
-SHIFT_MODELS = ("fusion", "stage_probe", "baseline", "vit", "pancan_lite", "ensemble")
+# Fusion and every image-only model: all that read the photo.
+SHIFT_MODELS = tuple(name for name in MODEL_NAMES if card(name).reads_image)
 METRICS = (
     "accuracy",
     "macro_f1",
@@ -108,12 +109,8 @@ def leave_one_style_out(
     sets = sorted({str(s) for s in styles if s})
     if len(sets) < 2:
         raise NoStyles("leave-one-style-out needs a catalogue drawn in at least two art sets")
-    unknown = [n for n in names if n not in MODEL_NAMES]
-    if unknown:
-        raise ValueError(f"unknown model {unknown[0]!r}")
-    # Ensemble members are fitted first (and only scored when asked for).
-    members = ENSEMBLE_MEMBERS if "ensemble" in names else ()
-    order = [n for n in MODEL_NAMES if n in names or n in members]
+    # Members of a soft vote are fitted first (and only scored when asked for).
+    order = with_members(names)  # raises UnknownModel for a name no model registered
     scores = []
     steps = tqdm(total=len(sets) * len(order), desc="styles x models", disable=not progress)
     for style in sets:

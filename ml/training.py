@@ -27,15 +27,11 @@ from ml.features import FeatureCache, extract
 from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
 from ml.models.linear import LinearProbeClassifier, ProbeHead
-from ml.models.registry import (
-    ENSEMBLE_MEMBERS,
-    FALLBACK_CANDIDATES,
-    HEAD_INPUTS,
-    MODEL_NAMES,
-    create_model,
-)
+from ml.models.registry import card, create_model, with_members
 from ml.onnx_export import export, export_backbone, quantize_backbone
 from ml.tracking import log_run
+
+EMBEDDING = artifacts.BACKBONE_OUTPUTS[0]
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +101,7 @@ def train_models(
     """
     spec = spec or BackboneSpec()
     configs = configs or {}
-    unknown = [n for n in names if n not in MODEL_NAMES]
-    if unknown:
-        create_model(unknown[0])  # raises UnknownModel with the list of known names
+    wanted = with_members(names)  # raises UnknownModel for a name no model registered
     train, val, test = data.index("train"), data.index("validation"), data.index("test")
     for split, idx in (("train", train), ("validation", val), ("test", test)):
         if len(idx) == 0:
@@ -132,7 +126,7 @@ def train_models(
         quantize_backbone(backbone_path, int8_path, calibration)
     inputs = prepare_inputs(data, artifacts_dir, spec, extractor, progress)
     backbone_ms = _backbone_latency(backbone_path, data.image_paths[:16])
-    timm_vit = vit_spec is not None and "vit" in names
+    timm_vit = vit_spec is not None and any(card(n).timm_substitute for n in names)
     if timm_vit:
         assert vit_spec is not None
         vit_extractor = load_extractor(vit_spec)
@@ -149,20 +143,18 @@ def train_models(
     y_test = np.array([label_index.get(c, -1) for c in y[test]])
     fitted: dict[str, TemperatureScaled] = {}
     results = []
-    wanted = [n for n in MODEL_NAMES if n in names]
-    needed = set(wanted) | (set(ENSEMBLE_MEMBERS) if "ensemble" in wanted else set())
-    for name in [n for n in MODEL_NAMES if n in needed]:
+    for name in wanted:
         started = time.perf_counter()
-        own = timm_vit and name == "vit"  # reads another backbone's features
+        own = timm_vit and card(name).timm_substitute  # reads another backbone's features
         X = vit_inputs if own else inputs
-        # Members must read the same features: a timm ViT fallback sits the vote out.
-        members = {m: f for m, f in fitted.items() if not (timm_vit and m == "vit")}
+        # Members must read the same features: a timm ViT stand-in sits the vote out.
+        members = {m: f for m, f in fitted.items() if not (timm_vit and card(m).timm_substitute)}
         calibrated = fit_calibrated(
             name, X, y, train, val, members=members, config=configs.get(name), timm_probe=own
         )
         fitted[name] = calibrated
-        if name not in wanted:
-            continue
+        if name not in names:
+            continue  # fitted only as a member of another model
         model = calibrated.estimator
         proba = calibrated.predict_proba(X.take(test))
         known = y_test >= 0
@@ -176,20 +168,16 @@ def train_models(
         metrics["train_seconds"] = round(time.perf_counter() - started, 2)
         metrics["n_parameters"] = int(calibrated.n_parameters_)
         head_ms = _head_latency(calibrated, X.take(test[:20]))
-        image_ms = (vit_ms if own else backbone_ms) if name != "text" else 0.0
+        image_ms = (vit_ms if own else backbone_ms) if card(name).reads_image else 0.0
         metrics["latency_ms"] = round(head_ms + image_ms, 3)
         folder = artifacts.version_dir(artifacts_dir, name, versions[name])
         folder.mkdir(parents=True, exist_ok=True)
         serving = None
-        if name == "fusion":
-            _export_fusion(model, inputs, folder)
-            serving = "fusion"
-        elif own:
-            _export_head(ProbeHead(model), X, ("embedding",), folder)
+        if own:
+            _export_timm_probe(ProbeHead(model), X, folder)
             serving = "vit-embedding"
-        elif name in FALLBACK_CANDIDATES:
-            module = model.module_ if name == "vit" else ProbeHead(model)
-            _export_head(module, X, HEAD_INPUTS[name], folder)
+        elif card(name).inputs:
+            model.export_serving(X, card(name).inputs, folder)
             serving = name
         meta = artifacts.ModelMeta(
             name=name,
@@ -240,9 +228,9 @@ def fit_calibrated(
     are left out of selection and calibration.
     """
     val = val[np.isin(y[val], np.unique(y[train]))]
-    if name == "ensemble":
+    if card(name).members:
         members = members or {}
-        chosen = [(m, members[m].estimator) for m in ENSEMBLE_MEMBERS if m in members]
+        chosen = [(m, members[m].estimator) for m in card(name).members if m in members]
         model = create_model(name, estimators=chosen, prefit=True).fit(X.take(train), y[train])
     elif timm_probe:
         model = LinearProbeClassifier().fit(
@@ -278,21 +266,10 @@ def fit_doubt(
     )
 
 
-def _export_head(
-    module: torch.nn.Module, X: ModelInputs, input_names: tuple[str, ...], folder: Path
-) -> None:
-    arrays = {"embedding": X.embeddings, "fmap": X.fmaps, "stages": X.stage_features}
-    example = tuple(torch.from_numpy(np.ascontiguousarray(arrays[n][:1])) for n in input_names)
-    export(module, example, list(input_names), ["logits"], folder / artifacts.HEAD)
-
-
-def _export_fusion(model: Any, inputs: ModelInputs, folder: Path) -> None:
-    joblib.dump(model.vectorizer_, folder / artifacts.VECTORIZER)
-    example = (
-        torch.from_numpy(inputs.embeddings[:1]),
-        torch.from_numpy(model.text_vectors(inputs.texts[:1])),
-    )
-    export(model.module_, example, ["embedding", "tfidf"], ["logits"], folder / artifacts.HEAD)
+def _export_timm_probe(module: torch.nn.Module, X: ModelInputs, folder: Path) -> None:
+    """A probe on a timm ViT's embedding, served with that ViT's own backbone."""
+    example = (torch.from_numpy(np.ascontiguousarray(X.embeddings[:1])),)
+    export(module, example, [EMBEDDING], [artifacts.LOGITS], folder / artifacts.HEAD)
 
 
 def _backbone_latency(backbone_onnx: Path, paths: Sequence[Path]) -> float:
@@ -304,7 +281,7 @@ def _backbone_latency(backbone_onnx: Path, paths: Sequence[Path]) -> float:
     for path in paths:
         data = path.read_bytes()
         started = time.perf_counter()
-        backbone.run(None, {"image": to_input(decode_image(data))[None]})
+        backbone.run(None, {artifacts.IMAGE: to_input(decode_image(data))[None]})
         timings.append((time.perf_counter() - started) * 1000)
     return float(np.median(timings)) if timings else 0.0
 

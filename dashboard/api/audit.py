@@ -10,10 +10,9 @@ from dashboard.api.errors import ApiError, invalid
 from dashboard.api.openapi import JSON, NOT_FOUND, UNPROCESSABLE, Operation, Param
 from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
-from dashboard.services.audit import AuditQuery, export_csv, row_dict
+from dashboard.services.audit import AuditQuery, audit_page, export_csv, row_dict
 from dashboard.web.context import services
 from dashboard.web.security import REPORT_POLICY
-from db.repo_predictions import count_predictions, page_predictions
 
 
 def parse_query() -> AuditQuery:
@@ -44,7 +43,6 @@ def register(routes: Routes) -> None:
     @routes.operation(AUDIT_PREDICTIONS)
     def audit_predictions() -> Response:
         query = parse_query()
-        filters = query.filters()
         if query.format == "csv":
 
             def generate():
@@ -54,17 +52,8 @@ def register(routes: Routes) -> None:
             response = Response(stream_with_context(generate()), mimetype="text/csv")
             response.headers["Content-Disposition"] = 'attachment; filename="predictions.csv"'
             return response
-        with services().sessions() as session:
-            total = count_predictions(session, filters)
-            rows = page_predictions(
-                session,
-                filters,
-                sort=query.sort_column,
-                descending=query.descending,
-                page=query.page,
-                page_size=query.page_size,
-            )
-            items = [row_dict(row) for row in rows]
+        found = audit_page(services(), query)
+        total, items = found.total, [row_dict(row) for row in found.rows]
         return jsonify(
             {
                 "total": total,

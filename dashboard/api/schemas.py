@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from dashboard.services.analysis import VARIABLES
 from dashboard.services.audit import SORTABLE, AuditQuery
 from ml.categories import CATEGORIES
+from ml.models.registry import PRIMARY
 
 CATEGORY_NAMES = tuple(CATEGORIES)
 MAX_ID = 2**31 - 1  # ids and versions fit a 32-bit column on every database
@@ -97,7 +98,7 @@ class PredictionOut(BaseModel):
                     "category": "Watches",
                     "confidence": 0.93,
                     "probabilities": {c: 0.01 for c in CATEGORIES},
-                    "model": "fusion",
+                    "model": PRIMARY,
                     "model_version": 1,
                     "fallback": False,
                     "needs_review": False,
@@ -175,7 +176,7 @@ class ModelInfoOut(BaseModel):
 
 class ActivateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(examples=["fusion"])
+    name: str = Field(examples=[PRIMARY])
     version: int = Field(ge=1, le=MAX_ID, examples=[2])
 
 

@@ -6,6 +6,7 @@ import click
 
 from dashboard.cli.base import VitrineGroup, ready_services
 from dashboard.services.explain import audit_path, run_spatial_audit
+from ml.models.registry import AUDITABLE, PRIMARY
 
 
 @click.group(cls=VitrineGroup)
@@ -16,10 +17,10 @@ def explain() -> None:
 @explain.command("audit")
 @click.option(
     "--model",
-    type=click.Choice(["vit", "fusion"]),
-    default="vit",
+    type=click.Choice(AUDITABLE),
+    default=AUDITABLE[-1],
     show_default=True,
-    help="vit looks at the image only; fusion also reads the text.",
+    help=f"{PRIMARY} also reads the text; the others look at the image only.",
 )
 @click.option(
     "--limit", type=click.IntRange(1), default=None, help="Audit only the first N test products."

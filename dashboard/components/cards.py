@@ -35,3 +35,18 @@ def notice(title: str, body: list | str, *, kind: str = "info") -> html.Section:
             html.Div(body if isinstance(body, list) else [dcc.Markdown(body)]),
         ],
     )
+
+
+def database_unavailable(page_title: str) -> html.Div:
+    """What a page shows when its data cannot be read: its own heading, and what to do."""
+    return html.Div(
+        [
+            html.H1(page_title),
+            notice(
+                "The database does not answer",
+                "Nothing was lost; reload the page in a moment. On a new installation, "
+                "`vitrine db upgrade` creates the tables.",
+                kind="error",
+            ),
+        ]
+    )

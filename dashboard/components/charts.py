@@ -54,6 +54,18 @@ def marker_outline(colour: str) -> dict[str, Any]:
     return {"width": 0}
 
 
+def category_marker(index: int, size: int) -> dict[str, Any]:
+    """The marker of the index-th category: its colour and its shape (never colour alone),
+    opaque, outlined only where the colour needs it."""
+    colour = PALETTE[index % len(PALETTE)]
+    return {
+        "color": colour,
+        "symbol": SYMBOLS[index % len(SYMBOLS)],
+        "size": size,
+        "line": marker_outline(colour),
+    }
+
+
 def short_name(category: str) -> str:
     return SHORT_NAMES.get(category, category)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from dash import html
+
+from dashboard.components.aria import aria
 
 
 def field(label: str, control: Any, control_id: str, *, in_grid: bool = False) -> html.Div:
@@ -12,4 +15,29 @@ def field(label: str, control: Any, control_id: str, *, in_grid: bool = False) -
     return html.Div(
         className="filter" if in_grid else "field",
         children=[html.Label(label, htmlFor=control_id, className="field__label"), control],
+    )
+
+
+def get_form(
+    *,
+    action: str,
+    title: str,
+    title_id: str,
+    fields: list[Any],
+    submit: str,
+    after: Sequence[Any] = (),
+) -> html.Form:
+    """A filter form sent with GET: the choices land in the URL, so the view can be reloaded,
+    bookmarked and shared, and it works before any script has loaded."""
+    return html.Form(
+        method="get",
+        action=action,
+        className="audit-filters",
+        **aria(labelledby=title_id),
+        children=[
+            html.H2(title, id=title_id),
+            html.Div(className="filter-grid", children=fields),
+            html.Button(submit, type="submit", className="btn btn-primary"),
+            *after,
+        ],
     )

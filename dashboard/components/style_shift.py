@@ -11,6 +11,7 @@ from dash import html
 from dashboard.components.cards import notice
 from dashboard.components.charts import chart, paired_bars
 from dashboard.components.tables import data_table
+from ml.models.registry import PRIMARY
 
 
 def _pct(value: float | None) -> str:
@@ -35,7 +36,7 @@ def fallback_reason(report: dict[str, Any] | None, fallback: str | None) -> str:
     others = [
         f"{name} {_pct(m['accuracy'])}"
         for name, m in means.items()
-        if name not in (fallback, "fusion") and m.get("accuracy") is not None
+        if name not in (fallback, PRIMARY) and m.get("accuracy") is not None
     ]
     return (
         f"The image-only fallback is {fallback} because it holds up best on art styles it never "
@@ -69,7 +70,7 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
         ("Accuracy of answers not flagged for review", unflagged),
         "Mean over held-out sets",
     )
-    image_only = [n for n in names if n != "fusion"]
+    image_only = [n for n in names if n != PRIMARY]
     worst = min(
         (f for f in report["folds"] if f["model"] == fallback),
         key=lambda f: f["accuracy"],

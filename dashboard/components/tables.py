@@ -10,6 +10,36 @@ from dash import html
 from dashboard.components.aria import aria
 
 
+def table_region(
+    caption: str,
+    head: Sequence[Any],
+    body: Sequence[Any],
+    *,
+    label: str | None = None,
+    table_id: str | None = None,
+) -> html.Div:
+    """The accessible shell of every table: a caption, the given header cells (scope="col")
+    and body rows (html.Tr with custom cells), in a scrolling region that the keyboard can
+    reach and a screen reader announces by `label` (the caption by default)."""
+    props: dict[str, Any] = {"id": table_id} if table_id else {}
+    return html.Div(
+        className="table-scroll",
+        # A scrolling region must be reachable by keyboard (axe: scrollable-region-focusable).
+        tabIndex="0",
+        role="region",
+        **aria(label=label or caption),
+        children=html.Table(
+            className="table table-sm data-table",
+            children=[
+                html.Caption(caption),
+                html.Thead(html.Tr(list(head))),
+                html.Tbody(list(body)),
+            ],
+            **props,
+        ),
+    )
+
+
 def data_table(
     caption: str,
     columns: Sequence[str],
@@ -19,7 +49,8 @@ def data_table(
     numeric: Sequence[bool] | None = None,
     row_headers: bool = True,
 ) -> html.Div:
-    """A captioned table; the first cell of each row is its header when `row_headers`."""
+    """A captioned table of values; the first cell of each row is its header when
+    `row_headers`; `numeric` columns are right-aligned."""
     numeric = numeric or [False] * len(columns)
 
     def cell(index: int, value: Any) -> html.Th | html.Td:
@@ -28,30 +59,12 @@ def data_table(
             return html.Th(_fmt(value), scope="row", className=class_name)
         return html.Td(_fmt(value), className=class_name)
 
-    props: dict[str, Any] = {"id": table_id} if table_id else {}
-    return html.Div(
-        className="table-scroll",
-        # A scrolling region must be reachable by keyboard (axe: scrollable-region-focusable).
-        tabIndex="0",
-        role="region",
-        **aria(label=caption),
-        children=html.Table(
-            className="table table-sm data-table",
-            children=[
-                html.Caption(caption),
-                html.Thead(
-                    html.Tr(
-                        [
-                            html.Th(c, scope="col", className="num" if numeric[i] else None)
-                            for i, c in enumerate(columns)
-                        ]
-                    )
-                ),
-                html.Tbody([html.Tr([cell(i, v) for i, v in enumerate(row)]) for row in rows]),
-            ],
-            **props,
-        ),
-    )
+    head = [
+        html.Th(c, scope="col", className="num" if numeric[i] else None)
+        for i, c in enumerate(columns)
+    ]
+    body = [html.Tr([cell(i, v) for i, v in enumerate(row)]) for row in rows]
+    return table_region(caption, head, body, table_id=table_id)
 
 
 def _fmt(value: Any) -> str:

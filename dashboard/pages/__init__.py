@@ -6,6 +6,7 @@ Each module defines PATH, ROLE (who may read it; None: anyone), TITLE, DESCRIPTI
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -14,7 +15,7 @@ import dash
 from dash import Dash, html
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.components.cards import notice
+from dashboard.components.cards import database_unavailable, notice
 from dashboard.pages import (
     accessibility,
     analysis,
@@ -28,6 +29,8 @@ from dashboard.pages import (
     similarity,
 )
 from dashboard.web.auth import page_denial
+
+log = logging.getLogger(__name__)
 
 PAGES: tuple[ModuleType, ...] = (
     overview,
@@ -43,11 +46,13 @@ PAGES: tuple[ModuleType, ...] = (
 )
 
 
-def _guarded(path: str, layout: Callable[..., Any]) -> Callable[..., Any]:
-    """The page's layout, or why the current user may not see it (when access control is on).
+def _guarded(module: ModuleType) -> Callable[..., Any]:
+    """The page's layout, or why the current user may not see it (when access control is on),
+    or that its data cannot be read now (a database outage), under the page's own heading.
 
     Dash renders pages through callbacks, so the check lives here and not only on the URL.
     """
+    path, layout = module.PATH, module.layout
 
     def guarded(**query: str) -> Any:
         try:
@@ -59,17 +64,9 @@ def _guarded(path: str, layout: Callable[..., Any]) -> Callable[..., Any]:
             return html.Div([html.H1(title), notice(title, message, kind="error")])
         try:
             return layout(**query)
-        except SQLAlchemyError:
-            return html.Div(
-                [
-                    html.H1("The database does not answer"),
-                    notice(
-                        "The database does not answer",
-                        "Nothing was lost; reload the page in a moment.",
-                        kind="error",
-                    ),
-                ]
-            )
+        except SQLAlchemyError as exc:
+            log.warning("%s: database unavailable (%s)", path, exc.__class__.__name__)
+            return database_unavailable(module.TITLE.removesuffix(" · Vitrine"))
 
     return guarded
 
@@ -88,7 +85,7 @@ def register_all(app: Dash) -> None:
             name=module.TITLE,
             description=module.DESCRIPTION,
             order=module.ORDER,
-            layout=_guarded(module.PATH, module.layout),
+            layout=_guarded(module),
             nav_label=module.NAV_LABEL,
         )
         module.register_callbacks(app)

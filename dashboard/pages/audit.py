@@ -6,24 +6,21 @@ the page works the same with a keyboard, a screen reader or a bookmark.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlencode
 
 from dash import Dash, dcc, html
 from dash.development.base_component import Component
 from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
-from dashboard.components.forms import field
-from dashboard.services.audit import AuditQuery
+from dashboard.components.forms import field, get_form
+from dashboard.components.tables import table_region
+from dashboard.services.audit import AuditQuery, audit_page
 from dashboard.web.context import services
-from db.repo_predictions import count_predictions, page_predictions, totals
 from ml.categories import CATEGORIES
-
-log = logging.getLogger(__name__)
+from ml.models.registry import SERVING
 
 PATH = "/audit"
 ROLE: str | None = "auditor"
@@ -70,31 +67,8 @@ def layout(**query: str) -> html.Div:
                 notice("The filter is not valid", problems, kind="error"),
             ]
         )
-    filters = parsed.filters()
-    try:
-        with services().sessions() as session:
-            total = count_predictions(session, filters)
-            summary = totals(session, filters)
-            rows = page_predictions(
-                session,
-                filters,
-                sort=parsed.sort_column,
-                descending=parsed.descending,
-                page=parsed.page,
-                page_size=parsed.page_size,
-            )
-    except SQLAlchemyError:
-        log.warning("audit page: database unavailable")
-        return html.Div(
-            [
-                html.H1("Audit trail"),
-                notice(
-                    "The audit trail cannot be read",
-                    "The database does not answer; try again in a moment.",
-                    kind="error",
-                ),
-            ]
-        )
+    found = audit_page(services(), parsed, summary=True)
+    total, rows, summary = found.total, found.rows, found.summary or {}
     return html.Div(
         [
             html.H1("Audit trail"),
@@ -159,94 +133,86 @@ def _input(name: str, kind: Any, current: str | None, **extra: Any) -> dcc.Input
 
 def _form(raw: dict[str, str]) -> html.Form:
     yes_no = [("true", "Yes"), ("false", "No")]
-    return html.Form(
-        method="get",
+    return get_form(
         action=PATH,
-        className="audit-filters",
-        **aria(labelledby="audit-filters-title"),
-        children=[
-            html.H2("Filter", id="audit-filters-title"),
-            html.Div(
-                className="filter-grid",
-                children=[
-                    field(
-                        "From (date)",
-                        _input("since", "date", raw.get("since")),
-                        "audit-since",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Until (date, included)",
-                        _input("until", "date", raw.get("until")),
-                        "audit-until",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Category",
-                        _select("category", [(c, c) for c in CATEGORIES], raw.get("category")),
-                        "audit-category",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Model",
-                        _select("model", [("fusion", "fusion"), ("vit", "vit")], raw.get("model")),
-                        "audit-model",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Source",
-                        _select(
-                            "source",
-                            [("ui", "Predict page"), ("api", "API"), ("batch", "Batch")],
-                            raw.get("source"),
-                        ),
-                        "audit-source",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Confidence at least",
-                        _input(
-                            "min_confidence",
-                            "number",
-                            raw.get("min_confidence"),
-                            min=0,
-                            max=1,
-                            step=0.01,
-                        ),
-                        "audit-min_confidence",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Confidence at most",
-                        _input(
-                            "max_confidence",
-                            "number",
-                            raw.get("max_confidence"),
-                            min=0,
-                            max=1,
-                            step=0.01,
-                        ),
-                        "audit-max_confidence",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Image-only fallback",
-                        _select("fallback", yes_no, raw.get("fallback")),
-                        "audit-fallback",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Needs review",
-                        _select("needs_review", yes_no, raw.get("needs_review")),
-                        "audit-needs_review",
-                        in_grid=True,
-                    ),
-                ],
+        title="Filter",
+        title_id="audit-filters-title",
+        fields=[
+            field(
+                "From (date)",
+                _input("since", "date", raw.get("since")),
+                "audit-since",
+                in_grid=True,
             ),
-            html.Button("Apply filter", type="submit", className="btn btn-primary"),
-            " ",
-            html.A("Clear", href=PATH, className="btn btn-link"),
+            field(
+                "Until (date, included)",
+                _input("until", "date", raw.get("until")),
+                "audit-until",
+                in_grid=True,
+            ),
+            field(
+                "Category",
+                _select("category", [(c, c) for c in CATEGORIES], raw.get("category")),
+                "audit-category",
+                in_grid=True,
+            ),
+            field(
+                "Model",
+                _select("model", [(n, n) for n in SERVING], raw.get("model")),
+                "audit-model",
+                in_grid=True,
+            ),
+            field(
+                "Source",
+                _select(
+                    "source",
+                    [("ui", "Predict page"), ("api", "API"), ("batch", "Batch")],
+                    raw.get("source"),
+                ),
+                "audit-source",
+                in_grid=True,
+            ),
+            field(
+                "Confidence at least",
+                _input(
+                    "min_confidence",
+                    "number",
+                    raw.get("min_confidence"),
+                    min=0,
+                    max=1,
+                    step=0.01,
+                ),
+                "audit-min_confidence",
+                in_grid=True,
+            ),
+            field(
+                "Confidence at most",
+                _input(
+                    "max_confidence",
+                    "number",
+                    raw.get("max_confidence"),
+                    min=0,
+                    max=1,
+                    step=0.01,
+                ),
+                "audit-max_confidence",
+                in_grid=True,
+            ),
+            field(
+                "Image-only fallback",
+                _select("fallback", yes_no, raw.get("fallback")),
+                "audit-fallback",
+                in_grid=True,
+            ),
+            field(
+                "Needs review",
+                _select("needs_review", yes_no, raw.get("needs_review")),
+                "audit-needs_review",
+                in_grid=True,
+            ),
         ],
+        submit="Apply filter",
+        after=[" ", html.A("Clear", href=PATH, className="btn btn-link")],
     )
 
 
@@ -305,25 +271,14 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> C
         for r in rows
     ]
     first = (parsed.page - 1) * parsed.page_size + 1
-    return html.Div(
-        className="table-scroll",
-        tabIndex="0",
-        role="region",
-        **aria(label="Predictions"),
-        children=html.Table(
-            className="table table-sm data-table",
-            id="audit-table",
-            children=[
-                html.Caption(
-                    f"Predictions {first:,}–{first + len(rows) - 1:,} of {total:,}, "
-                    f"sorted by {parsed.sort_column.replace('_', ' ')} "
-                    f"({'newest or highest' if parsed.descending else 'oldest or lowest'}"
-                    " first)"
-                ),
-                html.Thead(html.Tr(headers)),
-                html.Tbody(body),
-            ],
-        ),
+    return table_region(
+        f"Predictions {first:,}–{first + len(rows) - 1:,} of {total:,}, "
+        f"sorted by {parsed.sort_column.replace('_', ' ')} "
+        f"({'newest or highest' if parsed.descending else 'oldest or lowest'} first)",
+        headers,
+        body,
+        label="Predictions",
+        table_id="audit-table",
     )
 
 

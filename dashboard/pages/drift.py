@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import Dash, html
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.components.cards import kpi_cards, notice
-from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.tables import data_table
+from dashboard.figures.drift import history_chart
 from dashboard.web.context import services
 from db.repo_drift import drift_history
-
-log = logging.getLogger(__name__)
 
 PATH = "/drift"
 ROLE: str | None = "auditor"
@@ -37,16 +32,8 @@ LABELS = {
 
 
 def layout(report: str | None = None, **_query: str) -> html.Div:
-    try:
-        with services().sessions() as session:
-            history = drift_history(session)
-    except SQLAlchemyError:
-        return html.Div(
-            [
-                html.H1("Data drift"),
-                notice("The database is not ready", "Run `vitrine db upgrade`.", kind="error"),
-            ]
-        )
+    with services().sessions() as session:
+        history = drift_history(session)
     children: list[Any] = [
         html.H1("Data drift"),
         html.P(
@@ -83,7 +70,7 @@ def layout(report: str | None = None, **_query: str) -> html.Div:
             label="Latest drift report",
         ),
         _columns_table(summary),
-        _history_chart(history),
+        history_chart(history),
         html.H2("Full Evidently report", id="drift-report"),
         *_full_report(latest.id, inline=report == "inline"),
     ]
@@ -137,48 +124,6 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
         ["Feature", "Status", "Test", "Score", "Threshold"],
         rows,
         numeric=[False, False, False, True, True],
-    )
-
-
-def _history_chart(history: list) -> html.Figure:
-    times = [r.created_at for r in history]
-    shares = [r.share_drifted for r in history]
-    symbols = ["x" if r.dataset_drift else "circle" for r in history]
-    fig = go.Figure(
-        go.Scatter(
-            x=times,
-            y=shares,
-            mode="lines+markers",
-            line={"color": PALETTE[0]},
-            marker={"symbol": symbols, "size": 11, "color": PALETTE[5]},
-            hovertemplate="%{x}<br>share drifted %{y:.0%}<extra></extra>",
-        )
-    )
-    base_layout(fig, height=300)
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Share of columns drifted")
-    drifted = sum(r.dataset_drift for r in history)
-    summary = (
-        f"{len(history)} reports; {drifted} found dataset drift (marked with a cross). "
-        f"The latest has {shares[-1]:.0%} of its columns drifted."
-    )
-    rows = [
-        (
-            f"#{r.id}",
-            r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "",
-            r.current_size,
-            f"{r.share_drifted:.0%}",
-            "yes" if r.dataset_drift else "no",
-        )
-        for r in reversed(history)
-    ]
-    return chart(
-        "drift-history",
-        "Drift over time",
-        summary,
-        fig,
-        ["Report", "Time (UTC)", "Predictions", "Share drifted", "Dataset drift"],
-        rows,
-        numeric=[False, False, True, True, False],
     )
 
 

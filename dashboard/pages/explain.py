@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
-import plotly.graph_objects as go
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
-from dashboard.components.charts import PALETTE, base_layout, chart
-from dashboard.components.forms import field
+from dashboard.components.forms import field, get_form
 from dashboard.components.heatmap import shap_heatmap
+from dashboard.figures.explain import spatial_chart, word_chart
 from dashboard.services.explain import (
     NotExplainable,
     PredictionExplanation,
@@ -51,50 +49,43 @@ def layout(prediction: str | None = None, target: str | None = None, **_query: s
 
 
 def _form(prediction: str | None, target: str | None) -> html.Form:
-    return html.Form(
-        method="get",
+    return get_form(
         action=PATH,
-        className="audit-filters",
-        **aria(labelledby="explain-form-title"),
-        children=[
-            html.H2("Prediction", id="explain-form-title"),
-            html.Div(
-                className="filter-grid",
-                children=[
-                    field(
-                        "Prediction number",
-                        dcc.Input(
-                            id="explain-prediction",
-                            name="prediction",
-                            type="number",
-                            min=1,
-                            value=prediction or "",
-                            className="form-control",
-                        ),
-                        "explain-prediction",
-                        in_grid=True,
-                    ),
-                    field(
-                        "Explain the category",
-                        html.Select(
-                            id="explain-target",
-                            name="target",
-                            className="form-select",
-                            children=[
-                                html.Option("The predicted one", value="", selected=not target),
-                                *(
-                                    html.Option(c, value=c, selected=c == target)
-                                    for c in CATEGORIES
-                                ),
-                            ],
-                        ),
-                        "explain-target",
-                        in_grid=True,
-                    ),
-                ],
+        title="Prediction",
+        title_id="explain-form-title",
+        fields=[
+            field(
+                "Prediction number",
+                dcc.Input(
+                    id="explain-prediction",
+                    name="prediction",
+                    type="number",
+                    min=1,
+                    value=prediction or "",
+                    className="form-control",
+                ),
+                "explain-prediction",
+                in_grid=True,
             ),
-            html.Button("Explain", type="submit", className="btn btn-primary"),
+            field(
+                "Explain the category",
+                html.Select(
+                    id="explain-target",
+                    name="target",
+                    className="form-select",
+                    children=[
+                        html.Option("The predicted one", value="", selected=not target),
+                        *(
+                            html.Option(c, value=c, selected=c == target)
+                            for c in CATEGORIES
+                        ),
+                    ],
+                ),
+                "explain-target",
+                in_grid=True,
+            ),
         ],
+        submit="Explain",
     )
 
 
@@ -107,27 +98,6 @@ def _text(result: PredictionExplanation) -> list[Any]:
                 "word contributions."
             )
         ]
-    tokens = sorted(text.contributions, key=lambda c: c.value)
-    fig = go.Figure(
-        go.Bar(
-            x=[c.value for c in tokens],
-            y=[c.token for c in tokens],
-            orientation="h",
-            marker_color=[PALETTE[0] if c.value > 0 else PALETTE[5] for c in tokens],
-            marker_pattern_shape=["" if c.value > 0 else "/" for c in tokens],
-            text=[f"{'▲' if c.value > 0 else '▼'} {c.value:+.3f}" for c in tokens],
-            textposition="outside",
-            cliponaxis=False,
-        )
-    )
-    base_layout(fig, height=80 + 28 * max(1, len(tokens)))
-    fig.update_xaxes(title_text=f"Contribution to the text score for {result.target}")
-    pushing = [c.token for c in text.contributions if c.value > 0][:3]
-    against = [c.token for c in text.contributions if c.value < 0][:3]
-    summary = (
-        f"Words for {result.target}: {', '.join(pushing) or 'none'}. "
-        f"Words against: {', '.join(against) or 'none'}."
-    )
     highlighted = [
         html.Span(
             f"{'▲' if c.value > 0 else '▼'} {c.token} ({'for' if c.value > 0 else 'against'}"
@@ -137,18 +107,7 @@ def _text(result: PredictionExplanation) -> list[Any]:
         for c in text.contributions
     ]
     return [
-        chart(
-            f"explain-text-{result.prediction_id}",
-            "Which words moved the text score",
-            summary,
-            fig,
-            ["Word or phrase", "SHAP value", "Direction"],
-            [
-                (c.token, f"{c.value:+.4f}", "for" if c.value > 0 else "against")
-                for c in text.contributions
-            ],
-            numeric=[False, True, False],
-        ),
+        word_chart(result),
         html.P(["Highlighted: ", *highlighted], className="tokens"),
         html.P(
             f"All other words together: {text.other_words:+.3f}; base value "
@@ -247,21 +206,6 @@ def _audit_section() -> list[Any]:
                 ]
             ),
         ]
-    grid = np.array(result["overall"])
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid,
-            colorscale="Greys",
-            text=np.round(grid * 100, 1),
-            texttemplate="%{text}%",
-            colorbar={"title": "Share"},
-        )
-    )
-    base_layout(fig, height=380)
-    fig.update_yaxes(autorange="reversed", title_text="Row (top to bottom)")
-    fig.update_xaxes(title_text="Column (left to right)")
-    rows = [(name, f"{share:.0%}") for name, share in result["quadrant_shares"].items()]
-    rows += [(f"accuracy, {k}", f"{v:.0%}") for k, v in result["accuracy"].items()]
     return [
         *head,
         kpi_cards(
@@ -273,15 +217,7 @@ def _audit_section() -> list[Any]:
             label="Spatial audit",
         ),
         html.P(result["verdict"]),
-        chart(
-            "explain-spatial",
-            "Where the model looks, on average",
-            result["verdict"],
-            fig,
-            ["Quarter or placement", "Value"],
-            rows,
-            numeric=[False, True],
-        ),
+        spatial_chart(result),
     ]
 
 

@@ -8,14 +8,14 @@ import binascii
 import logging
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, dcc, html
 
 from dashboard.components.aria import aria, data
 from dashboard.components.cards import notice
-from dashboard.components.charts import PALETTE, base_layout, chart
 from dashboard.components.forms import field
+from dashboard.components.ids import page_ids
 from dashboard.components.products import product_cards
+from dashboard.figures.predict import probability_chart
 from dashboard.services.prediction import (
     AuditUnavailable,
     MissingImage,
@@ -42,14 +42,15 @@ DESCRIPTION = "Upload a product photo and text, or pick a catalogue product, and
 NAV_LABEL = "Predict"
 ORDER = 10
 
-UPLOAD = "predict-upload"
-FILE_STATUS = "predict-file-status"
-NAME = "predict-name"
-DESCRIPTION_ID = "predict-description"
-PRODUCT = "predict-product-id"
-SUBMIT = "predict-submit"
-STATUS = "predict-status"
-RESULT = "predict-result"
+ID = page_ids("predict")
+UPLOAD = ID("upload")
+FILE_STATUS = ID("file-status")
+NAME = ID("name")
+DESCRIPTION_ID = ID("description")
+PRODUCT = ID("product-id")
+SUBMIT = ID("submit")
+STATUS = ID("status")
+RESULT = ID("result")
 SIMILAR_K = 6
 
 
@@ -65,9 +66,9 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
             ),
             html.Section(
                 className="predict-form",
-                **aria(labelledby="predict-form-title"),
+                **aria(labelledby=ID("form-title")),
                 children=[
-                    html.H2("Product", id="predict-form-title"),
+                    html.H2("Product", id=ID("form-title")),
                     html.Div(
                         className="field",
                         children=[
@@ -158,39 +159,6 @@ def _refusal(message: str) -> tuple[Any, Any]:
     return [], notice("Nothing was predicted", message, kind="error")
 
 
-def _probability_chart(recorded: Recorded) -> html.Figure:
-    p = recorded.prediction
-    ranked = sorted(p.probabilities.items(), key=lambda kv: kv[1])
-    colours = [PALETTE[0] if c == p.category else "#8a94a0" for c, _ in ranked]
-    fig = go.Figure(
-        go.Bar(
-            x=[v for _, v in ranked],
-            y=[c for c, _ in ranked],
-            orientation="h",
-            marker_color=colours,
-            text=[f"{v:.1%}" for _, v in ranked],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
-        )
-    )
-    base_layout(fig, height=320)
-    fig.update_xaxes(range=[0, 1.15], tickformat=".0%", title_text="Probability")
-    runner_up = sorted(p.probabilities.items(), key=lambda kv: -kv[1])[1]
-    summary = (
-        f"{p.category} has {p.confidence:.1%}; next is {runner_up[0]} with {runner_up[1]:.1%}."
-    )
-    return chart(
-        f"predict-probabilities-{recorded.prediction_id}",
-        "Probability of each category",
-        summary,
-        fig,
-        ["Category", "Probability"],
-        [(c, f"{v:.1%}") for c, v in reversed(ranked)],
-        numeric=[False, True],
-    )
-
-
 def result_view(recorded: Recorded, similar: list) -> list[Any]:
     p = recorded.prediction
     children: list[Any] = [
@@ -204,11 +172,11 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
             children=[
                 html.Label(
                     f"Confidence: {p.confidence:.1%}",
-                    htmlFor="predict-confidence",
+                    htmlFor=ID("confidence"),
                     className="confidence__label",
                 ),
                 html.Meter(
-                    id="predict-confidence",
+                    id=ID("confidence"),
                     value=f"{p.confidence:.4f}",
                     min="0",
                     max="1",
@@ -251,7 +219,7 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
                 kind="warning",
             )
         )
-    children.append(_probability_chart(recorded))
+    children.append(probability_chart(recorded))
     children.append(html.H2("Similar catalogue products"))
     children.append(
         product_cards(similar, compare_to=p.category)

@@ -14,8 +14,13 @@ from sklearn.decomposition import PCA
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import notice
-from dashboard.components.charts import PALETTE, SYMBOLS, base_layout, chart, marker_outline
+from dashboard.components.charts import (
+    base_layout,
+    category_marker,
+    chart,
+)
 from dashboard.components.forms import field
+from dashboard.components.ids import page_ids
 from dashboard.components.products import product_cards, thumbnail
 from dashboard.services.similarity import catalogue_index, similar_to_product
 from dashboard.services.training import NoCatalogue
@@ -32,11 +37,12 @@ DESCRIPTION = "The catalogue products closest to a product, and a map of the who
 NAV_LABEL = "Similar"
 ORDER = 20
 
-PRODUCT = "similar-product-id"
-K = "similar-k"
-SUBMIT = "similar-submit"
-RESULT = "similar-result"
-MAP = "similar-map"
+ID = page_ids("similar")
+PRODUCT = ID("product-id")
+K = ID("k")
+SUBMIT = ID("submit")
+RESULT = ID("result")
+MAP = ID("map")
 MAP_POINTS = 2000  # more points than this are sampled: the map stays light in the browser
 
 
@@ -50,9 +56,9 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
             ),
             html.Section(
                 className="predict-form",
-                **aria(labelledby="similar-form-title"),
+                **aria(labelledby=ID("form-title")),
                 children=[
-                    html.H2("Product", id="similar-form-title"),
+                    html.H2("Product", id=ID("form-title")),
                     field(
                         "Catalogue product id",
                         dcc.Input(
@@ -164,12 +170,7 @@ def _map() -> list[Any]:
                 y=points[mask, 1],
                 mode="markers",
                 name=category,
-                marker={
-                    "color": PALETTE[n % len(PALETTE)],
-                    "symbol": SYMBOLS[n % len(SYMBOLS)],
-                    "size": 8,
-                    "line": marker_outline(PALETTE[n % len(PALETTE)]),
-                },
+                marker=category_marker(n, 8),
                 customdata=[pid for pid, m in zip(ids, mask, strict=True) if m],
                 text=[names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m],
                 hovertemplate="%{text}<br>" + category + "<extra></extra>",

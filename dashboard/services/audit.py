@@ -6,15 +6,24 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from dashboard.services.state import Services
 from db.models import Prediction
 from db.repo_export import copy_csv, supports_copy
-from db.repo_predictions import SORTABLE, PredictionFilter, stream_predictions
+from db.repo_predictions import (
+    SORTABLE,
+    PredictionFilter,
+    count_predictions,
+    page_predictions,
+    stream_predictions,
+    totals,
+)
 from ml.categories import CATEGORIES
 
 # Output name -> table column, for the JSON rows and the first CSV columns alike.
@@ -125,6 +134,31 @@ def _instant(value: date | datetime | None, *, end: bool) -> datetime | None:
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     start = datetime.combine(value, time.min, tzinfo=UTC)
     return start + timedelta(days=1) if end else start
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    total: int  # predictions matching the filter
+    rows: list[Prediction]  # the query's page of them, in its order
+    summary: dict[str, Any] | None  # totals over every match (when asked for)
+
+
+def audit_page(services: Services, query: AuditQuery, *, summary: bool = False) -> AuditPage:
+    """One page of the audit trail, as the Audit page and GET /api/audit/predictions show it."""
+    filters = query.filters()
+    with services.sessions() as session:
+        return AuditPage(
+            total=count_predictions(session, filters),
+            rows=page_predictions(
+                session,
+                filters,
+                sort=query.sort_column,
+                descending=query.descending,
+                page=query.page,
+                page_size=query.page_size,
+            ),
+            summary=totals(session, filters) if summary else None,
+        )
 
 
 def safe_cell(value: Any) -> Any:

@@ -25,6 +25,7 @@ from db.models import Prediction
 from db.repo_models import active_versions, get_version
 from db.repo_predictions import get_prediction
 from ml import artifacts
+from ml.artifacts import IMAGE, TFIDF
 from ml.backbone import load_classifier
 from ml.calibration import calibrated_proba
 from ml.explain import (
@@ -41,10 +42,12 @@ from ml.explain import (
     vit_cell_function,
 )
 from ml.images import decode_image, to_input
+from ml.models.registry import PRIMARY
 from ml.predictor import Predictor, ServingHead
 from ml.training import prepare_inputs
 
 DEFAULT_PIXEL_EVALS = 300
+FMAP = artifacts.BACKBONE_OUTPUTS[1]
 Progress = Callable[[int, int], None]
 
 
@@ -195,11 +198,11 @@ def _explain(
     photo = square_input(image)
     pixels_in = to_input(image)[None]
     features = predictor.features(pixels_in)
-    fmap = features["fmap"]
+    fmap = features[FMAP]
     tfidf = None
-    if model == "fusion":
-        tfidf = served.vectorizer.transform([text]).toarray().astype(np.float32)  # type: ignore[union-attr]
-        features["tfidf"] = tfidf
+    if TFIDF in served.inputs:
+        tfidf = served.tfidf([text])
+        features[TFIDF] = tfidf
     logits = served.logits(features)
     proba = calibrated_proba(logits, served.meta.temperature)[0]
     if target is None or target not in classes:
@@ -212,7 +215,7 @@ def _explain(
             nonlocal evaluated
             feeds = predictor.features(normalise_batch(batch))
             if tfidf is not None:
-                feeds["tfidf"] = np.repeat(tfidf, len(batch), axis=0)
+                feeds[TFIDF] = np.repeat(tfidf, len(batch), axis=0)
             out = served.logits(feeds)
             evaluated += len(batch)
             if progress is not None:
@@ -224,21 +227,21 @@ def _explain(
         )
     else:
         mean = mean_fmap(services)
-        if model == "fusion":
+        if tfidf is not None:
             cells = fusion_cell_function(
                 cell_head(services),
                 served.head,
                 served.meta.temperature,
                 fmap[0],
                 mean,
-                tfidf,  # type: ignore[arg-type]
+                tfidf,
                 index,
             )
         else:
             cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, index)
         image_explanation = CellExplainer(cells).explain(target)
     text_part = None
-    if model == "fusion" and text.strip():
+    if tfidf is not None and text.strip():
         fusion = artifacts.load_estimator(Path(served_dir(services, model, version)))
         text_part = text_explanation(
             served.vectorizer,
@@ -263,8 +266,9 @@ def _explain(
 
 def reads_feature_map(served: ServingHead) -> bool:
     """Whether the fast 7x7 cell map applies: the head reads the backbone's last feature map
-    (the hybrid ViT) or is fusion, whose image part is the pooled feature map."""
-    return served.meta.name == "fusion" or served.inputs == ["fmap"]
+    (the hybrid ViT) or reads text besides the embedding (fusion), whose image part is the
+    pooled feature map."""
+    return TFIDF in served.inputs or served.inputs == [FMAP]
 
 
 def served_dir(services: Services, model: str, version: int) -> str:
@@ -299,23 +303,24 @@ def run_spatial_audit(
             if version is None:
                 raise NotExplainable(f"{model} has no active version")
             served = ServingHead.load(Path(version.artifact_path))
-    if model != "fusion" and not reads_feature_map(served):
-        raise NotExplainable("the spatial audit needs the hybrid ViT or fusion; use --model fusion")
+    if not reads_feature_map(served):
+        raise NotExplainable(
+            f"the spatial audit needs the hybrid ViT or {PRIMARY}; use --model {PRIMARY}"
+        )
+    reads_text = TFIDF in served.inputs
     classes = served.meta.classes
     data = catalogue_data(services)
     test = data.index("test")[:limit] if limit else data.index("test")
     mean = mean_fmap(services)
-    head = cell_head(services) if model == "fusion" else None
+    head = cell_head(services) if reads_text else None
     images, texts, labels, grids = [], [], [], []
     for i in tqdm(test, desc="attributions", unit="product", disable=not progress):
         image = decode_image(data.image_paths[i].read_bytes(), predictor.limits)
-        _embedding, fmap = predictor.backbone.run(
-            ["embedding", "fmap"], {"image": to_input(image)[None]}
-        )
+        (fmap,) = predictor.backbone.run([FMAP], {IMAGE: to_input(image)[None]})
         label = str(data.labels[i])
         target = classes.index(label) if label in classes else 0
-        if model == "fusion":
-            tfidf = served.vectorizer.transform([data.texts[i]]).toarray().astype(np.float32)  # type: ignore[union-attr]
+        if reads_text:
+            tfidf = served.tfidf([data.texts[i]])
             assert head is not None
             cells = fusion_cell_function(
                 head, served.head, served.meta.temperature, fmap[0], mean, tfidf, target
@@ -324,7 +329,7 @@ def run_spatial_audit(
             cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, target)
         grids.append(CellExplainer(cells, max_evals=500).explain(label).grid)
         images.append(image)
-        texts.append(data.texts[i] if model == "fusion" else None)
+        texts.append(data.texts[i] if reads_text else None)
         labels.append(label)
 
     def predict(batch: list[Image.Image]) -> list[str]:

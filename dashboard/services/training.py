@@ -24,10 +24,8 @@ from ml.artifacts import ModelMeta, load_estimator
 from ml.backbone import BackboneSpec
 from ml.evaluation import classification_metrics
 from ml.models.inputs import product_text
-from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY
+from ml.models.registry import SERVING
 from ml.training import CatalogueData, NotEnoughData, prepare_inputs, train_models
-
-SERVING = (PRIMARY, *FALLBACK_CANDIDATES)
 
 
 class NoCatalogue(RuntimeError):

@@ -11,9 +11,12 @@ The whole head is linear algebra, exported to ONNX as one small graph (`module_`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
+import joblib
 import numpy as np
 import torch
 from scipy.optimize import minimize
@@ -22,6 +25,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from torch import nn
 
+from ml.artifacts import TFIDF, VECTORIZER
+from ml.models.cards import ServedModel, register_model
 from ml.models.inputs import ModelInputs
 from ml.models.linear import tfidf
 
@@ -115,7 +120,13 @@ class LateFusionHead(nn.Module):
         return cast("torch.Tensor", self.fuse(torch.cat([image, text], dim=1)))
 
 
-class FusionClassifier(ClassifierMixin, BaseEstimator):
+@register_model(
+    "fusion",
+    description="Late fusion of the image embedding and TF-IDF text (primary)",
+    role="primary",
+    inputs=("embedding", TFIDF),
+)
+class FusionClassifier(ServedModel, ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         *,
@@ -137,6 +148,16 @@ class FusionClassifier(ClassifierMixin, BaseEstimator):
 
     def text_vectors(self, texts: tuple[str, ...] | list[str]) -> np.ndarray:
         return cast(np.ndarray, self.vectorizer_.transform(texts).toarray().astype(np.float32))
+
+    def serving_module(self) -> nn.Module:
+        return cast(nn.Module, self.module_)
+
+    def serving_arrays(self, X: ModelInputs) -> dict[str, np.ndarray]:
+        return {**super().serving_arrays(X), TFIDF: self.text_vectors(X.texts)}
+
+    def export_serving(self, X: ModelInputs, inputs: Sequence[str], folder: Path) -> None:
+        super().export_serving(X, inputs, folder)
+        joblib.dump(self.vectorizer_, folder / VECTORIZER)  # serving applies it in sklearn
 
     def _branches(
         self, embeddings: np.ndarray, tfidf_vectors: np.ndarray, y: np.ndarray

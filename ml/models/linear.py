@@ -14,6 +14,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
+from ml.models.cards import ServedModel, register_model
 from ml.models.inputs import ModelInputs
 
 
@@ -71,7 +72,13 @@ class _SelectedLogistic(ClassifierMixin, BaseEstimator):
         return int(model.coef_.size + model.intercept_.size)
 
 
-class LinearProbeClassifier(_SelectedLogistic):
+@register_model(
+    "baseline",
+    description="Linear probe on the image embedding",
+    role="fallback",
+    inputs=("embedding",),
+)
+class LinearProbeClassifier(ServedModel, _SelectedLogistic):
     """`baseline`: standardised backbone embedding -> logistic regression."""
 
     def __init__(self, Cs: Sequence[float] = (0.01, 0.05, 0.2, 1.0), max_iter: int = 3000) -> None:
@@ -84,7 +91,16 @@ class LinearProbeClassifier(_SelectedLogistic):
     def _features(self, X: ModelInputs) -> np.ndarray:
         return X.embeddings
 
+    def serving_module(self) -> nn.Module:
+        return ProbeHead(self)
 
+
+@register_model(
+    "stage_probe",
+    description="Linear probe on the embedding and pooled earlier backbone stages, image only",
+    role="fallback",
+    inputs=("stages",),
+)
 class StageProbeClassifier(LinearProbeClassifier):
     """`stage_probe`: logistic regression on the embedding plus pooled intermediate stages.
 
@@ -96,6 +112,9 @@ class StageProbeClassifier(LinearProbeClassifier):
         return X.stage_features
 
 
+@register_model(
+    "text", description="TF-IDF + logistic regression, text only", reads_image=False
+)
 class TextClassifier(_SelectedLogistic):
     """`text`: TF-IDF of name and description -> logistic regression."""
 

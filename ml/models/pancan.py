@@ -12,6 +12,7 @@ from typing import cast
 import torch
 from torch import nn
 
+from ml.models.cards import register_model
 from ml.models.inputs import ModelInputs
 from ml.models.torch_head import FeatureMapHeadClassifier
 
@@ -69,6 +70,10 @@ class PanCANLite(nn.Module):
         return cast("torch.Tensor", self.classifier(torch.cat(scales, dim=1)))
 
 
+@register_model(
+    "pancan_lite",
+    description="Grid cells + context over the cell graph (2 orders) + multi-scale, image only",
+)
 class PanCANLiteClassifier(FeatureMapHeadClassifier):
     def __init__(
         self,

@@ -12,6 +12,7 @@ from typing import cast
 import torch
 from torch import nn
 
+from ml.models.cards import ServedModel, register_model
 from ml.models.inputs import ModelInputs
 from ml.models.torch_head import FeatureMapHeadClassifier
 
@@ -88,7 +89,14 @@ class HybridViT(nn.Module):
         return cast("torch.Tensor", self.head(self.norm(self.blocks(x))[:, 0]))
 
 
-class ViTClassifier(FeatureMapHeadClassifier):
+@register_model(
+    "vit",
+    description="Vision Transformer over the backbone's feature-map tokens, image only",
+    role="fallback",
+    inputs=("fmap",),
+    timm_substitute=True,
+)
+class ViTClassifier(ServedModel, FeatureMapHeadClassifier):
     def __init__(
         self,
         *,
@@ -115,6 +123,9 @@ class ViTClassifier(FeatureMapHeadClassifier):
         self.heads = heads
         self.mlp_ratio = mlp_ratio
         self.dropout = dropout
+
+    def serving_module(self) -> nn.Module:
+        return self.module_
 
     def _build(self, X: ModelInputs, n_classes: int) -> nn.Module:
         _, channels, height, width = X.fmaps.shape

@@ -63,9 +63,9 @@ def served_trained(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
     return dash_duo
 
 
-def _open(duo, path: str) -> None:  # type: ignore[no-untyped-def]
+def _open(duo, path: str, timeout: int = 15) -> None:  # type: ignore[no-untyped-def]
     duo.driver.get(duo.server_url + path)
-    duo.wait_for_element("#main-content h1", timeout=15)
+    duo.wait_for_element("#main-content h1", timeout=timeout)
 
 
 def _drawn(driver) -> list[bool]:  # type: ignore[no-untyped-def]
@@ -200,7 +200,8 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
             svc, data.image_paths[0].read_bytes(), None, source="ui", request_id="shift-explain"
         )
         assert recorded.prediction.model == report["fallback"]  # a probe: no fast cell map
-        _open(served_trained, f"/explain?prediction={recorded.prediction_id}")
+        # A probe's map is computed on pixels as the page renders (seconds on a busy machine).
+        _open(served_trained, f"/explain?prediction={recorded.prediction_id}", timeout=90)
         served_trained.wait_for_element(
             f"#explain-pixels-{recorded.prediction_id}-title", timeout=60
         )

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ml.models.registry import ENSEMBLE_MEMBERS, MODEL_NAMES, UnknownModel, create_model
+from ml.artifacts import BACKBONE_OUTPUTS, TFIDF
+from ml.models.cards import register_model
+from ml.models.registry import (
+    FALLBACK_CANDIDATES,
+    MODEL_NAMES,
+    PRIMARY,
+    UnknownModel,
+    card,
+    create_model,
+)
 from tests.ml.synthetic import CLASSES, synthetic
 
 CHANCE = 1 / len(CLASSES)
@@ -25,8 +34,8 @@ def fitted(splits):  # type: ignore[no-untyped-def]
     (X, y), (X_val, y_val), _ = splits
     models = {}
     for name in MODEL_NAMES:
-        if name == "ensemble":
-            members = [(m, models[m]) for m in ENSEMBLE_MEMBERS]
+        if card(name).members:
+            members = [(m, models[m]) for m in card(name).members]
             models[name] = create_model(name, estimators=members, prefit=True).fit(X, y)
         else:
             model = create_model(name, **FAST.get(name, {}))
@@ -58,7 +67,7 @@ def test_sklearn_conventions(fitted, splits, name: str) -> None:  # type: ignore
 
 
 def test_unknown_model_name_lists_the_known_ones() -> None:
-    with pytest.raises(UnknownModel, match="known: fusion, vit"):
+    with pytest.raises(UnknownModel, match="known: fusion, baseline, stage_probe, vit"):
         create_model("resnet")
 
 
@@ -79,3 +88,23 @@ def test_fusion_beats_each_modality_when_their_errors_differ() -> None:
         model = create_model(name).fit(X, y, eval_set=(X_val, y_val))
         scores[name] = float((model.predict(X_test) == y_test).mean())
     assert scores["fusion"] > max(scores["baseline"], scores["text"]), scores
+
+
+def test_cards_say_what_serves_and_what_each_head_reads() -> None:
+    assert PRIMARY == "fusion" and set(FALLBACK_CANDIDATES) == {"stage_probe", "vit", "baseline"}
+    for name in MODEL_NAMES:
+        entry = card(name)
+        # Whatever serves has an ONNX head, and its inputs are outputs the serving side has.
+        assert bool(entry.inputs) == (entry.role != "comparison"), name
+        assert set(entry.inputs) <= {*BACKBONE_OUTPUTS, TFIDF}, name
+        # Members are fitted first.
+        for member in entry.members:
+            assert MODEL_NAMES.index(member) < MODEL_NAMES.index(name)
+    assert card("fusion").inputs == ("embedding", "tfidf")
+    assert not card("text").reads_image
+
+
+def test_a_name_cannot_be_registered_twice() -> None:
+    with pytest.raises(ValueError, match="registered twice"):
+        register_model("baseline", description="another baseline")(object)
+    assert card("baseline").factory is not object

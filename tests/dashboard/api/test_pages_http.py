@@ -7,6 +7,8 @@ import re
 import dash
 import pytest
 
+from tests.dashboard.api.dash_routing import route_page
+
 
 @pytest.fixture
 def pages(app):  # type: ignore[no-untyped-def]
@@ -32,3 +34,29 @@ def test_no_asset_comes_from_another_host(client) -> None:  # type: ignore[no-un
     for source in sources:
         assert not re.match(r"^(https?:)?//", source), source
     assert any("00-bootstrap.min.css" in s for s in sources)
+
+
+def test_a_database_outage_keeps_each_page_heading_and_says_what_to_do(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Pages that read the database say it does not answer under their own heading."""
+    from dashboard.settings import Settings
+    from dashboard.web.app import create_app
+
+    missing = tmp_path / "no-such-folder" / "vitrine.db"  # SQLite cannot open it
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{missing}",
+            instance_dir=tmp_path / "instance",
+            data_dir=tmp_path / "data",
+            artifacts_dir=tmp_path / "artifacts",
+            secret_key="test-secret",
+        )
+    )
+    client = app.test_client()
+    for path, heading in (
+        ("/", "Dataset & architecture"),
+        ("/audit", "Audit trail"),
+        ("/models", "Model comparison"),
+        ("/drift", "Data drift"),
+    ):
+        shown = route_page(client, path)
+        assert heading in shown and "The database does not answer" in shown, path

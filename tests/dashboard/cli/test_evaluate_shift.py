@@ -16,7 +16,7 @@ from dashboard.services.prediction import predict_and_record
 from dashboard.services.state import Services
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
-from tests.cli.test_batch_and_check import _env
+from tests.dashboard.cli.test_batch_and_check import _env
 
 
 def test_shift_needs_a_catalogue_with_art_sets(trained_settings: Settings, tmp_path: Path) -> None:

@@ -113,8 +113,8 @@ def test_unknown_model_name_is_one_clear_line(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, args, env=env)
         assert result.exit_code == 1
         assert result.output.strip().splitlines() == [
-            "Error: unknown model 'resnet'; known: fusion, vit, pancan_lite, baseline, "
-            "stage_probe, text, ensemble"
+            "Error: unknown model 'resnet'; known: fusion, baseline, stage_probe, vit, text, "
+            "pancan_lite, ensemble"
         ]
 
 

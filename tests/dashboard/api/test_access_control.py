@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from db.engine import session_scope
 from db.models import ApiToken, User
 from db.repo_users import add_token, add_user
 from tests.conftest import make_settings
+from tests.dashboard.api.dash_routing import route_page
 
 ROLES = ("viewer", "auditor", "admin")
 RANK = {None: -1, "viewer": 0, "auditor": 1, "admin": 2}
@@ -123,43 +123,18 @@ def test_pages_answer_each_role_as_its_rights_say(
         assert response.status_code == 403
 
 
-def _route_page(client: Any, pathname: str) -> str:
-    """The page content Dash's router sends for `pathname`, as on in-app navigation."""
-    deps = client.get("/_dash-dependencies").get_json()
-    router = next(d for d in deps if "_pages_content.children" in d["output"])
-    values = {"pathname": pathname, "search": "", "hash": ""}
-
-    def spec(items: list[dict[str, str]]) -> list[dict[str, Any]]:
-        return [{**i, "value": values.get(i["property"])} for i in items]
-
-    outputs = [
-        {"id": part.split(".")[0], "property": part.split(".")[1]}
-        for part in router["output"].strip(".").split("...")
-    ]
-    body = {
-        "output": router["output"],
-        "outputs": outputs,
-        "inputs": spec(router["inputs"]),
-        "state": spec(router["state"]),
-        "changedPropIds": ["_pages_location.pathname"],
-    }
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return json.dumps(response.get_json()["response"]["_pages_content"])
-
-
 def test_in_app_navigation_cannot_reach_a_page_beyond_the_role(secured: Any) -> None:
     app, _tokens = secured
     viewer = app.test_client()
     _login(viewer, "viewer")
-    shown = _route_page(viewer, "/audit")
+    shown = route_page(viewer, "/audit")
     assert "Your role does not allow this page" in shown and "Audit trail" not in shown
     auditor = app.test_client()
     _login(auditor, "auditor")
-    assert "Audit trail" in _route_page(auditor, "/audit")
+    assert "Audit trail" in route_page(auditor, "/audit")
     anonymous = app.test_client()
-    assert "Sign in to see this page" in _route_page(anonymous, "/predict")
-    assert "Accessibility statement" in _route_page(anonymous, "/accessibility")
+    assert "Sign in to see this page" in route_page(anonymous, "/predict")
+    assert "Accessibility statement" in route_page(anonymous, "/accessibility")
 
 
 def test_session_cookie_is_httponly_samesite_and_secure_behind_tls(secured: Any) -> None:

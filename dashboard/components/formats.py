@@ -1,0 +1,11 @@
+"""Numbers as tables show them; a missing value stays missing (the table says "—")."""
+
+from __future__ import annotations
+
+
+def pct(value: float | None) -> str | None:
+    return None if value is None else f"{value:.1%}"
+
+
+def num(value: float | None, digits: int) -> str | None:
+    return None if value is None else f"{value:.{digits}f}"

@@ -1,0 +1,50 @@
+"""Figures of the drift page: the share of drifted columns, report by report."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.components.charts import PALETTE, base_layout, chart
+
+
+def history_chart(history: list) -> html.Figure:
+    times = [r.created_at for r in history]
+    shares = [r.share_drifted for r in history]
+    symbols = ["x" if r.dataset_drift else "circle" for r in history]
+    fig = go.Figure(
+        go.Scatter(
+            x=times,
+            y=shares,
+            mode="lines+markers",
+            line={"color": PALETTE[0]},
+            marker={"symbol": symbols, "size": 11, "color": PALETTE[5]},
+            hovertemplate="%{x}<br>share drifted %{y:.0%}<extra></extra>",
+        )
+    )
+    base_layout(fig, height=300)
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Share of columns drifted")
+    drifted = sum(r.dataset_drift for r in history)
+    summary = (
+        f"{len(history)} reports; {drifted} found dataset drift (marked with a cross). "
+        f"The latest has {shares[-1]:.0%} of its columns drifted."
+    )
+    rows = [
+        (
+            f"#{r.id}",
+            r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "",
+            r.current_size,
+            f"{r.share_drifted:.0%}",
+            "yes" if r.dataset_drift else "no",
+        )
+        for r in reversed(history)
+    ]
+    return chart(
+        "drift-history",
+        "Drift over time",
+        summary,
+        fig,
+        ["Report", "Time (UTC)", "Predictions", "Share drifted", "Dataset drift"],
+        rows,
+        numeric=[False, False, True, True, False],
+    )

@@ -1,0 +1,79 @@
+"""Figures of the explain page: word contributions and the spatial-bias audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.services.explain import PredictionExplanation
+
+
+def word_chart(result: PredictionExplanation) -> html.Figure:
+    """How much each word moved the text score, for or against the explained category."""
+    text = result.text
+    assert text is not None
+    tokens = sorted(text.contributions, key=lambda c: c.value)
+    fig = go.Figure(
+        go.Bar(
+            x=[c.value for c in tokens],
+            y=[c.token for c in tokens],
+            orientation="h",
+            marker_color=[PALETTE[0] if c.value > 0 else PALETTE[5] for c in tokens],
+            marker_pattern_shape=["" if c.value > 0 else "/" for c in tokens],
+            text=[f"{'▲' if c.value > 0 else '▼'} {c.value:+.3f}" for c in tokens],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    base_layout(fig, height=80 + 28 * max(1, len(tokens)))
+    fig.update_xaxes(title_text=f"Contribution to the text score for {result.target}")
+    pushing = [c.token for c in text.contributions if c.value > 0][:3]
+    against = [c.token for c in text.contributions if c.value < 0][:3]
+    summary = (
+        f"Words for {result.target}: {', '.join(pushing) or 'none'}. "
+        f"Words against: {', '.join(against) or 'none'}."
+    )
+    return chart(
+        f"explain-text-{result.prediction_id}",
+        "Which words moved the text score",
+        summary,
+        fig,
+        ["Word or phrase", "SHAP value", "Direction"],
+        [
+            (c.token, f"{c.value:+.4f}", "for" if c.value > 0 else "against")
+            for c in text.contributions
+        ],
+        numeric=[False, True, False],
+    )
+
+
+def spatial_chart(result: dict[str, Any]) -> html.Figure:
+    """The stored spatial-bias audit: the share of attribution in each image cell."""
+    grid = np.array(result["overall"])
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            colorscale="Greys",
+            text=np.round(grid * 100, 1),
+            texttemplate="%{text}%",
+            colorbar={"title": "Share"},
+        )
+    )
+    base_layout(fig, height=380)
+    fig.update_yaxes(autorange="reversed", title_text="Row (top to bottom)")
+    fig.update_xaxes(title_text="Column (left to right)")
+    rows = [(name, f"{share:.0%}") for name, share in result["quadrant_shares"].items()]
+    rows += [(f"accuracy, {k}", f"{v:.0%}") for k, v in result["accuracy"].items()]
+    return chart(
+        "explain-spatial",
+        "Where the model looks, on average",
+        result["verdict"],
+        fig,
+        ["Quarter or placement", "Value"],
+        rows,
+        numeric=[False, True],
+    )

@@ -1,0 +1,166 @@
+"""Figures of the models page: metrics side by side, confusion matrix, per-class scores and
+reliability."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.components.charts import PALETTE, base_layout, chart, paired_bars, short_name
+from dashboard.components.formats import pct
+from db.models import ModelVersion
+
+
+def comparison_chart(versions: list[ModelVersion]) -> html.Figure:
+    names = [v.name for v in versions]
+    accuracy = [v.metrics.get("accuracy", 0) for v in versions]
+    macro_f1 = [v.metrics.get("macro_f1", 0) for v in versions]
+    fig = paired_bars(names, ("Accuracy", accuracy), ("Macro-F1", macro_f1), "Test score")
+    best = max(versions, key=lambda v: v.metrics.get("accuracy", 0))
+    summary = (
+        f"{best.name} scores best, {best.metrics.get('accuracy', 0):.1%} accuracy. "
+        + "; ".join(f"{n} {a:.1%}" for n, a in zip(names, accuracy, strict=True))
+        + "."
+    )
+    return chart(
+        "models-comparison",
+        "Accuracy and macro-F1 by model",
+        summary,
+        fig,
+        ["Model", "Accuracy", "Macro-F1"],
+        [(n, pct(a), pct(f)) for n, a, f in zip(names, accuracy, macro_f1, strict=True)],
+        numeric=[False, True, True],
+    )
+
+
+def confusion(version: ModelVersion, classes: list[str], matrix: list[list[int]]) -> html.Figure:
+    short = [short_name(c) for c in classes]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix,
+            x=short,
+            y=short,
+            colorscale="Blues",
+            text=matrix,
+            texttemplate="%{text}",
+            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
+            colorbar={"title": "Products"},
+        )
+    )
+    base_layout(fig, height=460)
+    fig.update_xaxes(title_text="Predicted category", tickangle=-30)
+    fig.update_yaxes(title_text="True category", autorange="reversed")
+    off = [
+        (classes[i], classes[j], n)
+        for i, row in enumerate(matrix)
+        for j, n in enumerate(row)
+        if i != j and n > 0
+    ]
+    off.sort(key=lambda t: -t[2])
+    worst = (
+        f"The most frequent confusion: {off[0][2]} {off[0][0]} products predicted as {off[0][1]}."
+        if off
+        else "No test product was misclassified."
+    )
+    correct = sum(matrix[i][i] for i in range(len(matrix)))
+    total = sum(sum(row) for row in matrix)
+    summary = f"{correct} of {total} test products are on the diagonal (correct). {worst}"
+    return chart(
+        f"models-confusion-{version.name}",
+        f"Confusion matrix of {version.name} v{version.version}",
+        summary,
+        fig,
+        ["True \\ predicted", *short],
+        [(c, *row) for c, row in zip(classes, matrix, strict=True)],
+        numeric=[False, *([True] * len(classes))],
+    )
+
+
+def per_class(version: ModelVersion, classes: list[str]) -> html.Figure:
+    per_class = version.metrics.get("per_class", {})
+    f1 = [per_class.get(c, {}).get("f1-score", 0.0) for c in classes]
+    fig = go.Figure(
+        go.Bar(
+            x=f1,
+            y=classes,
+            orientation="h",
+            marker_color=PALETTE[2],
+            text=[f"{v:.1%}" for v in f1],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    base_layout(fig, height=80 + 40 * len(classes))
+    fig.update_xaxes(range=[0, 1.1], tickformat=".0%", title_text="F1 on the test split")
+    low = min(zip(f1, classes, strict=True))
+    summary = f"The weakest category is {low[1]} (F1 {low[0]:.1%})."
+    rows = [
+        (
+            c,
+            pct(per_class.get(c, {}).get("precision")),
+            pct(per_class.get(c, {}).get("recall")),
+            pct(per_class.get(c, {}).get("f1-score")),
+            int(per_class.get(c, {}).get("support", 0)),
+        )
+        for c in classes
+    ]
+    return chart(
+        f"models-f1-{version.name}",
+        f"Per-class scores of {version.name}",
+        summary,
+        fig,
+        ["Category", "Precision", "Recall", "F1", "Test products"],
+        rows,
+        numeric=[False, True, True, True, True],
+    )
+
+
+def reliability(version: ModelVersion) -> html.Figure:
+    bins = [b for b in version.metrics.get("reliability", []) if b.get("count")]
+    confidence = [b["confidence"] for b in bins]
+    accuracy = [b["accuracy"] for b in bins]
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=[0, 1],
+                y=[0, 1],
+                mode="lines",
+                name="Perfect calibration",
+                line={"dash": "dash", "color": "#6b7684"},
+            ),
+            go.Scatter(
+                x=confidence,
+                y=accuracy,
+                mode="lines+markers+text",
+                name=version.name,
+                marker={"symbol": "diamond", "size": 10, "color": PALETTE[5]},
+                text=[str(b["count"]) for b in bins],
+                textposition="top left",
+            ),
+        ]
+    )
+    base_layout(fig, height=380)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", title_text="Confidence")
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Accuracy")
+    ece = version.metrics.get("ece", 0.0)
+    before = version.metrics.get("ece_uncalibrated")
+    summary = (
+        f"Expected calibration error {ece:.3f} after temperature scaling"
+        + (f" ({before:.3f} before)." if before is not None else ".")
+        + " Points on the dashed diagonal are perfectly calibrated; numbers are products "
+        "per bin."
+    )
+    rows = [
+        (f"{b['low']:.0%}–{b['high']:.0%}", b["count"], pct(b["confidence"]), pct(b["accuracy"]))
+        for b in bins
+    ]
+    return chart(
+        f"models-reliability-{version.name}",
+        f"Reliability diagram of {version.name}",
+        summary,
+        fig,
+        ["Confidence bin", "Products", "Mean confidence", "Accuracy"],
+        rows,
+        numeric=[False, True, True, True],
+    )
