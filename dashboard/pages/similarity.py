@@ -6,27 +6,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import numpy as np
-import plotly.graph_objects as go
 from dash import Dash, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
-from sklearn.decomposition import PCA
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import notice
-from dashboard.components.charts import (
-    base_layout,
-    category_marker,
-    chart,
-)
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
 from dashboard.components.products import product_cards, thumbnail
-from dashboard.services.similarity import catalogue_index, similar_to_product
+from dashboard.figures.similarity import map_chart
+from dashboard.services.similarity import catalogue_map, similar_to_product
 from dashboard.services.training import NoCatalogue
 from dashboard.web.context import services
 from db.engine import session_scope
-from db.repo_catalogue import get_product, products_by_ids
+from db.repo_catalogue import get_product
 
 log = logging.getLogger(__name__)
 
@@ -140,62 +133,11 @@ def _result(product_id: str | None, k: int) -> list[Any]:
 
 
 def _map() -> list[Any]:
-    svc = services()
     try:
-        built = catalogue_index(svc)
+        projected = catalogue_map(services(), MAP_POINTS)
     except NoCatalogue:
         return [html.P("The catalogue is empty: there is nothing to map yet.")]
-    vectors = built.vectors
-    rng = np.random.default_rng(0)
-    chosen = np.arange(len(vectors))
-    if len(chosen) > MAP_POINTS:
-        chosen = np.sort(rng.choice(chosen, MAP_POINTS, replace=False))
-    points = PCA(n_components=2, random_state=0).fit_transform(vectors[chosen])
-    ids = [built.index.ids[i] for i in chosen]
-    labels = built.labels[chosen]
-    with session_scope(svc.sessions) as session:
-        names = {pid: p.product_name for pid, p in products_by_ids(session, ids).items()}
-    fig = go.Figure()
-    categories = sorted(set(labels))
-    rows = []
-    for n, category in enumerate(categories):
-        mask = labels == category
-        centre = points[mask].mean(axis=0)
-        rows.append(
-            (category, int(mask.sum()), round(float(centre[0]), 3), round(float(centre[1]), 3))
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=points[mask, 0],
-                y=points[mask, 1],
-                mode="markers",
-                name=category,
-                marker=category_marker(n, 8),
-                customdata=[pid for pid, m in zip(ids, mask, strict=True) if m],
-                text=[names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m],
-                hovertemplate="%{text}<br>" + category + "<extra></extra>",
-            )
-        )
-    base_layout(fig, height=520)
-    fig.update_layout(showlegend=True, legend={"title": {"text": "Category"}}, clickmode="event")
-    fig.update_xaxes(title_text="Component 1")
-    fig.update_yaxes(title_text="Component 2")
-    summary = (
-        f"{len(chosen):,} products projected to two dimensions with PCA; each category "
-        "has its own colour and marker shape. Products close together look and read "
-        "alike. Select a point to list its similar products above."
-    )
-    return [
-        chart(
-            MAP,
-            "Catalogue embeddings map (PCA)",
-            summary,
-            fig,
-            ["Category", "Products", "Centre, component 1", "Centre, component 2"],
-            rows,
-            numeric=[False, True, True, True],
-        )
-    ]
+    return [map_chart(MAP, projected)]
 
 
 def register_callbacks(app: Dash) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.decomposition import PCA
 
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
@@ -84,3 +85,26 @@ def similar_to_upload(
     built = catalogue_index(services)
     vector = built.embedder.transform(embedding[None], [text])[0]
     return _with_products(services, built.index.search(vector, k), category)
+
+
+@dataclass(frozen=True)
+class CatalogueMap:
+    """Catalogue products projected to two dimensions (PCA of the fused embedding)."""
+
+    ids: list[str]
+    labels: np.ndarray
+    points: np.ndarray  # [N, 2]
+    names: dict[str, str]  # product id -> product name, for hover text
+
+
+def catalogue_map(services: Services, max_points: int) -> CatalogueMap:
+    """At most `max_points` products (a fixed sample past it), so the map stays light."""
+    built = catalogue_index(services)
+    chosen = np.arange(len(built.vectors))
+    if len(chosen) > max_points:
+        chosen = np.sort(np.random.default_rng(0).choice(chosen, max_points, replace=False))
+    points = PCA(n_components=2, random_state=0).fit_transform(built.vectors[chosen])
+    ids = [built.index.ids[i] for i in chosen]
+    with session_scope(services.sessions) as session:
+        names = {pid: p.product_name for pid, p in products_by_ids(session, ids).items()}
+    return CatalogueMap(ids, built.labels[chosen], points, names)

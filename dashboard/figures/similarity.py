@@ -1,0 +1,55 @@
+"""Figures of the similar-products page: the catalogue map."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.components.charts import base_layout, category_marker, chart
+from dashboard.services.similarity import CatalogueMap
+
+
+def map_chart(chart_id: str, projected: CatalogueMap) -> html.Figure:
+    """Each category in its own colour and marker shape; a point carries its product id, so
+    selecting it can list that product's neighbours."""
+    fig = go.Figure()
+    rows = []
+    ids, labels, points = projected.ids, projected.labels, projected.points
+    for n, category in enumerate(sorted(set(labels))):
+        mask = labels == category
+        centre = points[mask].mean(axis=0)
+        rows.append(
+            (category, int(mask.sum()), round(float(centre[0]), 3), round(float(centre[1]), 3))
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=points[mask, 0],
+                y=points[mask, 1],
+                mode="markers",
+                name=category,
+                marker=category_marker(n, 8),
+                customdata=[pid for pid, m in zip(ids, mask, strict=True) if m],
+                text=[
+                    projected.names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m
+                ],
+                hovertemplate="%{text}<br>" + category + "<extra></extra>",
+            )
+        )
+    base_layout(fig, height=520)
+    fig.update_layout(showlegend=True, legend={"title": {"text": "Category"}}, clickmode="event")
+    fig.update_xaxes(title_text="Component 1")
+    fig.update_yaxes(title_text="Component 2")
+    summary = (
+        f"{len(ids):,} products projected to two dimensions with PCA; each category "
+        "has its own colour and marker shape. Products close together look and read "
+        "alike. Select a point to list its similar products above."
+    )
+    return chart(
+        chart_id,
+        "Catalogue embeddings map (PCA)",
+        summary,
+        fig,
+        ["Category", "Products", "Centre, component 1", "Centre, component 2"],
+        rows,
+        numeric=[False, True, True, True],
+    )
