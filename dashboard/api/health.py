@@ -33,7 +33,12 @@ def register(routes: Routes) -> None:
         try:
             ping(services().engine)
         except SQLAlchemyError as exc:
-            log.warning("health check: database unavailable: %s", exc.__class__.__name__)
+            # The driver's first line says why (refused, timed out, wrong password); it never
+            # carries the password itself.
+            reason = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+            log.warning(
+                "health check: database unavailable: %s: %s", exc.__class__.__name__, reason[:200]
+            )
             body = {
                 "status": "unavailable",
                 "database": "unavailable",

@@ -41,10 +41,10 @@ def test_a_database_outage_keeps_each_page_heading_and_says_what_to_do(tmp_path)
     from dashboard.settings import Settings
     from dashboard.web.app import create_app
 
-    missing = tmp_path / "no-such-folder" / "vitrine.db"  # SQLite cannot open it
+    never_migrated = tmp_path / "empty.db"  # no tables: every read fails
     app = create_app(
         Settings(
-            database_url=f"sqlite:///{missing}",
+            database_url=f"sqlite:///{never_migrated}",
             instance_dir=tmp_path / "instance",
             data_dir=tmp_path / "data",
             artifacts_dir=tmp_path / "artifacts",
