@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import select
+import selectors
 import socket
 import threading
 
@@ -62,10 +62,16 @@ class TcpProxy:
     @staticmethod
     def _pipe(a: socket.socket, b: socket.socket) -> None:
         pair = {a: b, b: a}
+        # A selector (epoll), not select.select: late in a long test session the process holds
+        # more than 1,024 descriptors, which select() cannot watch.
+        selector = selectors.DefaultSelector()
+        for sock in pair:
+            selector.register(sock, selectors.EVENT_READ)
         try:
             while True:
-                readable, _, _ = select.select(list(pair), [], [], 1.0)
-                for sock in readable:
+                for key, _ in selector.select(timeout=1.0):
+                    sock = key.fileobj
+                    assert isinstance(sock, socket.socket)
                     data = sock.recv(65536)
                     if not data:
                         return
@@ -73,6 +79,7 @@ class TcpProxy:
         except (OSError, ValueError):
             return
         finally:
+            selector.close()
             for sock in pair:
                 with contextlib.suppress(OSError):
                     sock.close()
