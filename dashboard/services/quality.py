@@ -23,14 +23,15 @@ def quality_report(
     with session_scope(services.sessions) as session:
         state = catalogue_version(session)
     key = (state, threshold)
-    data = catalogue_data(services)
     spec = backbone_spec(services)
+    # The catalogue is read only when the report has to be built (pages ask on every render).
     if not compute and not services.memo.has("quality", key):
         cache = FeatureCache(services.settings.artifacts_dir, spec.key)
-        if not all(cache.path(sha).exists() for sha in data.image_shas):
+        if not all(cache.path(sha).exists() for sha in catalogue_data(services).image_shas):
             return None
 
     def build() -> QualityReport:
+        data = catalogue_data(services)
         inputs = prepare_inputs(data, services.settings.artifacts_dir, spec, progress=progress)
         return find_duplicates(
             data.ids, data.image_shas, inputs.embeddings, list(data.splits), threshold
