@@ -15,11 +15,10 @@ from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
 from dashboard.components.products import product_cards, thumbnail
 from dashboard.figures.similarity import map_chart
+from dashboard.services.products import InvalidProductId, UnknownProduct, find_product
 from dashboard.services.similarity import catalogue_map, similar_to_product
 from dashboard.services.training import NoCatalogue
 from dashboard.web.context import services
-from db.engine import session_scope
-from db.repo_catalogue import get_product
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +100,10 @@ def _result(product_id: str | None, k: int) -> list[Any]:
     if not product_id:
         return [notice("No product chosen", "Enter a catalogue product id.", kind="error")]
     svc = services()
-    with session_scope(svc.sessions) as session:
-        product = get_product(session, product_id)
-    if product is None:
-        return [
-            notice(
-                "Unknown product", f"No catalogue product has the id “{product_id}”.", kind="error"
-            )
-        ]
+    try:
+        product = find_product(svc, product_id)
+    except (InvalidProductId, UnknownProduct) as exc:
+        return [notice("Unknown product", str(exc), kind="error")]
     neighbours = similar_to_product(svc, product, k)
     same = sum(1 for n in neighbours if n.same_category)
     return [
