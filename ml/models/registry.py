@@ -7,6 +7,7 @@ under style shift answers when there is none.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ml.artifacts import BACKBONE_OUTPUTS
@@ -48,7 +49,7 @@ def card(name: str) -> ModelCard:
         raise UnknownModel(name) from exc
 
 
-def with_members(names: Any) -> list[str]:
+def with_members(names: Iterable[str]) -> list[str]:
     """`names` and the models they are built from, in training order."""
     needed = set(names)
     for name in list(needed):
