@@ -16,6 +16,7 @@ from typing import Any
 import joblib
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 from ml import artifacts
 from ml.backbone import BackboneSpec, FeatureExtractor, load_extractor
@@ -219,6 +220,7 @@ def fit_calibrated(
     members: dict[str, TemperatureScaled] | None = None,
     config: dict[str, Any] | None = None,
     timm_probe: bool = False,
+    blas_threads: int | None = 1,
 ) -> TemperatureScaled:
     """Fit `name` on `train` (selecting on `val`) and temperature-scale it on `val`.
 
@@ -226,16 +228,32 @@ def fit_calibrated(
     The ensemble votes with the already fitted `members`. Validation rows of a category the
     train split lacks (a small catalogue with an art set held out) cannot be scored, so they
     are left out of selection and calibration.
+
+    One BLAS thread by default: on 2 shared cores OpenBLAS's own threads made these small
+    logistic regressions about 5x slower (benchmarks/fit_threads.py); None leaves BLAS as it
+    is. Torch's threads are not BLAS's and are not limited.
     """
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        return _fit_calibrated(name, X, y, train, val, members, config, timm_probe)
+
+
+def _fit_calibrated(
+    name: str,
+    X: ModelInputs,
+    y: np.ndarray,
+    train: np.ndarray,
+    val: np.ndarray,
+    members: dict[str, TemperatureScaled] | None,
+    config: dict[str, Any] | None,
+    timm_probe: bool,
+) -> TemperatureScaled:
     val = val[np.isin(y[val], np.unique(y[train]))]
     if card(name).members:
         members = members or {}
         chosen = [(m, members[m].estimator) for m in card(name).members if m in members]
         model = create_model(name, estimators=chosen, prefit=True).fit(X.take(train), y[train])
     elif timm_probe:
-        model = LinearProbeClassifier().fit(
-            X.take(train), y[train], eval_set=(X.take(val), y[val])
-        )
+        model = LinearProbeClassifier().fit(X.take(train), y[train], eval_set=(X.take(val), y[val]))
     else:
         model = create_model(name, **(config or {})).fit(
             X.take(train), y[train], eval_set=(X.take(val), y[val])
