@@ -38,7 +38,7 @@ PRICE_RANGES = {
 class ImageNoise:
     """Knobs that keep the image modality from being perfect."""
 
-    line_art_share: float = 0.3  # same in every category, so style says nothing of the label
+    line_art_share: float = 0.5  # same in every category, so style says nothing of the label
     prop_share: float = 0.15  # a small object from another category beside the product
 
 
@@ -66,14 +66,14 @@ def generate(
     for job_index in tqdm(order, desc="demo catalogue", unit="product", disable=not progress):
         category_index, i = jobs[job_index]
         row, icon = _product(
-                CATEGORIES[category_index],
-                category_index,
-                i,
-                seed,
-                pack,
-                images,
-                text_noise,
-                image_noise,
+            CATEGORIES[category_index],
+            category_index,
+            i,
+            seed,
+            pack,
+            images,
+            text_noise,
+            image_noise,
         )
         rows.append(row)
         art_sets.append({"uniq_id": row["uniq_id"], "art_set": icon.set, "icon": icon.name})

@@ -126,6 +126,9 @@ _TABLE: dict[str, list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]] = {
         ("Men's Grooming", "Shaving", ("Razor", "Safety Razor"), ("razor", "razor-double-edge")),
         ("Hair Care", "Hair Dryers", ("Hair Dryer", "Hair Blow Dryer"), ("hair-dryer",)),
         ("Hair Care", "Hair Clippers", ("Hair Clipper", "Barber Kit"), ("haircut", "barberpole")),
+        ("Hair Care", "Hair Brushes", ("Hair Brush", "Comb"), ("hair-brush", "comb")),
+        ("Hair Care", "Hair Scissors", ("Hair Cutting Scissors", "Barber Scissors"),
+         ("scissors",)),
         ("Fragrances", "Deodorants", ("Perfume", "Deodorant", "Body Spray"),
          ("perfume", "spray", "spray-bottle")),
         ("Oral Care", "Toothbrushes", ("Toothbrush", "Electric Toothbrush"), ("toothbrush",)),
@@ -146,7 +149,75 @@ _TABLE: dict[str, list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]] = {
         ("Baby & Kids Gifts", "Toys", ("Yo-Yo",), ("yo-yo",)),
         ("Baby & Kids Gifts", "Toys", ("Stacking Dolls", "Nesting Dolls"), ("nesting-dolls",)),
         ("Baby & Kids Gifts", "Toys", ("Building Blocks",), ("toy-brick",)),
+        ("Baby & Kids Gifts", "Rideons", ("Rocking Horse",), ("toy-horse-fill",)),
     ],
+}
+
+# Icons of the newer sets (scripts/build_icon_pack.py), each named after an icon of its concept.
+_SAME_AS: dict[str, dict[str, str]] = {
+    "Watches": {
+        "digital-watches": "watch-variant", "pocket-watch": "watch", "watch-01": "watch",
+        "watch-02": "watch", "watch-2-fill": "watch", "watch-one": "watch",
+        "smart-watch-01": "device-watch-stats", "smart-watch-02": "device-watch-stats",
+    },
+    "Computers": {
+        "compact-disc": "optical-disk", "disc": "optical-disk", "disc-fill": "optical-disk",
+        "desktop": "desktop-computer", "monitor": "desktop-computer", "pc": "desktop-computer",
+        "monitor-fill": "desktop-computer", "hard-drive": "harddisk", "keyboard-fill": "keyboard",
+        "laptop-computer": "laptop", "laptop-fill": "laptop", "mouse-01": "mouse",
+        "mouse-fill": "mouse", "print": "printer",
+    },
+    "Kitchen & Dining": {
+        "bowl-fill": "bowl", "bowl-of-rice": "bowl", "bowl-rice": "bowl", "rice-bowl-01": "bowl",
+        "chopsticks-fill": "chopsticks", "coffee-01": "coffee", "coffee-mug": "coffee",
+        "mug-hot": "coffee", "mug-saucer": "coffee", "teacup-fill": "coffee",
+        "glass-cup-fill": "glass", "glass-water": "glass", "cup-soda": "cup-with-straw",
+        "fork-knife-fill": "fork-and-knife", "fork-spoon": "fork-and-knife",
+        "fork-spoon-fill": "fork-and-knife", "knife-fork": "fork-and-knife",
+        "spoon-and-fork": "fork-and-knife", "utensils": "fork-and-knife",
+        "martini-glass": "cocktailglass", "wineglass-fill": "wine-glass",
+        "knife-01": "kitchen-knife", "knife-fill": "kitchen-knife", "mason-jar": "jar",
+        "pan-01": "cooking", "pot": "cooking-pot", "pot-fill": "cooking-pot", "spoon-fill": "spoon",
+    },
+    "Home Furnishing": {
+        "bath": "bathtub", "bath-fill": "bathtub", "bathtub-01": "bathtub", "bed-fill": "bed",
+        "double-bed": "bed", "single-bed": "bed", "chair-01": "chair", "wooden-chair": "chair",
+        "sofa-01": "sofa", "sofa-fill": "sofa", "sofa-two": "sofa", "curtain-fill": "curtains",
+        "desk-lamp": "lamp", "desk-lamp-fill": "lamp", "lamp-floor": "floor-lamp",
+        "dining-table": "table-furniture", "table": "table-furniture",
+        "table-fill": "table-furniture", "door-closed": "door", "door-fill": "door",
+        "door-open": "door", "open-door": "door", "towels": "towel", "wardrobe-01": "wardrobe",
+        "wardrobe-fill": "wardrobe",
+    },
+    "Home Decor & Festive Needs": {
+        "alarm-clock": "mantelpiece-clock", "clock": "mantelpiece-clock",
+        "clock-fill": "mantelpiece-clock", "cuckoo-clock": "mantelpiece-clock",
+        "balloon-2-fill": "balloon", "balloons": "balloon", "party-balloon": "balloon",
+        "candle-fill": "candle", "candle-holder": "candle", "candles": "candle",
+        "candles-fill": "candle", "spa-candle": "candle", "flower-2": "flower",
+        "flower-2-fill": "flower", "flower-fill": "flower", "flowers": "bouquet",
+        "lotus-flower": "flower-lotus", "flower-pot": "potted-plant",
+        "flowerpot-fill": "potted-plant", "plant-01": "potted-plant", "tree": "plant-2",
+        "tree-fill": "plant-2", "tree-pine": "christmas-tree", "gift-bag": "gift",
+        "gift-fill": "gift", "gifts": "gift", "lantern": "red-paper-lantern",
+        "lantern-fill": "red-paper-lantern", "paper-lantern": "red-paper-lantern",
+        "picture": "framed-picture", "wood-frame": "frame",
+    },
+    "Beauty and Personal Care": {
+        "blush-brush-01": "brush", "cosmetic-brush": "brush", "brush-fill": "brush",
+        "body-soap": "soap", "liquid-soap": "hand-soap", "pump-soap": "hand-soap",
+        "soap-dispenser-droplet": "hand-soap", "bottle-droplet": "eyedropper",
+        "bottle-fill": "lotion", "tube-lotion": "lotion", "hand-cream": "lotion",
+        "lipstick-fill": "lipstick", "perfume-bottle": "perfume", "spray-can": "spray",
+        "spray-can-sparkles": "spray", "straight-razor": "razor",
+    },
+    "Baby Care": {
+        "baby-01": "baby", "baby-fill": "baby", "baby-one": "baby",
+        "baby-carriage-fill": "baby-carriage", "boy-stroller": "baby-carriage",
+        "kite-fill": "kite", "matryoshka-dolls": "nesting-dolls", "milk": "baby-bottle",
+        "milk-bottle": "baby-bottle", "plastic-duck": "duck", "rubber-duck": "duck",
+        "sock-fill": "socks",
+    },
 }
 
 CONCEPTS: dict[str, dict[str, Concept]] = {
@@ -157,6 +228,8 @@ CONCEPTS: dict[str, dict[str, Concept]] = {
     }
     for category, rows in _TABLE.items()
 }
+for _category, _names in _SAME_AS.items():
+    CONCEPTS[_category].update({new: CONCEPTS[_category][old] for new, old in _names.items()})
 
 
 def concept_of(category: str, icon_name: str) -> Concept:
