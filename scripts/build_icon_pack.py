@@ -1,7 +1,7 @@
 """Rebuild ml/demo/icon_pack.json.gz and ml/demo/ICON_ATTRIBUTION.md from Iconify's npm packages.
 
 Usage: python scripts/build_icon_pack.py   (needs npm and the npm registry; generating the demo
-catalogue afterwards needs neither). Only the icons listed below are kept.
+catalogue afterwards needs neither). Only the icons listed in icon_pack.toml are kept.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import json
 import subprocess
 import sys
 import tempfile
+import tomllib
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "ml" / "demo"
 
-# Full-colour emoji sets share Unicode's names; fxemoji and the line sets have their own.
+# Emoji sets share Unicode's names; fxemoji and the icon sets have their own.
 EMOJI_SETS = [
     "noto",
     "twemoji",
@@ -53,416 +54,10 @@ STYLE = {
 # fluent-emoji (3D) icons are large; a few per category keep the pack small.
 MAX_PER_SET = {"fluent-emoji": 8}
 
-ICONS: dict[str, dict[str, list[str]]] = {
-    "Watches": {
-        "emoji": ["watch"],
-        "fxemoji": ["watch"],
-        "mdi": ["watch", "watch-variant", "watch-vibrate"],
-        "tabler": ["device-watch", "device-watch-stats", "device-watch-stats-2"],
-        "ph": ["watch", "watch-fill", "watch-duotone", "watch-bold"],
-        "lucide": ["watch"],
-        "hugeicons": ["watch-01", "watch-02", "smart-watch-01", "smart-watch-02"],
-        "icon-park-outline": ["watch", "watch-one", "digital-watches"],
-        "game-icons": ["watch", "pocket-watch"],
-        "mingcute": ["watch-fill", "watch-2-fill"],
-    },
-    "Computers": {
-        "emoji": [
-            "laptop",
-            "desktop-computer",
-            "keyboard",
-            "computer-mouse",
-            "printer",
-            "computer-disk",
-            "floppy-disk",
-            "optical-disk",
-            "trackball",
-        ],
-        "fxemoji": [
-            "desktopcomputer",
-            "harddisk",
-            "floppydisk2",
-            "wiredkeyboard",
-            "threebuttonmouse",
-            "printericon",
-            "keyboardandmouse",
-        ],
-        "mdi": ["laptop", "desktop-tower-monitor", "keyboard", "mouse", "printer", "harddisk"],
-        "tabler": ["device-laptop", "device-desktop", "keyboard", "mouse", "printer"],
-        "ph": ["laptop", "desktop-tower", "keyboard", "mouse", "printer", "hard-drives-fill"],
-        "lucide": ["laptop", "keyboard", "mouse", "printer", "hard-drive", "disc", "monitor"],
-        "hugeicons": [
-            "laptop",
-            "keyboard",
-            "mouse-01",
-            "printer",
-            "hard-drive",
-            "floppy-disk",
-            "disc",
-        ],
-        "icon-park-outline": ["laptop", "laptop-computer", "keyboard", "mouse", "printer"],
-        "game-icons": ["laptop", "keyboard", "compact-disc", "pc"],
-        "fa6-solid": [
-            "laptop",
-            "keyboard",
-            "computer-mouse",
-            "hard-drive",
-            "floppy-disk",
-            "compact-disc",
-            "desktop",
-            "print",
-        ],
-        "mingcute": ["laptop-fill", "keyboard-fill", "mouse-fill", "disc-fill", "monitor-fill"],
-    },
-    "Kitchen & Dining": {
-        "emoji": [
-            "teapot",
-            "cooking",
-            "fork-and-knife",
-            "fork-and-knife-with-plate",
-            "spoon",
-            "hot-beverage",
-            "teacup-without-handle",
-            "wine-glass",
-            "tumbler-glass",
-            "cup-with-straw",
-            "bowl-with-spoon",
-            "chopsticks",
-            "kitchen-knife",
-            "jar",
-            "glass-of-milk",
-            "amphora",
-        ],
-        "fxemoji": ["forkandknife", "hotbeverage", "wineglass", "cocktailglass", "cooking"],
-        "mdi": ["pot-steam", "silverware-fork-knife", "cup", "glass-wine", "kettle", "tea"],
-        "tabler": ["teapot", "cup", "glass", "tools-kitchen-2", "bowl"],
-        "ph": ["cooking-pot", "bowl-food", "coffee", "fork-knife", "wine"],
-        "lucide": ["cooking-pot", "coffee", "utensils", "wine", "glass-water", "cup-soda"],
-        "hugeicons": [
-            "cooking-pot",
-            "coffee-01",
-            "tea",
-            "rice-bowl-01",
-            "spoon-and-fork",
-            "spoon",
-            "chopsticks",
-            "knife-01",
-            "glass-water",
-            "jar",
-            "kettle",
-            "pan-01",
-        ],
-        "icon-park-outline": [
-            "cooking-pot",
-            "pot",
-            "teapot",
-            "tea",
-            "bowl",
-            "fork-spoon",
-            "knife-fork",
-            "spoon",
-            "kitchen-knife",
-            "kettle",
-        ],
-        "game-icons": [
-            "cooking-pot",
-            "coffee-mug",
-            "teapot",
-            "bowl-of-rice",
-            "knife-fork",
-            "spoon",
-            "chopsticks",
-            "wine-glass",
-            "mason-jar",
-        ],
-        "fa6-solid": [
-            "mug-hot",
-            "mug-saucer",
-            "bowl-food",
-            "bowl-rice",
-            "utensils",
-            "spoon",
-            "wine-glass",
-            "glass-water",
-            "jar",
-            "martini-glass",
-        ],
-        "mingcute": [
-            "pot-fill",
-            "bowl-fill",
-            "fork-knife-fill",
-            "fork-spoon-fill",
-            "spoon-fill",
-            "chopsticks-fill",
-            "knife-fill",
-            "wineglass-fill",
-            "teacup-fill",
-            "glass-cup-fill",
-        ],
-    },
-    "Home Furnishing": {
-        "emoji": ["bed", "couch-and-lamp", "chair", "window", "door", "bathtub"],
-        "fxemoji": ["window", "door", "bathtub"],
-        "mdi": [
-            "bed",
-            "bed-double",
-            "sofa",
-            "curtains",
-            "lamp",
-            "floor-lamp",
-            "table-furniture",
-            "wardrobe",
-            "sofa-single",
-        ],
-        "tabler": ["bed", "sofa", "armchair", "lamp", "bed-flat"],
-        "ph": ["bed", "armchair", "lamp", "couch", "towel", "chair"],
-        "lucide": [
-            "bed",
-            "bed-double",
-            "sofa",
-            "armchair",
-            "lamp",
-            "lamp-floor",
-            "bath",
-            "door-open",
-        ],
-        "hugeicons": [
-            "bed",
-            "bed-double",
-            "curtains",
-            "door",
-            "sofa-01",
-            "sofa-single",
-            "armchair",
-            "chair-01",
-            "towels",
-            "bathtub-01",
-            "lamp",
-            "lamp-floor",
-            "dining-table",
-            "wardrobe-01",
-        ],
-        "icon-park-outline": [
-            "double-bed",
-            "single-bed",
-            "sofa",
-            "sofa-two",
-            "chair",
-            "towel",
-            "lamp",
-            "open-door",
-        ],
-        "game-icons": [
-            "bed",
-            "sofa",
-            "armchair",
-            "wooden-chair",
-            "towel",
-            "bathtub",
-            "desk-lamp",
-            "table",
-            "door",
-        ],
-        "fa6-solid": ["bed", "couch", "chair", "bath", "door-open", "door-closed"],
-        "mingcute": [
-            "bed-fill",
-            "sofa-fill",
-            "curtain-fill",
-            "door-fill",
-            "bath-fill",
-            "desk-lamp-fill",
-            "table-fill",
-            "wardrobe-fill",
-        ],
-    },
-    "Home Decor & Festive Needs": {
-        "emoji": [
-            "framed-picture",
-            "candle",
-            "diya-lamp",
-            "red-paper-lantern",
-            "wrapped-gift",
-            "potted-plant",
-            "christmas-tree",
-            "mirror",
-            "crystal-ball",
-            "party-popper",
-            "ribbon",
-            "mantelpiece-clock",
-            "bouquet",
-            "tulip",
-            "wind-chime",
-            "sparkler",
-        ],
-        "fxemoji": ["candle", "framewithpicture", "bouquet", "tulip", "balloon"],
-        "mdi": ["flower-tulip", "candle", "gift", "flower", "string-lights", "pine-tree"],
-        "tabler": ["candle", "gift", "frame", "christmas-tree", "plant-2"],
-        "ph": ["flower-tulip", "gift", "potted-plant", "frame-corners", "flower-lotus"],
-        "lucide": [
-            "flower",
-            "flower-2",
-            "gift",
-            "ribbon",
-            "balloon",
-            "party-popper",
-            "tree-pine",
-            "alarm-clock",
-        ],
-        "hugeicons": [
-            "flower",
-            "tulip",
-            "plant-01",
-            "pine-tree",
-            "lantern",
-            "gift",
-            "ribbon",
-            "balloons",
-            "party-popper",
-            "flower-pot",
-        ],
-        "icon-park-outline": [
-            "christmas-tree",
-            "gift",
-            "gift-bag",
-            "party-balloon",
-            "spa-candle",
-            "picture",
-        ],
-        "game-icons": [
-            "candle-holder",
-            "candles",
-            "paper-lantern",
-            "lantern",
-            "pine-tree",
-            "flower-pot",
-            "flowers",
-            "lotus-flower",
-            "ribbon",
-            "balloons",
-            "party-popper",
-            "wood-frame",
-            "cuckoo-clock",
-        ],
-        "fa6-solid": ["gift", "gifts", "tree", "ribbon", "clock"],
-        "mingcute": [
-            "candle-fill",
-            "candles-fill",
-            "flower-fill",
-            "flower-2-fill",
-            "flowerpot-fill",
-            "tree-fill",
-            "lantern-fill",
-            "gift-fill",
-            "balloon-2-fill",
-            "clock-fill",
-        ],
-    },
-    "Beauty and Personal Care": {
-        "emoji": [
-            "lipstick",
-            "lotion-bottle",
-            "nail-polish",
-            "soap",
-            "toothbrush",
-            "razor",
-            "sponge",
-            "bubbles",
-            "mirror",
-        ],
-        "fxemoji": ["lipstick", "nailpolish", "haircut", "barberpole"],
-        "mdi": [
-            "lipstick",
-            "lotion",
-            "hair-dryer",
-            "razor-double-edge",
-            "spray-bottle",
-            "toothbrush",
-            "lotion-outline",
-        ],
-        "tabler": ["perfume", "brush", "razor", "spray"],
-        "ph": ["hair-dryer", "spray-bottle", "eyedropper", "hand-soap"],
-        "lucide": ["toothbrush", "spray-can", "tube-lotion", "soap-dispenser-droplet", "scissors"],
-        "hugeicons": [
-            "perfume",
-            "hair-dryer",
-            "body-soap",
-            "soap-dispenser-droplet",
-            "spray-can",
-            "blush-brush-01",
-        ],
-        "icon-park-outline": [
-            "lipstick",
-            "nail-polish",
-            "lotion",
-            "hand-cream",
-            "razor",
-            "straight-razor",
-            "hair-dryer",
-            "perfume",
-            "cosmetic-brush",
-            "hair-brush",
-        ],
-        "game-icons": [
-            "lipstick",
-            "liquid-soap",
-            "soap",
-            "razor",
-            "perfume-bottle",
-            "toothbrush",
-            "spray",
-            "comb",
-        ],
-        "fa6-solid": ["pump-soap", "soap", "spray-can-sparkles", "bottle-droplet"],
-        "mingcute": ["lipstick-fill", "brush-fill", "bottle-fill"],
-    },
-    "Baby Care": {
-        "emoji": [
-            "baby-bottle",
-            "teddy-bear",
-            "safety-pin",
-            "socks",
-            "nesting-dolls",
-            "yo-yo",
-            "duck",
-            "glass-of-milk",
-            "kite",
-        ],
-        "fxemoji": ["babybottle", "babychick", "baby"],
-        "mdi": [
-            "baby-bottle",
-            "baby-bottle-outline",
-            "baby-carriage",
-            "baby-face",
-            "teddy-bear",
-            "duck",
-            "toy-brick",
-        ],
-        "tabler": ["baby-bottle", "baby-carriage"],
-        "ph": ["baby", "baby-carriage"],
-        "lucide": ["baby", "milk", "toy-brick"],
-        "hugeicons": [
-            "baby-01",
-            "baby-bottle",
-            "milk-bottle",
-            "rubber-duck",
-            "kite",
-            "toy-brick",
-            "socks",
-        ],
-        "icon-park-outline": ["baby", "baby-bottle", "boy-stroller", "socks", "duck", "baby-one"],
-        "game-icons": [
-            "baby-bottle",
-            "baby-face",
-            "safety-pin",
-            "socks",
-            "plastic-duck",
-            "kite",
-            "matryoshka-dolls",
-        ],
-        "fa6-solid": ["baby", "baby-carriage", "socks"],
-        "mingcute": ["baby-fill", "baby-carriage-fill", "sock-fill", "kite-fill", "toy-horse-fill"],
-    },
-}
+# category -> icon set ("emoji": every emoji set) -> icon names
+ICONS: dict[str, dict[str, list[str]]] = tomllib.loads(
+    Path(__file__).with_name("icon_pack.toml").read_text()
+)
 
 
 def _svg(icon_set: dict, name: str) -> str:
@@ -477,6 +72,10 @@ def _svg(icon_set: dict, name: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} {width} {height}">'
         f"{icon['body']}</svg>"
     )
+
+
+def _link(text: str, url: str | None) -> str:
+    return f"[{text}]({url})" if url else text
 
 
 def main() -> None:
@@ -541,8 +140,8 @@ def main() -> None:
         licence = info[s]["license"]
         lines.append(
             f"| {info[s]['name']} (`{s}`) | {versions[s]} "
-            f"| [{author['name']}]({author.get('url', '')}) "
-            f"| [{licence['spdx']}]({licence.get('url', '')}) | {count} |"
+            f"| {_link(author['name'], author.get('url'))} "
+            f"| {_link(licence['spdx'], licence.get('url'))} | {count} |"
         )
     lines += ["", "Icons per category:", ""]
     for category, entries in pack.items():
