@@ -119,6 +119,14 @@ class Predictor:
         if (fallback.meta.serving == "vit-embedding") != (vit_backbone is not None):
             raise ValueError("a timm ViT fallback needs its own backbone, and only it does")
 
+    def calibrate_sets(self, scores: dict[str, np.ndarray], source: str) -> None:
+        """Recalibrate the conformal sets of the heads `scores` has an entry for, by model name
+        (answers to art sets the answering model never saw: ml.style_shift)."""
+        for head in (self.fusion, self.fallback):
+            name = head.meta.name
+            if head.doubt is not None and name in scores and len(scores[name]):
+                head.doubt = head.doubt.recalibrated(scores[name], source)
+
     @classmethod
     def from_artifacts(
         cls,

@@ -16,6 +16,7 @@ from sklearn.metrics import f1_score
 from tqdm import tqdm
 
 from ml.calibration import TemperatureScaled
+from ml.doubt import DoubtModel, conformal_scores
 from ml.evaluation import expected_calibration_error
 from ml.models.inputs import ModelInputs
 from ml.models.registry import MODEL_NAMES, card, with_members
@@ -32,6 +33,8 @@ METRICS = (
     "unflagged_accuracy",
     "set_coverage",
     "set_size",
+    "set_coverage_in_style",
+    "set_size_in_style",
 )
 
 
@@ -53,9 +56,34 @@ class FoldScore:
     unflagged_accuracy: float | None  # accuracy among the answers not flagged
     set_coverage: float | None = None  # share whose conformal set holds the true category
     set_size: float | None = None  # mean number of categories in the conformal set
+    # The same two with the set calibrated on the validation split, as before the sets were
+    # calibrated across art sets (for comparison; not what is served).
+    set_coverage_in_style: float | None = None
+    set_size_in_style: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class StyleShift:
+    folds: list[FoldScore]
+    # Per model, the conformal score of every held-out answer (each given by a model that never
+    # saw its art set): what the served doubt model's sets are calibrated on.
+    conformal_scores: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Answers:
+    style: str
+    proba: np.ndarray
+    labels: np.ndarray  # column indices into proba
+    embeddings: np.ndarray
+    doubt: DoubtModel
+
+    @property
+    def scores(self) -> np.ndarray:
+        return conformal_scores(self.proba, self.labels)
 
 
 def score_fold(
@@ -65,21 +93,25 @@ def score_fold(
     labels: np.ndarray,
     needs_review: np.ndarray,
     prediction_sets: np.ndarray | None = None,
+    in_style_sets: np.ndarray | None = None,
 ) -> FoldScore:
-    """`labels` are class indices into `proba`'s columns; `prediction_sets` is boolean [N, K]."""
+    """`labels` are class indices into `proba`'s columns; the sets are boolean [N, K]."""
     predicted = proba.argmax(axis=1)
     correct = predicted == labels
     kept = ~needs_review
+    rows = np.arange(len(labels))
     return FoldScore(
         style=style,
         model=model,
         n=len(labels),
         accuracy=float(correct.mean()),
         macro_f1=float(
+            # Over the categories present in the set or predicted for it: an art set that
+            # draws no watch must not score 0 for watches.
             f1_score(
                 labels,
                 predicted,
-                labels=list(range(proba.shape[1])),
+                labels=np.union1d(labels, predicted),
                 average="macro",
                 zero_division=0,
             )
@@ -89,8 +121,14 @@ def score_fold(
         unflagged_accuracy=float(correct[kept].mean()) if kept.any() else None,
         set_coverage=None
         if prediction_sets is None
-        else float(prediction_sets[np.arange(len(labels)), labels].mean()),
+        else float(prediction_sets[rows, labels].mean()),
         set_size=None if prediction_sets is None else float(prediction_sets.sum(axis=1).mean()),
+        set_coverage_in_style=None
+        if in_style_sets is None
+        else float(in_style_sets[rows, labels].mean()),
+        set_size_in_style=None
+        if in_style_sets is None
+        else float(in_style_sets.sum(axis=1).mean()),
     )
 
 
@@ -104,14 +142,19 @@ def leave_one_style_out(
     review_threshold: float = 0.6,
     progress: bool = True,
     report: Callable[[str], None] | None = None,
-) -> list[FoldScore]:
-    """Scores of `names` on each held-out style; products with no style are left out."""
+) -> StyleShift:
+    """Scores of `names` on each held-out style; products with no style are left out.
+
+    The review flag is the served one: fitted on the fold's validation split, with its
+    conformal set calibrated on the answers the other folds gave to their held-out styles
+    (styles the answering models never saw), as served once a report exists.
+    """
     sets = sorted({str(s) for s in styles if s})
     if len(sets) < 2:
         raise NoStyles("leave-one-style-out needs a catalogue drawn in at least two art sets")
     # Members of a soft vote are fitted first (and only scored when asked for).
     order = with_members(names)  # raises UnknownModel for a name no model registered
-    scores = []
+    answers: dict[tuple[str, str], _Answers] = {}
     steps = tqdm(total=len(sets) * len(order), desc="styles x models", disable=not progress)
     for style in sets:
         held = np.where(styles == style)[0]
@@ -129,24 +172,46 @@ def leave_one_style_out(
             if name not in names:
                 continue
             index = {c: i for i, c in enumerate(calibrated.classes_)}
-            known = np.array([c in index for c in labels[held]])
-            scored = held[known]
-            proba = calibrated.predict_proba(inputs.take(scored))
-            y = np.array([index[c] for c in labels[scored]])
-            # The review flag exactly as served: fitted on this fold's validation split.
-            doubt = fit_doubt(calibrated, inputs, labels, train, val)
-            flags = doubt.assess(proba, inputs.embeddings[scored], review_threshold)
-            needs_review = np.array([f.needs_review for f in flags])
-            score = score_fold(
-                style, name, proba, y, needs_review, doubt.prediction_sets(proba)
+            scored = held[np.array([c in index for c in labels[held]])]
+            answer = _Answers(
+                style,
+                calibrated.predict_proba(inputs.take(scored)),
+                np.array([index[c] for c in labels[scored]]),
+                inputs.embeddings[scored],
+                fit_doubt(calibrated, inputs, labels, train, val),
             )
-            scores.append(score)
+            answers[style, name] = answer
             if report is not None:
-                report(f"held out {style}: {name} accuracy {score.accuracy:.3f}")
+                accuracy = float((answer.proba.argmax(axis=1) == answer.labels).mean())
+                report(f"held out {style}: {name} accuracy {accuracy:.3f}")
     steps.close()
-    if not scores:
+    if not answers:
         raise NoStyles("too few products per art set to fit the models with one set held out")
-    return scores
+    folds = []
+    for (style, name), answer in answers.items():
+        others = [a.scores for (s, n), a in answers.items() if n == name and s != style]
+        doubt = (
+            answer.doubt.recalibrated(np.concatenate(others), "other art sets")
+            if others
+            else answer.doubt
+        )
+        flags = doubt.assess(answer.proba, answer.embeddings, review_threshold)
+        folds.append(
+            score_fold(
+                style,
+                name,
+                answer.proba,
+                answer.labels,
+                np.array([f.needs_review for f in flags]),
+                doubt.prediction_sets(answer.proba),
+                answer.doubt.prediction_sets(answer.proba),
+            )
+        )
+    pooled = {
+        name: np.concatenate([a.scores for (_, n), a in answers.items() if n == name])
+        for name in dict.fromkeys(n for _, n in answers)
+    }
+    return StyleShift(folds, pooled)
 
 
 def mean_scores(scores: Sequence[FoldScore]) -> dict[str, dict[str, float | None]]:

@@ -10,6 +10,7 @@ from dashboard.api.errors import ApiError, parse_body
 from dashboard.api.openapi import NOT_FOUND, UNPROCESSABLE, Operation
 from dashboard.api.routes import Routes
 from dashboard.api.schemas import ActivatedOut, ActivateIn
+from dashboard.services import style_shift
 from dashboard.services.prediction import serving_roles
 from dashboard.web.context import services
 from db.engine import session_scope
@@ -66,7 +67,11 @@ def register(routes: Routes) -> None:
             ]
             serving: dict[str, dict[str, object] | None] = {"primary": None, "fallback": None}
             for name, role in roles.items():
-                serving[role] = {"model": name, "version": active[name].version}
+                serving[role] = {
+                    "model": name,
+                    "version": active[name].version,
+                    "review_sets_calibrated_on": style_shift.sets_calibrated_on(services(), name),
+                }
         return jsonify(
             {
                 "classes": list(CATEGORIES),

@@ -61,6 +61,13 @@ def shift_table(result: dict[str, Any]) -> str:
             f"{pct(row['unflagged_accuracy']):>14} {pct(row.get('set_coverage')):>10} "
             f"{row.get('set_size') or 0:8.2f}"
         )
+    for model, scores in result["means"].items():
+        if scores.get("set_coverage_in_style") is not None:
+            lines.append(
+                f"{model}: 90% sets calibrated on answers to unseen art sets cover "
+                f"{pct(scores['set_coverage']).strip()}% (calibrated on validation: "
+                f"{pct(scores['set_coverage_in_style']).strip()}%)"
+            )
     if "fallback" in result:
         lines.append(f"fallback by this figure: {result['fallback']}")
     return "\n".join(lines)

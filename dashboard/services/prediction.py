@@ -121,6 +121,7 @@ def predictor_for(services: Services) -> Predictor:
         if PRIMARY not in active or not set(active) & set(FALLBACK_CANDIDATES):
             raise ModelsNotReady()
         fusion, fallback = active[PRIMARY], active[fallback_name(services, active)]
+        calibration_key, calibration = style_shift.conformal_calibration(services)
         key = (
             fusion.id,
             fusion.artifact_path,
@@ -129,21 +130,24 @@ def predictor_for(services: Services) -> Predictor:
             services.settings.int8_backbone,
             services.settings.review_threshold,
             image_limits(services),
+            calibration_key,
         )
     settings = services.settings
-    # Only the active pair is kept in memory.
-    return services.memo.get(
-        "predictor",
-        key,
-        lambda: Predictor.from_artifacts(
+
+    def load() -> Predictor:
+        predictor = Predictor.from_artifacts(
             settings.artifacts_dir,
             Path(key[1]),
             Path(key[3]),
             review_threshold=settings.review_threshold,
             limits=key[6],
             int8=settings.int8_backbone,
-        ),
-    )
+        )
+        predictor.calibrate_sets(calibration, style_shift.SETS_ACROSS_STYLES)
+        return predictor
+
+    # Only the active pair is kept in memory.
+    return services.memo.get("predictor", key, load)
 
 
 def preload_models(services: Services) -> bool:

@@ -21,6 +21,10 @@ from ml.models.registry import FALLBACK_CANDIDATES, choose_fallback
 from ml.style_shift import SHIFT_MODELS, NoStyles, leave_one_style_out, mean_scores
 from ml.training import prepare_inputs
 
+# Where a served head's conformal sets are calibrated (said by the API and the Models page).
+SETS_ACROSS_STYLES = "answers to art sets the model never saw (leave-one-style-out)"
+SETS_ON_VALIDATION = "the validation split"
+
 
 def default_art_sets(services: Services) -> Path:
     return services.settings.data_dir / "demo" / ART_SETS
@@ -28,6 +32,11 @@ def default_art_sets(services: Services) -> Path:
 
 def report_path(services: Services) -> Path:
     return services.settings.artifacts_dir / "evaluation" / "style-shift.json"
+
+
+def scores_path(services: Services) -> Path:
+    """Per model, the conformal scores of the held-out answers (calibrates the served sets)."""
+    return services.settings.artifacts_dir / "evaluation" / "style-shift-conformal.npz"
 
 
 def run_and_store(
@@ -51,7 +60,7 @@ def run_and_store(
     inputs = prepare_inputs(
         data, services.settings.artifacts_dir, backbone_spec(services), progress=progress
     )
-    scores = leave_one_style_out(
+    shift = leave_one_style_out(
         inputs,
         data.labels,
         data.splits,
@@ -61,13 +70,13 @@ def run_and_store(
         progress=progress,
         report=report,
     )
-    means = mean_scores(scores)
+    means = mean_scores(shift.folds)
     result = {
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "art_sets": sorted({str(s) for s in styles if s}),
         "products": int((styles != "").sum()),
         "review_threshold": services.settings.review_threshold,
-        "folds": [s.to_dict() for s in scores],
+        "folds": [s.to_dict() for s in shift.folds],
         "means": means,
     }
     accuracy = {n: m["accuracy"] for n, m in means.items() if n in FALLBACK_CANDIDATES}
@@ -75,10 +84,39 @@ def run_and_store(
         result["fallback"] = choose_fallback(accuracy)
     path = report_path(services)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The scores first: a report is never served with another run's calibration.
+    scores_tmp = path.with_suffix(".tmp.npz")
+    with scores_tmp.open("wb") as handle:
+        np.savez(handle, allow_pickle=False, **shift.conformal_scores)
+    scores_tmp.replace(scores_path(services))
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(result, indent=1))
     tmp.replace(path)
     return result
+
+
+def conformal_calibration(services: Services) -> tuple[object, dict[str, np.ndarray]]:
+    """(a key that changes with the file, per model the scores its served sets calibrate on).
+
+    Answers of models that never saw the answered art set: sets calibrated on them keep
+    their coverage on photos unlike the catalogue, where validation-calibrated ones fall short.
+    """
+    path = scores_path(services)
+    try:
+        key: object = (path, path.stat().st_mtime)
+    except FileNotFoundError:
+        return None, {}
+
+    def read() -> dict[str, np.ndarray]:
+        with np.load(path) as stored:
+            return {name: stored[name] for name in stored.files}
+
+    return key, services.memo.get("style_shift.conformal", key, read)
+
+
+def sets_calibrated_on(services: Services, name: str) -> str:
+    """What the served sets of model `name` are calibrated on."""
+    return SETS_ACROSS_STYLES if name in conformal_calibration(services)[1] else SETS_ON_VALIDATION
 
 
 def latest(services: Services) -> dict[str, Any] | None:

@@ -191,6 +191,11 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         assert "leave-one-style-out" in reason
         per_set = served_trained.find_element("#models-shift-per-set")
         assert all(name in per_set.text for name in report["art_sets"])
+        # The review sets' calibration is said in words, with the two coverages measured.
+        sets = served_trained.find_element("#models-shift-sets").text
+        fallback_means = report["means"][report["fallback"]]
+        assert f"{fallback_means['set_coverage']:.1%}" in sets
+        assert f"{fallback_means['set_coverage_in_style']:.1%}" in sets
         _draw_every_chart(served_trained.driver)
         axe.assert_clean("/models (style-shift report)")
 
@@ -210,6 +215,7 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         axe.assert_clean("/explain (fallback answer, pixel map)")
     finally:
         style_shift.report_path(svc).unlink(missing_ok=True)
+        style_shift.scores_path(svc).unlink(missing_ok=True)
         svc.engine.dispose()
 
 

@@ -11,6 +11,7 @@ from ml.doubt import (
     SEVERAL_CATEGORIES,
     UNLIKE_CATALOGUE,
     DoubtModel,
+    conformal_scores,
     review_sentence,
 )
 
@@ -39,6 +40,31 @@ def test_conformal_sets_cover_the_truth_as_promised() -> None:
     coverage = sets[np.arange(len(test_y)), test_y].mean()
     assert 0.87 <= coverage <= 0.94, coverage
     assert 1.0 < sets.sum(axis=1).mean() < 3.0  # doubt is spread, not all-or-nothing
+
+
+def test_sets_recalibrated_on_shifted_answers_cover_them_again() -> None:
+    """A model that is right less often on a new style: validation-calibrated sets fall short
+    of 90% there, sets recalibrated on answers to other unseen styles keep the promise."""
+    rng = np.random.default_rng(1)
+    train, _, _ = _draw(rng, 600)
+    val_e, val_p, val_y = _draw(rng, 800)
+    doubt = DoubtModel(coverage=0.9).fit(train, val_e, val_p, val_y, CLASSES)
+
+    def shifted(n: int) -> tuple[np.ndarray, np.ndarray]:
+        labels = rng.integers(0, 3, n)
+        logits = rng.normal(0, 1, (n, 3))
+        logits[np.arange(n), labels] += 0.6  # weaker evidence for the truth than in validation
+        return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True), labels
+
+    other_p, other_y = shifted(800)
+    test_p, test_y = shifted(3000)
+    rows = np.arange(len(test_y))
+    before = doubt.prediction_sets(test_p)[rows, test_y].mean()
+    again = doubt.recalibrated(conformal_scores(other_p, other_y), "other styles")
+    after = again.prediction_sets(test_p)[rows, test_y].mean()
+    assert before < 0.85 and 0.87 <= after <= 0.94, (before, after)
+    assert again.calibrated_on_ == "other styles" and doubt.calibrated_on_ == "validation"
+    assert again.distance_threshold_ == doubt.distance_threshold_  # only the sets change
 
 
 def test_photos_unlike_the_catalogue_are_flagged_and_others_rarely() -> None:

@@ -12,8 +12,9 @@ from PIL import Image
 
 from dashboard.cli import main
 from dashboard.services import style_shift
-from dashboard.services.prediction import predict_and_record
+from dashboard.services.prediction import predict_and_record, predictor_for
 from dashboard.services.state import Services
+from dashboard.services.style_shift import SETS_ACROSS_STYLES, SETS_ON_VALIDATION
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
 from tests.dashboard.cli.test_batch_and_check import _env
@@ -65,6 +66,10 @@ def test_shift_report_picks_the_fallback_that_serves(trained_settings: Settings)
         client = create_app(trained_settings).test_client()
         info = client.get("/api/model/info").get_json()
         assert info["serving"]["fallback"]["model"] == best
+        # Its review sets are now calibrated on the answers to held-out art sets.
+        assert info["serving"]["fallback"]["review_sets_calibrated_on"] == SETS_ACROSS_STYLES
+        assert info["serving"]["primary"]["review_sets_calibrated_on"] == SETS_ON_VALIDATION
+        assert predictor_for(services).fallback.doubt.calibrated_on_ == SETS_ACROSS_STYLES
         # Its explanation is a pixel map when the head reads more than the last feature map.
         explained = client.get(
             f"/api/predictions/{recorded.prediction_id}/explanation?max_evals=60"
@@ -74,7 +79,9 @@ def test_shift_report_picks_the_fallback_that_serves(trained_settings: Settings)
         assert explained.get_json()["image"]["mode"] == expected_mode
     finally:
         style_shift.report_path(services).unlink(missing_ok=True)
+        style_shift.scores_path(services).unlink(missing_ok=True)
         services.engine.dispose()
-    # Without a report the fallback is the default again.
+    # Without a report the fallback is the default again, its sets calibrated on validation.
     info = create_app(trained_settings).test_client().get("/api/model/info").get_json()
     assert info["serving"]["fallback"]["model"] == "vit"
+    assert info["serving"]["fallback"]["review_sets_calibrated_on"] == SETS_ON_VALIDATION
