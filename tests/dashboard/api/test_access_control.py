@@ -100,8 +100,10 @@ def test_a_wrong_token_is_refused(secured: Any) -> None:
     assert response.status_code == 401
 
 
-def _login(client: Any, username: str, password: str = PASSWORD, **extra: Any) -> Any:
-    return client.post("/login", data={"username": username, "password": password}, **extra)
+def _login(
+    client: Any, username: str, password: str = PASSWORD, path: str = "/login", **extra: Any
+) -> Any:
+    return client.post(path, data={"username": username, "password": password}, **extra)
 
 
 @pytest.mark.parametrize("who", [None, *ROLES])
@@ -159,6 +161,53 @@ def test_login_page_refuses_bad_passwords_and_open_redirects(secured: Any) -> No
     assert away.headers["Location"] == "/"
     assert client.post("/logout").status_code == 302
     assert client.get("/predict").status_code == 302  # signed out
+
+
+# `next` values that browsers, proxies or the app could turn into another site, each as it
+# appears in the query string of the sign-in URL (percent-encoding included).
+LEAVING = [
+    "//evil.example/",
+    "/%09/evil.example",  # a tab: browsers drop it and read //evil.example
+    "/%0a/evil.example",
+    "/%0d%0a/evil.example",
+    "%09//evil.example",
+    "%20//evil.example",  # a leading space is stripped
+    "%00//evil.example",
+    "/%5Cevil.example",  # a backslash reads as a slash
+    "%5C%5Cevil.example",
+    "/%5C/evil.example",
+    "%2F%2Fevil.example",  # encoded slashes, decoded once by the app
+    "/%252F/evil.example",  # and twice, by a proxy and the app
+    "/%25252F%25252Fevil.example",
+    "///evil.example",
+    "https://evil.example",
+    "https:evil.example",
+    "javascript:alert(1)",
+    "JaVaScRiPt%3Aalert(1)",
+    "evil.example",
+    "//evil.example@localhost/",
+]
+STAYING = {
+    "/audit": "/audit",
+    "/predict%3Fproduct%3Dabc": "/predict?product=abc",
+    "/similar?product=a%2520b": "/similar?product=a%20b",
+    "/explain%3Fprediction%3D3%09": "/explain?prediction=3",  # a trailing tab is dropped
+}
+
+
+@pytest.mark.parametrize("sent", LEAVING)
+def test_sign_in_never_redirects_to_another_site(secured: Any, sent: str) -> None:
+    app, _tokens = secured
+    response = _login(app.test_client(), "viewer", path=f"/login?next={sent}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/", (sent, response.headers["Location"])
+
+
+@pytest.mark.parametrize(("sent", "expected"), STAYING.items())
+def test_sign_in_returns_to_the_page_asked_for(secured: Any, sent: str, expected: str) -> None:
+    app, _tokens = secured
+    response = _login(app.test_client(), "viewer", path=f"/login?next={sent}")
+    assert response.headers["Location"] == expected
 
 
 def test_passwords_and_tokens_are_stored_hashed(secured: Any) -> None:
