@@ -37,6 +37,10 @@ class ImageLimits:
     max_bytes: int = 10 * 1024 * 1024
     max_pixels: int = 40_000_000
     formats: frozenset[str] = ALLOWED_FORMATS
+    # Longer side over shorter side. Resizing scales the shorter side to 224, so a 100 x 400,000
+    # strip (under the pixel cap) would decode and resize into gigabytes; no product photo is
+    # that thin, and at 20:1 every intermediate image stays under ~15 MB.
+    max_aspect_ratio: float = 20.0
 
 
 def decode_image(data: bytes, limits: ImageLimits | None = None) -> Image.Image:
@@ -59,6 +63,13 @@ def decode_image(data: bytes, limits: ImageLimits | None = None) -> Image.Image:
                 raise ImageRejected("too_many_pixels", "The image has too many pixels.")
             if image.width < 1 or image.height < 1:
                 raise ImageRejected("unreadable", "The image has no pixels.")
+            longer, shorter = max(image.size), min(image.size)
+            if longer > limits.max_aspect_ratio * shorter:
+                raise ImageRejected(
+                    "bad_shape",
+                    f"The image is {image.width} x {image.height} pixels: one side is more than "
+                    f"{limits.max_aspect_ratio:g} times the other. Send a photo of the product.",
+                )
             if getattr(image, "n_frames", 1) > 1:
                 raise ImageRejected("multi_frame", "Animated or multi-frame images are refused.")
             image.load()

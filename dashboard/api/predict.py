@@ -37,6 +37,7 @@ REJECTION_STATUS = {
     "multi_frame": 415,
     "unreadable": 422,
     "bad_metadata": 422,
+    "bad_shape": 422,
 }
 
 

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import struct
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -174,6 +175,69 @@ def test_hostile_uploads_are_refused_unrecorded_and_no_worker_dies(
         assert after == before, "a refused file left an audit row"
         assert served.log().count("Booting worker") == booted, "a worker died and was replaced"
         assert served.process.poll() is None
+
+
+def _thin(width: int, height: int, fmt: str) -> bytes:
+    """A plain image of that shape: tiny once compressed, huge once decoded and resized."""
+    return _encode(Image.new("L", (width, height), 200), fmt)
+
+
+def thin_corpus() -> list[tuple[str, bytes]]:
+    return [
+        ("strip.png", _thin(100, 400_000, "PNG")),  # 40 Mpx, about 137 kB
+        ("needle.png", _thin(16, 2_500_000, "PNG")),
+        ("banner.png", _thin(400_000, 100, "PNG")),
+        ("tall.jpg", _thin(64, 65_000, "JPEG")),
+        ("wide.webp", _thin(16_383, 64, "WEBP")),
+        ("just-over.png", _thin(21, 448, "PNG")),  # 21.3:1, a tiny file
+    ]
+
+
+def _worker_peak_mb(master: int) -> float:
+    """The highest peak resident memory (VmHWM) of the gunicorn master's workers, in MB."""
+    peaks = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master:  # the parent pid
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+        peaks.extend(
+            int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")
+        )
+    assert peaks, "no gunicorn worker found"
+    return max(peaks)
+
+
+def test_thin_and_tall_images_are_refused_before_they_are_decoded(
+    trained_settings: Settings, tmp_path: Path
+) -> None:
+    square = _encode(Image.new("RGB", (300, 200), "white"), "PNG")
+    with gunicorn(trained_settings, tmp_path, workers=1) as served:
+        # An ordinary photo first, so the worker's peak already holds everything a prediction
+        # needs; what the thin files add on top is what they cost.
+        body, content_type = _multipart("ok.png", square, "image/png", "")
+        assert _post(f"{served.url}/api/predict", body, content_type)[0] == 200
+        # ... and the worker's page warm-up (a thread that fills its caches) done.
+        deadline = time.monotonic() + 180
+        while "warm-up:" not in served.log() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "warm-up:" in served.log(), "the worker never finished its warm-up"
+        before = _get(f"{served.url}/api/audit/predictions?page_size=1")["total"]
+        peak = _worker_peak_mb(served.process.pid)
+        for name, data in thin_corpus():
+            body, content_type = _multipart(name, data, "application/octet-stream", "")
+            status, answer = _post(f"{served.url}/api/predict", body, content_type)
+            assert status == 422, (name, status, answer)
+            assert answer["error"]["code"] == "image_bad_shape", name
+            assert "more than 20 times the other" in answer["error"]["message"]
+        assert _get(f"{served.url}/api/audit/predictions?page_size=1")["total"] == before
+        # Refused from the header: the worker never held a decoded strip (decoding and
+        # resizing the 100 x 400,000 one grew a worker by about 2 GB).
+        grown = _worker_peak_mb(served.process.pid) - peak
+        assert grown < 100, f"the worker's peak memory grew by {grown:.0f} MB"
 
 
 def test_script_and_sql_text_is_stored_and_returned_inertly(
