@@ -146,7 +146,7 @@ def confidence_only(proba: np.ndarray, classes: Sequence[str], review_threshold:
 
 
 def review_sentence(category: str, prediction_set: Sequence[str], reasons: Sequence[str]) -> str:
-    """ "Watches or Computers: needs review, because the photo is unlike the catalogue."""
+    """"Watches or Computers: needs review, because the photo is unlike the catalogue."""
     if not reasons:
         return f"{category}: no review needed."
     candidates = list(prediction_set) or [category]
