@@ -1,7 +1,7 @@
 """Model fits with OpenBLAS's default threads vs one thread, side by side.
 
 The shapes are those of a style-shift fold of the demo (about 630 training products, the
-stage probe's 3,888 features, 7 categories), drawn at random, so no demo is needed. Each
+stage probe's 2,608 features, 7 categories), drawn at random, so no demo is needed. Each
 configuration runs `--repeats` times; the median is printed.
 
     .venv/bin/python benchmarks/fit_threads.py [--repeats 3]
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    n, d, k = 800, 3888, 7
+    n, d, k = 800, 2608, 7
     y = rng.integers(0, k, size=n)
     centres = rng.normal(0, 1, size=(k, d)).astype(np.float32)
     features = (centres[y] * 0.3 + rng.normal(0, 1, size=(n, d))).astype(np.float32)
