@@ -7,6 +7,7 @@ import binascii
 
 from flask import Response, jsonify, request
 from pydantic import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError, invalid
@@ -69,6 +70,8 @@ def _inputs() -> tuple[bytes | None, str | None, str | None]:
             body = PredictJson.model_validate(request.get_json(silent=False) or {})
         except ValidationError as exc:
             raise invalid(exc, "invalid_body", "The JSON body does not match the schema.") from exc
+        except RequestEntityTooLarge:  # a body over the size limit is 413, not bad JSON
+            raise
         except Exception as exc:  # malformed JSON
             raise ApiError(400, "invalid_json", "The body is not valid JSON.") from exc
         image = None

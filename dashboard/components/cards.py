@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
+from typing import Any
+
+from dash import html
 
 from dashboard.components.aria import aria
 
@@ -25,6 +27,13 @@ def kpi_cards(figures: list[tuple[str, str]], *, label: str) -> html.Ul:
     )
 
 
+def text_with_code(text: str) -> list[Any]:
+    """`text` shown as text, never as markup: a message can repeat what a visitor typed (a
+    product id in the URL), and Markdown would make "[Sign in](https://...)" a live link.
+    Only `backtick` spans are set as code, for the commands the messages name."""
+    return [html.Code(part) if i % 2 else part for i, part in enumerate(text.split("`")) if part]
+
+
 def notice(title: str, body: list | str, *, kind: str = "info") -> html.Section:
     """A boxed message; `kind` (info, warning, error) is also said in words, not colour alone."""
     words = {"info": "Note", "warning": "Warning", "error": "Error"}[kind]
@@ -32,7 +41,7 @@ def notice(title: str, body: list | str, *, kind: str = "info") -> html.Section:
         className=f"notice notice--{kind}",
         children=[
             html.H2([html.Span(f"{words}: ", className="notice__kind"), title]),
-            html.Div(body if isinstance(body, list) else [dcc.Markdown(body)]),
+            html.Div(body if isinstance(body, list) else [html.P(text_with_code(body))]),
         ],
     )
 

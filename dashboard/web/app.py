@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     server = Flask("vitrine", instance_path=str(settings.instance_dir.resolve()))
     server.config.update(
         SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        # JSON bodies carry the image in base64, a third larger than the file itself.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes * 4 // 3 + 1024 * 1024,
         JSON_SORT_KEYS=False,
     )
     services = Services.from_settings(settings)

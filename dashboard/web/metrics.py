@@ -31,6 +31,15 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
+# Any other method (a client may send any token) is counted as "other", so the label set
+# stays bounded.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _method() -> str:
+    return request.method if request.method in METHODS else "other"
+
+
 def _route() -> str:
     """The URL rule (/api/products/<uniq_id>), so ids never become label values."""
     if request.url_rule is not None:
@@ -55,9 +64,10 @@ def install(server: Flask) -> None:
         # Dash's own plumbing (callbacks, assets) would drown the page and API figures.
         if not route.startswith(("/_dash-", "/assets/", "/_reload-hash", "/_favicon")):
             started = g.get("request_started")
-            REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+            method = _method()
+            REQUESTS.labels(method, route, str(response.status_code)).inc()
             if started is not None:
-                LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+                LATENCY.labels(method, route).observe(time.perf_counter() - started)
         return response
 
     @server.get("/metrics")

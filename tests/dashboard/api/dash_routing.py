@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 
-def route_page(client: Any, pathname: str) -> str:
-    """The page content Dash's router sends for `pathname`, as on in-app navigation."""
+def route_page(client: Any, pathname: str, search: str = "") -> str:
+    """The page content Dash's router sends for `pathname` (and `search`, "?a=b"), as on
+    in-app navigation."""
     deps = client.get("/_dash-dependencies").get_json()
     router = next(d for d in deps if "_pages_content.children" in d["output"])
-    values = {"pathname": pathname, "search": "", "hash": ""}
+    values = {"pathname": pathname, "search": search, "hash": ""}
 
     def spec(items: list[dict[str, str]]) -> list[dict[str, Any]]:
         return [{**i, "value": values.get(i["property"])} for i in items]

@@ -180,6 +180,23 @@ def test_product_id_alone_uses_its_photo_and_text(app, client, sample) -> None: 
             422,
             "text_too_long",
         ),
+        # Base64 of a file over the 0.5 MB limit: the image is too large, not the JSON bad.
+        (
+            lambda c: c.post(
+                "/api/predict", json={"image_base64": base64.b64encode(b"\0" * 700_000).decode()}
+            ),
+            413,
+            "image_too_large",
+        ),
+        # A body over the request limit itself.
+        (
+            lambda c: c.post(
+                "/api/predict",
+                json={"image_base64": base64.b64encode(b"\0" * 3_000_000).decode()},
+            ),
+            413,
+            "request_entity_too_large",
+        ),
     ],
 )
 def test_refusals_are_json_and_record_nothing(

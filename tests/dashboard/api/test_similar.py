@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
 from dashboard.web.context import services as services_of
+from tests.dashboard.api.dash_routing import route_page
 
 
 def test_similar_products(trained_settings: Settings) -> None:
@@ -44,3 +47,14 @@ def test_hnsw_index_serves_the_same_neighbours_on_a_small_catalogue(
         got = graph.test_client().get(url).get_json()["neighbours"]
         assert [n["uniq_id"] for n in got] == [n["uniq_id"] for n in want]
         assert [n["score"] for n in got] == pytest.approx([n["score"] for n in want], abs=1e-5)
+
+
+def test_what_a_visitor_typed_is_shown_as_text_never_as_a_link(
+    trained_settings: Settings,
+) -> None:
+    client = create_app(trained_settings).test_client()
+    typed = "[Sign in again](https://evil.example/login)"
+    shown = route_page(client, "/similar", f"?product={quote(typed)}")
+    assert "Unknown product" in shown
+    assert typed in shown  # said as typed, so the visitor sees what happened
+    assert "Markdown" not in shown and '"href"' not in shown  # no component makes it a link
