@@ -56,5 +56,5 @@ def test_what_a_visitor_typed_is_shown_as_text_never_as_a_link(
     typed = "[Sign in again](https://evil.example/login)"
     shown = route_page(client, "/similar", f"?product={quote(typed)}")
     assert "Unknown product" in shown
-    assert typed in shown  # said as typed, so the visitor sees what happened
+    assert typed in shown  # kept as typed in the id field, so the visitor sees what happened
     assert "Markdown" not in shown and '"href"' not in shown  # no component makes it a link
