@@ -75,15 +75,11 @@ class StyleShift:
 
 @dataclass(frozen=True)
 class _Answers:
-    style: str
     proba: np.ndarray
     labels: np.ndarray  # column indices into proba
     embeddings: np.ndarray
     doubt: DoubtModel
-
-    @property
-    def scores(self) -> np.ndarray:
-        return conformal_scores(self.proba, self.labels)
+    scores: np.ndarray  # conformal score of each answer (ml.doubt.conformal_scores)
 
 
 def score_fold(
@@ -173,12 +169,14 @@ def leave_one_style_out(
                 continue
             index = {c: i for i, c in enumerate(calibrated.classes_)}
             scored = held[np.array([c in index for c in labels[held]])]
+            proba = calibrated.predict_proba(inputs.take(scored))
+            y = np.array([index[c] for c in labels[scored]])
             answer = _Answers(
-                style,
-                calibrated.predict_proba(inputs.take(scored)),
-                np.array([index[c] for c in labels[scored]]),
+                proba,
+                y,
                 inputs.embeddings[scored],
                 fit_doubt(calibrated, inputs, labels, train, val),
+                conformal_scores(proba, y),
             )
             answers[style, name] = answer
             if report is not None:
