@@ -103,6 +103,30 @@ def test_no_sideways_scrolling_at_200_percent_zoom(served, page) -> None:  # typ
     assert widths[0] <= widths[1], f"{page.PATH} is {widths[0]} px wide in {widths[1]} px"
 
 
+# Each Dash input's own <input> against the box drawn around it (the wrapper), minus any
+# number steppers beside it: the field a person types in must fill its box.
+INPUT_FILL = """
+return [...document.querySelectorAll('.dash-input-container')].map(box => {
+  const field = box.querySelector('.dash-input-element');
+  const steppers = [...box.querySelectorAll('.dash-input-stepper')]
+    .reduce((sum, el) => sum + el.getBoundingClientRect().width, 0);
+  const inner = box.clientWidth - steppers;
+  return {id: field.id, share: inner > 0 ? field.getBoundingClientRect().width / inner : 1};
+});
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 640])
+@pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
+def test_every_text_field_fills_its_box(served, page, width) -> None:  # type: ignore[no-untyped-def]
+    # Dash 4's input wrapper once kept its field at ~216 px inside a ~638 px box, cutting off
+    # product names and 32-character ids.
+    served.driver.set_window_size(width, 900)
+    _open(served, page.PATH)
+    narrow = [f for f in served.driver.execute_script(INPUT_FILL) if f["share"] < 0.9]
+    assert not narrow, f"{page.PATH} at {width} px: fields narrower than their box: {narrow}"
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
 def test_one_h1_and_headings_in_order(served, page) -> None:  # type: ignore[no-untyped-def]
     _open(served, page.PATH)
