@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     auth: Literal["off", "required"] = Field(
         "off", description="required: accounts and roles; off: the open demo, with a banner."
     )
+    session_hours: float = Field(
+        12, gt=0, le=24 * 30, description="A sign-in lasts at most this long (then sign in again)."
+    )
     predict_rate_limit: str = Field(
         "120/minute", description="Predictions per client address (flask-limiter syntax)."
     )

@@ -156,6 +156,9 @@ class User(Base):
     """An account of the dashboard and API; `role` is viewer, auditor or admin."""
 
     __tablename__ = "users"
+    # AUTOINCREMENT on SQLite too: a removed account's id is never handed to a new one, so
+    # nothing that names an id (a session, an audit row) can come to mean someone else.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -174,3 +177,16 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(64))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random key, this table only its SHA-256: ending
+    the row (sign-out, revoke, password change, account removal) ends the session."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -10,8 +10,10 @@ from dashboard.services.users import (
     AccountRejected,
     accounts,
     add_account,
+    change_password,
     issue_token,
     remove_account,
+    revoke_credentials,
 )
 
 
@@ -61,6 +63,37 @@ def users_token(ctx: click.Context, username: str, label: str) -> None:
         raise CliError(str(exc)) from exc
     click.echo(token)
     click.echo("Send it as 'Authorization: Bearer <token>'. It is not shown again.", err=True)
+
+
+@users.command("revoke-tokens")
+@click.argument("username")
+@click.pass_context
+def users_revoke_tokens(ctx: click.Context, username: str) -> None:
+    """End every API token and signed-in session of USERNAME, at once."""
+    try:
+        revoked = revoke_credentials(ready_services(ctx), username)
+    except AccountRejected as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(
+        f"{username}: {revoked.tokens} API token(s) revoked, "
+        f"{revoked.sessions} session(s) signed out."
+    )
+
+
+@users.command("password")
+@click.argument("username")
+@click.password_option(
+    "--password", envvar="VITRINE_NEW_PASSWORD", help="Asked for when not given."
+)
+@click.pass_context
+def users_password(ctx: click.Context, username: str, password: str) -> None:
+    """Set a new password for USERNAME and sign it out everywhere (API tokens stay valid;
+    `revoke-tokens` ends those)."""
+    try:
+        ended = change_password(ready_services(ctx), username, password)
+    except AccountRejected as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(f"{username}: password changed, {ended} session(s) signed out.")
 
 
 @users.command("list")

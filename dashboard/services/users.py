@@ -11,13 +11,27 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dashboard.services.state import Services
 from db.engine import session_scope
-from db.repo_users import add_token, add_user, get_user, list_users, remove_user
+from db.repo_users import (
+    add_session,
+    add_token,
+    add_user,
+    end_session,
+    end_sessions,
+    get_user,
+    list_users,
+    remove_tokens,
+    remove_user,
+    set_password_hash,
+    sweep_sessions,
+    user_for_session,
+)
 
 ROLES = ("viewer", "auditor", "admin")
 RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -60,11 +74,15 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountRejected(f"a password has at least {MIN_PASSWORD} characters")
+
+
 def add_account(services: Services, username: str, password: str, role: str) -> None:
     if not USERNAME.fullmatch(username):
         raise AccountRejected("a username is 1-64 letters, digits, - or _")
-    if len(password) < MIN_PASSWORD:
-        raise AccountRejected(f"a password has at least {MIN_PASSWORD} characters")
+    _check_password_rules(password)
     if role not in RANK:
         raise AccountRejected(f"unknown role {role!r}; known: {', '.join(ROLES)}")
     try:
@@ -89,6 +107,56 @@ def issue_token(services: Services, username: str, label: str) -> str:
             raise AccountRejected(f"no user {username!r}")
         add_token(session, user, label[:64], digest)
     return token
+
+
+@dataclass(frozen=True)
+class Revoked:
+    tokens: int
+    sessions: int
+
+
+def revoke_credentials(services: Services, username: str) -> Revoked:
+    """Every API token and every signed-in session of `username` stop working now."""
+    with session_scope(services.sessions) as session:
+        user = get_user(session, username)
+        if user is None:
+            raise AccountRejected(f"no user {username!r}")
+        return Revoked(remove_tokens(session, user), end_sessions(session, user))
+
+
+def change_password(services: Services, username: str, password: str) -> int:
+    """Set a new password and sign the account out everywhere; returns the sessions ended.
+    API tokens are separate credentials: `revoke_credentials` ends those too."""
+    _check_password_rules(password)
+    with session_scope(services.sessions) as session:
+        user = get_user(session, username)
+        if user is None:
+            raise AccountRejected(f"no user {username!r}")
+        set_password_hash(session, user, hash_password(password))
+        return end_sessions(session, user)
+
+
+def start_session(services: Services, account: AccountInfo) -> str:
+    """A new session for a signed-in account: the random key goes in the (signed) cookie, only
+    its digest is stored, and it ends after `session_hours` at the latest."""
+    key = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
+    expires = now + timedelta(hours=services.settings.session_hours)
+    with session_scope(services.sessions) as session:
+        sweep_sessions(session, now)
+        add_session(session, account.id, token_digest(key), now, expires)
+    return key
+
+
+def account_for_session(services: Services, key: str) -> AccountInfo | None:
+    with session_scope(services.sessions) as session:
+        user = user_for_session(session, token_digest(key), datetime.now(UTC))
+        return AccountInfo(user.id, user.username, user.role) if user else None
+
+
+def end_session_key(services: Services, key: str) -> None:
+    with session_scope(services.sessions) as session:
+        end_session(session, token_digest(key))
 
 
 def accounts(services: Services) -> list[AccountInfo]:

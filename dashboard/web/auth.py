@@ -18,11 +18,19 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard.services.users import RANK, check_password, token_digest
+from dashboard.services.users import (
+    RANK,
+    AccountInfo,
+    account_for_session,
+    check_password,
+    end_session_key,
+    start_session,
+    token_digest,
+)
 from dashboard.web.context import services
 from dashboard.web.errors import error_response
 from db.engine import session_scope
-from db.repo_users import get_user_by_id, user_for_token
+from db.repo_users import user_for_token
 
 ACCESS_KEY = "vitrine_access"
 OPEN_PATHS = {"/login", "/logout", "/metrics", "/_favicon.ico"}
@@ -32,14 +40,18 @@ DASH_PLUMBING = {"/_dash-layout", "/_dash-dependencies", "/_reload-hash"}
 # Callbacks anyone may run: the page router and the navigation marker.
 OPEN_CALLBACK_IDS = {"_pages_content", "_pages_store", "_pages_dummy", "site-nav-list"}
 
+
 @dataclass
 class Account(UserMixin):
     id: int
     username: str
     role: str
+    # The server-side session this browser holds ("" for a bearer token): Flask-Login keeps
+    # get_id() in the cookie, so the cookie names a revocable session, not a reusable user id.
+    session_key: str = ""
 
     def get_id(self) -> str:
-        return str(self.id)
+        return self.session_key
 
     def may(self, role: str) -> bool:
         return RANK.get(self.role, -1) >= RANK[role]
@@ -154,10 +166,9 @@ def install(server: Flask, declared: Declared) -> None:
     manager.session_protection = "basic"
 
     @manager.user_loader
-    def _load(user_id: str) -> Account | None:
-        with session_scope(services().sessions) as session:
-            user = get_user_by_id(session, int(user_id)) if user_id.isdigit() else None
-            return _account(user) if user else None
+    def _load(session_key: str) -> Account | None:
+        info = account_for_session(services(), session_key) if session_key else None
+        return _from_info(info, session_key) if info else None
 
     @manager.request_loader
     def _from_token(req: Request) -> Account | None:
@@ -229,6 +240,16 @@ def _guard_page(path: str) -> Any:
     return None
 
 
+def _from_info(info: AccountInfo, session_key: str = "") -> Account:
+    return Account(info.id, info.username, info.role, session_key)
+
+
 def authenticate(username: str, password: str) -> Account | None:
+    """The account, with a new server-side session, when the password is right."""
     info = check_password(services(), username, password)
-    return Account(info.id, info.username, info.role) if info else None
+    return _from_info(info, start_session(services(), info)) if info else None
+
+
+def end_current_session() -> None:
+    if current_user.is_authenticated and current_user.session_key:
+        end_session_key(services(), current_user.session_key)

@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, redirect, render_template_string, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from wtforms import ValidationError
 
 from dashboard.web import auth
 
@@ -36,6 +38,7 @@ PAGE = """<!DOCTYPE html>
       </div>
       {% endif %}
       <form method="post" action="/login" class="login__form">
+        <input type="hidden" name="csrf_token" value="{{ csrf_token }}">
         <input type="hidden" name="next" value="{{ next }}">
         <div class="field">
           <label class="field__label" for="login-username">Username</label>
@@ -98,23 +101,40 @@ def _safe_next(target: str | None) -> str:
     return _as_browsers_read(target or "")
 
 
+def _page(error: str | None, target: str, username: str = "") -> str:
+    return render_template_string(
+        PAGE, error=error, next=target, username=username, csrf_token=generate_csrf()
+    )
+
+
+def _from_this_form() -> bool:
+    """Whether the post carries the token this browser's sign-in form was given: a form on
+    another site cannot read it, so it cannot sign a visitor in to an account of its choosing."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
+
+
 def install(server: Flask) -> None:
     @server.route("/login", methods=["GET", "POST"])
     def login() -> ResponseReturnValue:
         target = _safe_next(request.values.get("next"))
         if request.method == "GET":
-            return render_template_string(PAGE, error=None, next=target, username="")
+            return _page(None, target)
         username = (request.form.get("username") or "")[:64]
+        if not _from_this_form():
+            expired = "This sign-in form has expired or came from another site. Please try again."
+            return _page(expired, target, username), 400
         account = auth.authenticate(username, request.form.get("password") or "")
         if account is None:
-            page = render_template_string(
-                PAGE, error="Wrong username or password.", next=target, username=username
-            )
-            return page, 401
+            return _page("Wrong username or password.", target, username), 401
         login_user(account)
         return redirect(target)
 
     @server.post("/logout")
     def logout() -> ResponseReturnValue:
+        auth.end_current_session()  # a replayed cookie then names a session that is gone
         logout_user()
         return redirect("/login")

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from dashboard.web.resources import migrations_dir
 from db import migrations
 from db.engine import make_engine
 from db.models import Base
 
-TABLES = {"products", "model_versions", "predictions", "drift_reports", "users", "api_tokens"}
+TABLES = {
+    "products",
+    "model_versions",
+    "predictions",
+    "drift_reports",
+    "users",
+    "api_tokens",
+    "user_sessions",
+}
 
 
 def _tables(url: str) -> set[str]:
@@ -57,3 +65,44 @@ def test_audit_filters_are_indexed(migrated_url: str) -> None:
         ("confidence",),
     ]:
         assert columns in indexed, columns
+
+
+def test_revision_0005_keeps_accounts_and_tokens_and_never_reuses_ids(database_url: str) -> None:
+    """SQLite rebuilds `users` for AUTOINCREMENT; the tokens that point at it must survive."""
+    migrations.upgrade(database_url, migrations_dir(), "0004")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        for name in ("ana", "bo"):
+            conn.execute(
+                text(
+                    "INSERT INTO users (username, password_hash, role, created_at) "
+                    "VALUES (:name, 'x', 'viewer', CURRENT_TIMESTAMP)"
+                ),
+                {"name": name},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO api_tokens (user_id, label, token_sha256, created_at) "
+                "SELECT id, 'cli', :digest, CURRENT_TIMESTAMP FROM users WHERE username = 'bo'"
+            ),
+            {"digest": "f" * 64},
+        )
+    migrations.upgrade(database_url, migrations_dir())
+    with engine.begin() as conn:
+        owners = conn.execute(
+            text("SELECT u.username FROM api_tokens t JOIN users u ON u.id = t.user_id")
+        ).scalars()
+        assert list(owners) == ["bo"]
+        last = conn.execute(text("SELECT max(id) FROM users")).scalar_one()
+        conn.execute(text("DELETE FROM users WHERE username = 'bo'"))
+        conn.execute(
+            text(
+                "INSERT INTO users (username, password_hash, role, created_at) "
+                "VALUES ('cy', 'x', 'admin', CURRENT_TIMESTAMP)"
+            )
+        )
+        new = conn.execute(text("SELECT id FROM users WHERE username = 'cy'")).scalar_one()
+        tokens = conn.execute(text("SELECT count(*) FROM api_tokens")).scalar_one()
+    engine.dispose()
+    assert new > last  # bo's id is not handed to cy
+    assert tokens == 0  # and bo's token went with bo

@@ -19,6 +19,7 @@ from db.models import ApiToken, User
 from db.repo_users import add_token, add_user
 from tests.conftest import make_settings
 from tests.dashboard.api.dash_routing import route_page
+from tests.dashboard.signin import sign_in
 
 ROLES = ("viewer", "auditor", "admin")
 RANK = {None: -1, "viewer": 0, "auditor": 1, "admin": 2}
@@ -103,7 +104,7 @@ def test_a_wrong_token_is_refused(secured: Any) -> None:
 def _login(
     client: Any, username: str, password: str = PASSWORD, path: str = "/login", **extra: Any
 ) -> Any:
-    return client.post(path, data={"username": username, "password": password}, **extra)
+    return sign_in(client, username, password, path, **extra)
 
 
 @pytest.mark.parametrize("who", [None, *ROLES])
@@ -155,9 +156,7 @@ def test_login_page_refuses_bad_passwords_and_open_redirects(secured: Any) -> No
     wrong = _login(client, "viewer", password="wrong password")
     assert wrong.status_code == 401 and 'role="alert"' in wrong.get_data(as_text=True)
     assert "Set-Cookie" not in wrong.headers
-    away = client.post(
-        "/login", data={"username": "viewer", "password": PASSWORD, "next": "//evil.example/"}
-    )
+    away = _login(client, "viewer", data={"next": "//evil.example/"})
     assert away.headers["Location"] == "/"
     assert client.post("/logout").status_code == 302
     assert client.get("/predict").status_code == 302  # signed out
