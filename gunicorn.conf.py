@@ -37,6 +37,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Control characters, quotes and backslashes a client sends are logged as escapes, so a
+# "%0a" in a path cannot start a forged line.
+logger_class = "dashboard.web.accesslog.EscapingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # One line per request with the request id the app echoes in X-Request-ID, and the worker pid.

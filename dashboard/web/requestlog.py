@@ -9,6 +9,8 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from dashboard.web.accesslog import log_safe
+
 log = logging.getLogger("vitrine.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -34,8 +36,8 @@ def install(server: Flask) -> None:
             log.info(
                 "request_id=%s method=%s path=%s status=%s duration_ms=%.1f",
                 g.get("request_id"),
-                request.method,
-                request.path,
+                log_safe(request.method),
+                log_safe(request.path),
                 response.status_code,
                 elapsed_ms,
             )

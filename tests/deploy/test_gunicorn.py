@@ -9,6 +9,8 @@ import runpy
 import signal
 import socket
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -145,6 +147,24 @@ def test_access_log_has_one_line_per_request_with_its_id(two_workers: Any) -> No
     time.sleep(0.2)
     lines = [line for line in served.log().splitlines() if "request_id=log-me-1 " in line]
     assert len(lines) == 1 and 'path="/api/health" status=200' in lines[0]
+
+
+def test_a_path_cannot_forge_a_log_line(two_workers: Any) -> None:
+    """%0a decodes to a newline in the path the access log prints: it must be written escaped
+    (the app's own request log is checked in tests/dashboard/web/test_request_log.py)."""
+    served, _settings, _url = two_workers
+    forged = 'request_id=forged-1 remote=10.0.0.1 method=GET path="/api/health" status=200'
+    sent = "/nothing%0a" + urllib.parse.quote(forged) + "%0d%0a%1b[2J%85end"
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        _request(served, sent, headers={"X-Request-ID": "log-forge-1"})
+    assert answer.value.code == 404
+    time.sleep(0.2)
+    lines = served.log().splitlines()
+    assert not [line for line in lines if line.startswith("request_id=forged-1")]
+    [line] = [line for line in lines if "request_id=log-forge-1 " in line]
+    assert 'path="/nothing\\x0arequest_id=forged-1' in line
+    assert 'path=\\"/api/health\\"' in line and "\\x1b[2J" in line
+    assert '\\x0d\\x0a\\x1b[2J\\u0085end" status=404 ' in line  # the real end of the path
 
 
 def test_each_worker_renders_every_page_before_visitors_ask(two_workers: Any) -> None:
