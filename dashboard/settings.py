@@ -56,7 +56,21 @@ class Settings(BaseSettings):
         12, gt=0, le=24 * 30, description="A sign-in lasts at most this long (then sign in again)."
     )
     predict_rate_limit: str = Field(
-        "120/minute", description="Predictions per client address (flask-limiter syntax)."
+        "120/minute",
+        description="Predictions per caller, API and pages together (flask-limiter syntax).",
+    )
+    explain_rate_limit: str = Field(
+        "30/minute", description="Explanations computed per caller (cached answers are free)."
+    )
+    sign_in_lockout: str = Field(
+        "10/15 minutes",
+        description="Failed sign-ins per account, from any address, before it is locked out.",
+    )
+    trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=5,
+        description="Proxies in front of the app whose X-Forwarded-For/-Proto are believed.",
     )
     explain_max_evals: int = Field(
         300, ge=50, le=20_000, description="Model evaluations of a pixel-level SHAP map."

@@ -76,6 +76,11 @@ def page_roles() -> dict[str, str | None]:
     return {module.PATH: module.ROLE for module in PAGES}
 
 
+def metered_callbacks() -> dict[str, tuple[str, str]]:
+    """Output id -> (rate-limit budget, status id) of the callbacks that predict or explain."""
+    return {key: value for module in PAGES for key, value in getattr(module, "METERED", {}).items()}
+
+
 def register_all(app: Dash) -> None:
     for module in PAGES:
         dash.register_page(

@@ -31,6 +31,8 @@ TITLE = "Explain a prediction · Vitrine"
 DESCRIPTION = "SHAP explanations of a prediction's photo and text, and the spatial-bias audit."
 NAV_LABEL = "Explain"
 ORDER = 30
+# Starting a pixel-level map shares the API's per-caller explanation budget.
+METERED = {"explain-pixels-result": ("explain", "explain-pixels-status")}
 
 
 def layout(prediction: str | None = None, target: str | None = None, **_query: str) -> html.Div:

@@ -52,6 +52,9 @@ SUBMIT = ID("submit")
 STATUS = ID("status")
 RESULT = ID("result")
 SIMILAR_K = 6
+# The callback writing RESULT predicts: it shares the API's per-caller budget, and a refusal
+# is said in STATUS (dashboard.web.security).
+METERED = {RESULT: ("predict", STATUS)}
 
 
 def layout(product: str | None = None, **_query: str) -> html.Div:

@@ -13,10 +13,19 @@ from flask import Flask, request
 
 from dashboard import api
 from dashboard.components import charts, shell
-from dashboard.pages import page_roles, register_all
+from dashboard.pages import metered_callbacks, page_roles, register_all
 from dashboard.services.state import Services
 from dashboard.settings import Settings
-from dashboard.web import auth, login, metrics, plotlyjs, requestlog, security
+from dashboard.web import (
+    auth,
+    callback_requests,
+    login,
+    metrics,
+    plotlyjs,
+    ratelimits,
+    requestlog,
+    security,
+)
 from dashboard.web.background import background_manager
 from dashboard.web.context import install
 from dashboard.web.resources import assets_dir
@@ -96,12 +105,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         suppress_callback_exceptions=True,
         background_callback_manager=manager,
     )
+    callback_requests.install(server)
     register_all(app)
     app.layout = shell.layout
     shell.register_callbacks(app)
     charts.register_callbacks(app)
     security.install_headers(server)
-    security.install_limiter(server, settings)
+    ratelimits.trust_proxies(server, settings)
+    ratelimits.install(server, settings, metered_callbacks(), login.refused_page)
     server.extensions["dash"] = app
     return server
 

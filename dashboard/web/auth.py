@@ -7,7 +7,6 @@ exports it and watches drift; an admin also activates model versions and manages
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ from typing import Any
 from flask import Flask, Request, Response, current_app, g, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.services.users import (
     RANK,
@@ -27,6 +25,7 @@ from dashboard.services.users import (
     start_session,
     token_digest,
 )
+from dashboard.web.callback_requests import callback_body, output_ids
 from dashboard.web.context import services
 from dashboard.web.errors import error_response
 from db.engine import session_scope
@@ -127,19 +126,6 @@ def api_role(method: str, rule: str) -> str | None:
     return _declared().api.get(key, "viewer")
 
 
-def _callback_ids(body: Any) -> set[str]:
-    outputs = body.get("outputs") if isinstance(body, dict) else None
-    items = outputs if isinstance(outputs, list) else [outputs]
-    ids: set[str] = set()
-    for item in items:
-        for part in item if isinstance(item, list) else [item]:
-            if isinstance(part, dict):
-                ident = part.get("id")
-                key = json.dumps(ident, sort_keys=True) if isinstance(ident, dict) else ident
-                ids.add(str(key))
-    return ids
-
-
 def _account(user: Any) -> Account:
     return Account(user.id, user.username, user.role)
 
@@ -159,8 +145,6 @@ def install(server: Flask, declared: Declared) -> None:
         SESSION_COOKIE_NAME="vitrine_session",
     )
     server.session_interface = _SessionInterface()
-    # Behind the host's TLS-terminating proxy: trust its X-Forwarded-Proto (one hop).
-    server.wsgi_app = ProxyFix(server.wsgi_app, x_proto=1)  # type: ignore[method-assign]
     manager = LoginManager(server)
     manager.anonymous_user = Anonymous
     manager.session_protection = "basic"
@@ -223,7 +207,7 @@ def _guard_api() -> Any:
 def _guard_callback() -> Any:
     if current_user.is_authenticated:
         return None
-    ids = _callback_ids(request.get_json(silent=True))
+    ids = output_ids(callback_body())
     if ids and ids <= OPEN_CALLBACK_IDS:
         return None
     return error_response(401, "unauthorised", "Sign in to use the dashboard.")

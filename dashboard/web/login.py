@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, redirect, render_template_string, request
+from flask import Flask, Response, make_response, redirect, render_template_string, request
 from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf, validate_csrf
@@ -105,6 +105,15 @@ def _page(error: str | None, target: str, username: str = "") -> str:
     return render_template_string(
         PAGE, error=error, next=target, username=username, csrf_token=generate_csrf()
     )
+
+
+def refused_page(message: str, retry_after: int) -> Response:
+    """The sign-in page saying why this attempt is not even tried (a rate limit)."""
+    target = _safe_next(request.values.get("next"))
+    username = (request.form.get("username") or "")[:64]
+    response = make_response(_page(message, target, username), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _from_this_form() -> bool:

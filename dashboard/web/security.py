@@ -1,17 +1,12 @@
-"""Security headers (a CSP that Dash and Plotly run under) and rate limiting of predictions."""
+"""Security headers: a CSP that Dash and Plotly run under, and the usual hardening headers."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
-from typing import Any
 
 from flask import Flask, Response
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-
-from dashboard.settings import Settings
 
 # The Evidently report (its own inline scripts) is framed by the drift page: it gets a policy of
 # its own, scripts allowed but still only framed by this site.
@@ -66,23 +61,3 @@ def install_headers(server: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
-
-
-def install_limiter(server: Flask, settings: Settings) -> Limiter:
-    """Predictions per client address; counted in Redis when configured, so every worker and
-    instance shares the budget, else in each process's memory."""
-    storage = settings.cache_url if settings.uses_redis else "memory://"
-    limiter = Limiter(
-        key_func=get_remote_address,
-        app=server,
-        storage_uri=storage,
-        headers_enabled=True,
-        # A Redis outage must not take predictions down with it.
-        swallow_errors=True,
-    )
-    # The decorator's wrapper does the counting, so it replaces the registered view.
-    views: dict[str, Any] = server.view_functions
-    views["api.predict"] = limiter.limit(lambda: settings.predict_rate_limit)(views["api.predict"])
-    # Password guessing: a few tries a minute per address are plenty for a person.
-    views["login"] = limiter.limit("20/minute", methods=["POST"])(views["login"])
-    return limiter

@@ -144,7 +144,13 @@ def test_session_cookie_is_httponly_samesite_and_secure_behind_tls(secured: Any)
     app, _tokens = secured
     plain = _login(app.test_client(), "viewer").headers["Set-Cookie"]
     assert "HttpOnly" in plain and "SameSite=Lax" in plain and "Secure" not in plain
-    tls = _login(app.test_client(), "viewer", headers={"X-Forwarded-Proto": "https"})
+    # No proxy is trusted by default: a client's own X-Forwarded-Proto changes nothing...
+    told = _login(app.test_client(), "viewer", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" not in told.headers["Set-Cookie"]
+    # ...and behind the one proxy the operator declared, TLS there means a Secure cookie.
+    services = services_of(app)
+    proxied = create_app(services.settings.model_copy(update={"trusted_proxies": 1}))
+    tls = _login(proxied.test_client(), "viewer", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in tls.headers["Set-Cookie"]
 
 
