@@ -131,6 +131,9 @@ class Prediction(Base):
     # review, comma-separated codes of ml.doubt.REASONS; NULL on rows from before revision 0004.
     prediction_set: Mapped[list[str] | None] = mapped_column(JSONType)
     review_reasons: Mapped[str | None] = mapped_column(String(128))
+    # The signed-in account that asked (NULL: open mode, the CLI, or before revision 0007).
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
 
 
 class DriftReport(Base):

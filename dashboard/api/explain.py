@@ -11,6 +11,7 @@ from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
 from dashboard.services.explain import NotExplainable, explain_prediction
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
 from ml.categories import CATEGORIES
 
@@ -80,6 +81,7 @@ def register(routes: Routes) -> None:
                 target=target,
                 pixels=mode == "pixels",
                 max_evals=int(raw_evals),
+                only_by=visible_owner(),
             )
         except NotExplainable as exc:
             raise ApiError(404, "not_explainable", str(exc.args[0])) from exc

@@ -24,6 +24,7 @@ from dashboard.services.prediction import (
     resolve_inputs,
 )
 from dashboard.services.products import InvalidProductId, UnknownProduct
+from dashboard.web.auth import requester
 from dashboard.web.context import services
 from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
@@ -146,6 +147,7 @@ def register(routes: Routes) -> None:
                 source="api",
                 request_id=current_request_id(),
                 product_id=inputs.product_id,
+                by=requester(),
             )
         except ImageRejected as exc:
             raise ApiError(

@@ -7,6 +7,8 @@ from typing import Any
 
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import PreventUpdate
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
@@ -20,6 +22,7 @@ from dashboard.services.explain import (
     stored_audit,
 )
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
 from ml.categories import CATEGORIES
 
@@ -123,7 +126,9 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
     if not str(prediction).isdigit():
         return [notice("Not a prediction number", "Give a whole number.", kind="error")]
     try:
-        result = explain_prediction(services(), int(prediction), target=target or None)
+        result = explain_prediction(
+            services(), int(prediction), target=target or None, only_by=visible_owner()
+        )
     except NotExplainable as exc:
         return [notice("This prediction cannot be explained", str(exc.args[0]), kind="error")]
     except ModelsNotReady as exc:
@@ -143,6 +148,14 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
     ]
 
 
+def _job_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(str(current_app.secret_key), salt="explain-pixels")
+
+
+def _signed_job(prediction_id: int, target: str) -> dict[str, str]:
+    return {"job": _job_signer().dumps({"id": prediction_id, "target": target})}
+
+
 def _pixel_section(prediction_id: int, target: str) -> html.Section:
     """The pixel-level map, computed by a background callback after the fast one is shown."""
     return html.Section(
@@ -150,7 +163,8 @@ def _pixel_section(prediction_id: int, target: str) -> html.Section:
         **aria(labelledby="explain-pixels-title"),
         children=[
             html.H3("Pixel-level map", id="explain-pixels-title", className="chart__title"),
-            dcc.Store(id="explain-pixels-request", data={"id": prediction_id, "target": target}),
+            # Signed, so the background job computes only what this page was allowed to show.
+            dcc.Store(id="explain-pixels-request", data=_signed_job(prediction_id, target)),
             html.Div(
                 className="pixel-job__controls",
                 children=[
@@ -256,11 +270,17 @@ def register_callbacks(app: Dash) -> None:
         # The job runs in another process (a child or a Celery worker): it needs the app.
         with server.app_context():
             try:
+                signed = request.get("job", "") if isinstance(request, dict) else ""
+                job = _job_signer().loads(signed)
+            except BadData:
+                refused = "This page did not ask for that map: reload it from the address bar."
+                return notice("No pixel-level map", refused, kind="error"), "Refused."
+            try:
                 current = services()
                 result = explain_prediction(
                     current,
-                    int(request["id"]),
-                    target=request["target"],
+                    int(job["id"]),
+                    target=job["target"],
                     pixels=True,
                     max_evals=current.settings.explain_max_evals,
                     progress=report,

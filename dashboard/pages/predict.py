@@ -27,6 +27,7 @@ from dashboard.services.prediction import (
 )
 from dashboard.services.products import InvalidProductId, UnknownProduct
 from dashboard.services.similarity import similar_to_upload
+from dashboard.web.auth import requester
 from dashboard.web.context import services
 from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
@@ -271,6 +272,7 @@ def register_callbacks(app: Dash) -> None:
                 source="ui",
                 request_id=current_request_id(),
                 product_id=inputs.product_id,
+                by=requester(),
             )
         except (InvalidProductId, UnknownProduct, MissingImage) as exc:
             return _refusal(str(exc))

@@ -32,6 +32,7 @@ _SCALARS = (
     ("created_at", "created_at"),
     ("request_id", "request_id"),
     ("source", "source"),
+    ("username", "username"),
     ("model", "model_name"),
     ("model_version", "model_version"),
     ("product_id", "product_uniq_id"),
@@ -50,9 +51,9 @@ CSV_COLUMNS = [
     *(f"p_{c}" for c in CATEGORIES),
     "drift_features",
 ]
-# Only these can start like a spreadsheet formula (request and product ids may begin with "-");
-# every other cell is a number, a fixed word, a hash or JSON.
-_FREE_TEXT = frozenset(("request_id", "product_id"))
+# Only these can start like a spreadsheet formula (request and product ids and usernames may
+# begin with "-"); every other cell is a number, a fixed word, a hash or JSON.
+_FREE_TEXT = frozenset(("request_id", "product_id", "username"))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -122,11 +122,14 @@ def explain_prediction(
     pixels: bool = False,
     max_evals: int = DEFAULT_PIXEL_EVALS,
     progress: Progress | None = None,
+    only_by: int | None = None,
 ) -> PredictionExplanation:
-    """`progress(done, total)` hears of model evaluations as a pixel explanation runs."""
+    """`progress(done, total)` hears of model evaluations as a pixel explanation runs.
+    With `only_by`, a prediction of another account is treated as one that does not exist,
+    so its photo, text and even its existence stay private."""
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
-        if row is None:
+        if row is None or (only_by is not None and row.user_id != only_by):
             raise NotExplainable(f"no prediction #{prediction_id}")
         image_bytes, text = _inputs(services, row)
         model, version = row.model_name, row.model_version

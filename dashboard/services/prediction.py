@@ -170,6 +170,14 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@dataclass(frozen=True)
+class Requester:
+    """The signed-in account a prediction is recorded for (None: open mode, the CLI)."""
+
+    user_id: int
+    username: str
+
+
 def check_text(services: Services, text: str | None) -> str:
     text = text or ""
     if len(text) > services.settings.max_text_chars:
@@ -185,6 +193,7 @@ def predict_and_record(
     source: str,
     request_id: str,
     product_id: str | None = None,
+    by: Requester | None = None,
 ) -> Recorded:
     """Predict, then write the audit row; ImageRejected and TextTooLong record nothing."""
     return predict_and_record_many(
@@ -194,6 +203,7 @@ def predict_and_record(
         source=source,
         request_id=request_id,
         product_ids=[product_id],
+        by=by,
     )[0]
 
 
@@ -205,6 +215,7 @@ def predict_and_record_many(
     source: str,
     request_id: str,
     product_ids: Sequence[str | None],
+    by: Requester | None = None,
 ) -> list[Recorded]:
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
@@ -243,6 +254,8 @@ def predict_and_record_many(
                         review_reasons=",".join(prediction.review_reasons),
                         latency_ms=prediction.latency_ms,
                         drift_features=prediction.drift_features,
+                        user_id=by.user_id if by else None,
+                        username=by.username if by else None,
                     )
                 )
             ids = [row.id for row in rows]

@@ -16,6 +16,7 @@ from flask import Flask, Request, Response, current_app, g, redirect, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import AnonymousUserMixin, LoginManager, UserMixin, current_user
 
+from dashboard.services.prediction import Requester
 from dashboard.services.users import (
     RANK,
     AccountInfo,
@@ -222,6 +223,21 @@ def _guard_page(path: str) -> Any:
     if not current_user.may(needed):
         g.page_forbidden = True  # Dash still serves the page; its layout says why, with a 403
     return None
+
+
+def requester() -> Requester | None:
+    """Who a prediction made now is recorded for (None in open mode)."""
+    if enabled() and current_user.is_authenticated:
+        return Requester(current_user.id, current_user.username)
+    return None
+
+
+def visible_owner() -> int | None:
+    """Whose predictions the current user may open: their own as a viewer (the audit trail is
+    for auditors), everyone's (None) as an auditor or admin, or in open mode."""
+    if not enabled() or current_user.may("auditor"):
+        return None
+    return int(current_user.id) if current_user.is_authenticated else -1
 
 
 def _from_info(info: AccountInfo, session_key: str = "") -> Account:

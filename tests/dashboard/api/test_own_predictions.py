@@ -1,0 +1,169 @@
+"""A viewer sees only their own predictions (auditors and admins see all), on the API, the
+Explain page and its background pixel job; each audit row names who asked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from dashboard.services.training import catalogue_data
+from dashboard.services.users import hash_password, new_token
+from dashboard.settings import Settings
+from dashboard.web.app import create_app
+from dashboard.web.context import services as services_of
+from db.engine import session_scope
+from db.repo_predictions import get_prediction
+from db.repo_users import add_token, add_user
+from tests.dashboard.api.dash_routing import route_page
+from tests.dashboard.signin import sign_in
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def people(trained_settings: Settings) -> tuple[Flask, dict[str, str], dict[str, str]]:
+    """The trained demo with access control on: two viewers, an auditor; names, tokens."""
+    app = create_app(trained_settings.model_copy(update={"auth": "required"}))
+    suffix = uuid.uuid4().hex[:6]
+    names = {role: f"{role}-{suffix}" for role in ("ana", "bo", "auditor")}
+    tokens = {}
+    with session_scope(services_of(app).sessions) as session:
+        for key, name in names.items():
+            user = add_user(
+                session, name, hash_password(PASSWORD), "auditor" if key == "auditor" else "viewer"
+            )
+            token, digest = new_token()
+            add_token(session, user, "tests", digest)
+            tokens[key] = token
+    return app, names, tokens
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def anas_prediction(people: Any) -> int:
+    app, _names, tokens = people
+    product = catalogue_data(services_of(app)).ids[0]
+    answer = app.test_client().post(
+        "/api/predict", json={"product_id": product}, headers=_bearer(tokens["ana"])
+    )
+    assert answer.status_code == 200, answer.get_json()
+    return int(answer.get_json()["prediction_id"])
+
+
+def test_each_audit_row_names_who_asked(people: Any, anas_prediction: int) -> None:
+    app, names, tokens = people
+    with session_scope(services_of(app).sessions) as session:
+        row = get_prediction(session, anas_prediction)
+        assert row is not None and row.username == names["ana"] and row.user_id is not None
+    exported = app.test_client().get(
+        "/api/audit/predictions?format=csv&source=api", headers=_bearer(tokens["auditor"])
+    )
+    records = csv.DictReader(io.StringIO(exported.get_data(as_text=True)))
+    [record] = [r for r in records if r["prediction_id"] == str(anas_prediction)]
+    assert record["username"] == names["ana"]
+
+
+def test_the_api_shows_a_prediction_only_to_its_owner_and_auditors(
+    people: Any, anas_prediction: int
+) -> None:
+    app, _names, tokens = people
+    path = f"/api/predictions/{anas_prediction}/explanation"
+    client = app.test_client()
+    assert client.get(path, headers=_bearer(tokens["ana"])).status_code == 200
+    assert client.get(path, headers=_bearer(tokens["auditor"])).status_code == 200
+    other = client.get(path, headers=_bearer(tokens["bo"]))
+    # Exactly the answer for a number that does not exist: nothing tells it is someone's.
+    missing = client.get("/api/predictions/999999/explanation", headers=_bearer(tokens["bo"]))
+    assert other.status_code == missing.status_code == 404
+    assert other.get_json()["error"]["message"] == f"no prediction #{anas_prediction}"
+
+
+def test_the_explain_page_shows_a_prediction_only_to_its_owner(
+    people: Any, anas_prediction: int
+) -> None:
+    app, names, _tokens = people
+    shown = {}
+    for key in ("ana", "bo", "auditor"):
+        client = app.test_client()
+        assert sign_in(client, names[key], PASSWORD).status_code == 302
+        shown[key] = route_page(client, "/explain", f"?prediction={anas_prediction}")
+    assert f"Prediction #{anas_prediction}" in shown["ana"]
+    assert f"Prediction #{anas_prediction}" in shown["auditor"]
+    assert f"Prediction #{anas_prediction}" not in shown["bo"]
+    assert f"no prediction #{anas_prediction}" in shown["bo"]
+    assert "data:image" not in shown["bo"]  # not the photo either
+
+
+def _pixel_job(client: Any, request_data: Any) -> dict[str, Any]:
+    """Start the Explain page's background pixel job as Dash's renderer does; its result."""
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if "explain-pixels-result.children" in d["output"])
+    outputs = [
+        {"id": part.split(".")[0], "property": part.split(".")[1]}
+        for part in dep["output"].strip(".").split("...")
+    ]
+    values = {"explain-pixels-request": request_data, "explain-pixels-start": None}
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
+        "changedPropIds": ["explain-pixels-request.data"],
+    }
+    started = client.post("/_dash-update-component", json=body)
+    assert started.status_code == 200, started.get_data(as_text=True)
+    answer = started.get_json()
+    deadline = time.monotonic() + 120
+    while "response" not in answer or "multi" not in answer:
+        assert time.monotonic() < deadline, answer
+        time.sleep(0.3)
+        query = f"?cacheKey={answer['cacheKey']}&job={answer['job']}"
+        polled = client.post("/_dash-update-component" + query, json=body)
+        if polled.status_code == 204:
+            continue
+        answer = {**answer, **polled.get_json()}
+    return dict(answer["response"])
+
+
+def test_a_forged_pixel_job_is_refused(people: Any, anas_prediction: int) -> None:
+    app, names, _tokens = people
+    client = app.test_client()
+    sign_in(client, names["bo"], PASSWORD)
+    forged = _pixel_job(client, {"id": anas_prediction, "target": "Watches"})
+    said = json.dumps(forged)
+    assert "This page did not ask for that map" in said and "data:image" not in said
+
+
+def _props_of(node: Any, ident: str) -> dict[str, Any]:
+    """The props of the component with id `ident` in a serialised Dash layout."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == ident:
+            return dict(props)
+        children = props.get("children") if "props" in node else list(node.values())
+        return _props_of(children, ident)
+    for child in node if isinstance(node, list) else []:
+        found = _props_of(child, ident)
+        if found:
+            return found
+    return {}
+
+
+def test_the_pixel_job_the_page_signed_runs(people: Any, anas_prediction: int) -> None:
+    app, names, _tokens = people
+    client = app.test_client()
+    sign_in(client, names["ana"], PASSWORD)
+    page = json.loads(route_page(client, "/explain", f"?prediction={anas_prediction}"))
+    signed = _props_of(page, "explain-pixels-request")["data"]
+    assert set(signed) == {"job"} and str(anas_prediction) not in signed["job"].split(".")[-1]
+    ran = json.dumps(_pixel_job(client, signed))
+    assert "Pixel-level map ready" in ran
