@@ -18,6 +18,7 @@ from dashboard.api import (
     similarity,
 )
 from dashboard.api.routes import Routes
+from dashboard.services.prediction import unprintable
 from dashboard.web.errors import error_response
 
 
@@ -26,6 +27,17 @@ def create_routes() -> Routes:
     api = Blueprint("api", __name__, url_prefix="/api")
     routes = Routes(api)
     errors.install(api)
+
+    @api.before_request
+    def _printable_parameters() -> tuple[Response, int] | None:
+        # PostgreSQL refuses NUL in any string: a query value holding a control character is
+        # refused here, before any handler reads it (body text is checked by check_text).
+        if any(unprintable(value, allowed="") for value in request.args.values()):
+            return error_response(
+                422, "invalid_characters", "A parameter holds control characters."
+            )
+        return None
+
     for module in (health, products, models, predict, similarity, audit, analysis, explain):
         module.register(routes)
     docs.register(api, routes.operations)

@@ -19,7 +19,7 @@ from dashboard.services.prediction import (
     AuditUnavailable,
     MissingImage,
     ModelsNotReady,
-    TextTooLong,
+    TextRejected,
     predict_and_record,
     resolve_inputs,
 )
@@ -111,7 +111,7 @@ PREDICT = Operation(
         404: ("Unknown product_id.", s.ErrorOut),
         413: ("The image is too large (bytes or pixels).", s.ErrorOut),
         415: ("Not an accepted image type, or the wrong media type.", s.ErrorOut),
-        422: ("Unreadable image or text too long.", s.ErrorOut),
+        422: ("Unreadable image, or text too long or with control characters.", s.ErrorOut),
         429: ("Too many predictions from this client; retry later.", s.ErrorOut),
         503: UNAVAILABLE,
     },
@@ -153,8 +153,8 @@ def register(routes: Routes) -> None:
             raise ApiError(
                 REJECTION_STATUS.get(exc.code, 422), f"image_{exc.code}", str(exc)
             ) from exc
-        except TextTooLong as exc:
-            raise ApiError(422, "text_too_long", str(exc)) from exc
+        except TextRejected as exc:
+            raise ApiError(422, f"text_{exc.code}", str(exc)) from exc
         except ModelsNotReady as exc:
             raise ApiError(503, "models_not_ready", str(exc)) from exc
         except AuditUnavailable as exc:

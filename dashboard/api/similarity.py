@@ -24,6 +24,7 @@ SIMILAR_PRODUCTS = Operation(
         200: ("Nearest products by the fused embedding.", s.SimilarOut),
         400: BAD_REQUEST,
         404: NOT_FOUND,
+        422: ("A parameter holds control characters.", s.ErrorOut),
         503: UNAVAILABLE,
     },
     params=(

@@ -21,7 +21,7 @@ from dashboard.services.prediction import (
     MissingImage,
     ModelsNotReady,
     Recorded,
-    TextTooLong,
+    TextRejected,
     predict_and_record,
     resolve_inputs,
 )
@@ -278,7 +278,7 @@ def register_callbacks(app: Dash) -> None:
             return _refusal(str(exc))
         except ImageRejected as exc:
             return _refusal(f"The photo was refused: {exc}")
-        except TextTooLong as exc:
+        except TextRejected as exc:
             return _refusal(f"The text was refused: {exc}.")
         except (ModelsNotReady, AuditUnavailable) as exc:
             return _refusal(f"Vitrine cannot predict right now: {exc}.")

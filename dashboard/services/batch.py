@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from dashboard.services.prediction import TextTooLong, predict_and_record_many
+from dashboard.services.prediction import TextRejected, predict_and_record_many
 from dashboard.services.state import Services
 from ml.catalogue import read_csv
 from ml.images import ImageRejected
@@ -90,7 +90,7 @@ def _score(services: Services, ready: list, request_id: str, outputs: dict) -> i
             request_id=request_id,
             product_ids=[row["uniq_id"] or None for _, row, _ in ready],
         )
-    except (ImageRejected, TextTooLong):
+    except (ImageRejected, TextRejected):
         if len(ready) == 1:
             position, row, _ = ready[0]
             outputs[position] = {"uniq_id": row["uniq_id"], "error": "refused image or text"}

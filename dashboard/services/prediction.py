@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +50,12 @@ class AuditUnavailable(RuntimeError):
         return "the audit trail could not be written, so no prediction was returned"
 
 
-class TextTooLong(ValueError):
-    pass
+class TextRejected(ValueError):
+    """Text that cannot be used: `code` is too_long or control_characters."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class MissingImage(ValueError):
@@ -179,10 +184,23 @@ class Requester:
 
 
 def check_text(services: Services, text: str | None) -> str:
+    """The text as given, or TextRejected before anything is predicted or stored."""
     text = text or ""
     if len(text) > services.settings.max_text_chars:
-        raise TextTooLong(f"the text is longer than {services.settings.max_text_chars} characters")
+        limit = services.settings.max_text_chars
+        raise TextRejected("too_long", f"the text is longer than {limit} characters")
+    if unprintable(text):
+        raise TextRejected(
+            "control_characters",
+            "the text holds control characters (only tabs and line breaks are allowed)",
+        )
     return text
+
+
+def unprintable(text: str, allowed: str = "\t\n\r") -> bool:
+    """Whether `text` holds a control character (other than those `allowed`: by default tab
+    and line breaks) or half of a UTF-16 pair: PostgreSQL refuses NUL, and no text needs any."""
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 def predict_and_record(
@@ -195,7 +213,7 @@ def predict_and_record(
     product_id: str | None = None,
     by: Requester | None = None,
 ) -> Recorded:
-    """Predict, then write the audit row; ImageRejected and TextTooLong record nothing."""
+    """Predict, then write the audit row; ImageRejected and TextRejected record nothing."""
     return predict_and_record_many(
         services,
         [image_bytes],

@@ -236,3 +236,12 @@ def test_a_client_that_hangs_up_mid_export_frees_the_database(app, database_url)
     _insert(app, [_row(0, request_id="after")])
     with session_scope(sessions) as session:
         assert session.query(Prediction).filter_by(request_id="after").count() == 1
+
+
+@pytest.mark.parametrize("value", ["%00", "Watches%00", "%1b[2J", "fusion%0d"])
+def test_control_characters_in_a_filter_are_refused_not_a_500(client, value: str) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL refuses NUL in a string: the API says so with a 422 before any query runs."""
+    for path in (f"/api/audit/predictions?model={value}", f"/api/products/abc/similar?k={value}"):
+        response = client.get(path)
+        assert response.status_code == 422, response.get_data(as_text=True)
+        assert response.get_json()["error"]["code"] == "invalid_characters"

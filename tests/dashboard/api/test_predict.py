@@ -213,6 +213,42 @@ def test_refusals_are_json_and_record_nothing(
     assert _rows(app) == before
 
 
+@pytest.mark.parametrize(
+    "text", ["a watch\x00", "\x1b[31mred", "nul \x00 in the middle", "lone \ud800 half", "\x7f"]
+)
+def test_text_with_control_characters_is_refused_before_anything_is_stored(  # type: ignore[no-untyped-def]
+    app, client, text: str
+) -> None:
+    """PostgreSQL refuses NUL: the text is checked before the photo is kept or a row written."""
+    stored = services_of(app).settings.data_dir / "images"
+    photo = _png((64, 65))  # a photo no other test sends, so its file would be new
+    before_files = sorted(stored.rglob("*")) if stored.exists() else []
+    before = _rows(app)
+    answers = [
+        client.post(
+            "/api/predict", json={"image_base64": base64.b64encode(photo).decode(), "text": text}
+        )
+    ]
+    if "\ud800" not in text:  # half a UTF-16 pair only travels as a JSON escape
+        form = {"image": (io.BytesIO(photo), "p.png"), "text": text}
+        answers.append(client.post("/api/predict", data=form))
+    for response in answers:
+        assert response.status_code == 422, response.get_data(as_text=True)
+        error = response.get_json()["error"]
+        assert error["code"] == "text_control_characters"
+        assert "only tabs and line breaks" in error["message"]
+    assert _rows(app) == before
+    assert (sorted(stored.rglob("*")) if stored.exists() else []) == before_files
+
+
+def test_tabs_and_line_breaks_in_text_are_fine(app, client) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/predict",
+        data={"image": (io.BytesIO(_png()), "p.png"), "text": "Watch\tsteel\r\nanalog\n"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
 def test_gif_is_unsupported(app, client) -> None:  # type: ignore[no-untyped-def]
     gif = io.BytesIO()
     Image.new("RGB", (8, 8)).save(gif, "GIF")
