@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         "auto",
         description="Similar products: exact search, FAISS HNSW, or auto (HNSW from 20k).",
     )
+    db_timeout_s: float = Field(
+        5, gt=0, le=60, description="PostgreSQL: connecting or waiting for a pooled connection."
+    )
+    db_statement_timeout_s: float = Field(
+        60, gt=0, le=600, description="PostgreSQL: the server cancels a statement past this."
+    )
     instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
 
     @field_validator("database_url")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,8 +13,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; a SQLite file's folder is created on first use."""
+def make_engine(
+    url: str,
+    *,
+    timeout_s: float | None = None,
+    statement_timeout_s: float | None = None,
+    **kwargs: Any,
+) -> Engine:
+    """Create an engine; a SQLite file's folder is created on first use.
+
+    On PostgreSQL, `timeout_s` bounds connecting and waiting for a pooled connection, and
+    `statement_timeout_s` any one statement (the server cancels it), so an unreachable or
+    overloaded database answers with an error in seconds instead of holding a worker."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -23,6 +34,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # pre_ping lets the app recover by itself after the database comes back.
     kwargs.setdefault("pool_pre_ping", True)
+    if timeout_s is not None:
+        kwargs.setdefault("pool_timeout", timeout_s)
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("connect_timeout", max(1, math.ceil(timeout_s)))
+        if statement_timeout_s is not None:
+            ms = int(statement_timeout_s * 1000)
+            connect_args.setdefault("options", f"-c statement_timeout={ms}")
     return create_engine(url, **kwargs)
 
 

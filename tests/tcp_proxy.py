@@ -15,6 +15,8 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._open: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self) -> TcpProxy:
         listener = socket.socket()
@@ -44,8 +46,17 @@ class TcpProxy:
     def restore(self) -> None:
         self.start()  # the same port again
 
+    def freeze(self) -> None:
+        """Stop moving bytes, keeping every connection open, as a SIGSTOPped proxy would: the
+        kernel still completes handshakes and buffers, but nothing is answered."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        self._flowing.set()
+
     def _accept(self, listener: socket.socket) -> None:
         while True:
+            self._flowing.wait()
             try:
                 client, _ = listener.accept()
             except OSError:
@@ -59,8 +70,7 @@ class TcpProxy:
                 self._open += [client, upstream]
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
 
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
+    def _pipe(self, a: socket.socket, b: socket.socket) -> None:
         pair = {a: b, b: a}
         # A selector (epoll), not select.select: late in a long test session the process holds
         # more than 1,024 descriptors, which select() cannot watch.
@@ -69,6 +79,7 @@ class TcpProxy:
             selector.register(sock, selectors.EVENT_READ)
         try:
             while True:
+                self._flowing.wait()
                 for key, _ in selector.select(timeout=1.0):
                     sock = key.fileobj
                     assert isinstance(sock, socket.socket)

@@ -31,8 +31,11 @@ class ErrorOut(BaseModel):
 
 class HealthOut(BaseModel):
     model_config = ConfigDict(extra="allow")
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "degraded", "unavailable"]
     database: Literal["ok", "unavailable"]
+    redis: Literal["ok", "unavailable", "not_configured"] = Field(
+        description="degraded when unavailable: caches and rate limits then hold per process."
+    )
     version: str = Field(examples=["0.1.0"])
 
 

@@ -3,19 +3,22 @@ and the expensive state computed from them (loaded models, indexes, reports, exp
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from cachelib import BaseCache, FileSystemCache, RedisCache
-from redis import Redis
+from redis import Redis, RedisError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.settings import Settings
 from db.engine import make_engine, make_session_factory
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 RESULT_TIMEOUT_S = 24 * 3600
 
@@ -50,12 +53,40 @@ class Memo:
             self._slots.clear()
 
 
+class OutageTolerantCache(RedisCache):
+    """A Redis cache that, while Redis is down, misses and forgets instead of failing: a cache
+    outage costs recomputation, never an answer."""
+
+    def get(self, key: str) -> Any:
+        try:
+            return super().get(key)
+        except RedisError as exc:
+            _cache_down(exc)
+            return None
+
+    def set(self, key: str, value: Any, timeout: int | timedelta | None = None) -> Any:
+        try:
+            return super().set(key, value, timeout)
+        except RedisError as exc:
+            _cache_down(exc)
+            return False
+
+
+def _cache_down(exc: RedisError) -> None:
+    log.warning("result cache unavailable (Redis): %s", exc.__class__.__name__)
+
+
+def redis_client(url: str) -> Redis:
+    """A client that gives up within seconds when Redis does not answer."""
+    return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+
+
 def result_cache(settings: Settings) -> BaseCache:
     """Slow results (explanations) shared by every process of an instance: Redis when
     VITRINE_CACHE_URL names one, else a folder."""
     if settings.uses_redis:
-        return RedisCache(
-            Redis.from_url(settings.cache_url or ""),
+        return OutageTolerantCache(
+            redis_client(settings.cache_url or ""),
             default_timeout=RESULT_TIMEOUT_S,
             key_prefix="vitrine:",
         )
@@ -77,5 +108,9 @@ class Services:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:
-        engine = make_engine(settings.database_url)
+        engine = make_engine(
+            settings.database_url,
+            timeout_s=settings.db_timeout_s,
+            statement_timeout_s=settings.db_statement_timeout_s,
+        )
         return cls(settings=settings, engine=engine, sessions=make_session_factory(engine))
