@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, request
+from flask_login import current_user
 
 from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError
@@ -11,6 +12,7 @@ from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
 from dashboard.services.explain import NotExplainable, explain_prediction
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.web import auth
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
 from ml.categories import CATEGORIES
@@ -54,10 +56,19 @@ EXPLANATION = Operation(
             "max_evals",
             "query",
             {"type": "integer", "minimum": 50, "maximum": 2000, "default": 300},
-            "Budget of a pixel-level map.",
+            "Budget of a pixel-level map: up to VITRINE_EXPLAIN_MAX_EVALS (300) for viewers "
+            "and in open mode, up to 2000 for auditors and admins (403 beyond).",
         ),
     ),
 )
+
+
+def _evals_cap() -> int:
+    """A pixel map costs about 15 ms per evaluation: viewers (and everyone in open mode) get
+    the dashboard's own budget, auditors and admins the full range."""
+    if auth.enabled() and current_user.may("auditor"):
+        return MAX_EVALS
+    return int(services().settings.explain_max_evals)
 
 
 def register(routes: Routes) -> None:
@@ -74,6 +85,15 @@ def register(routes: Routes) -> None:
             raise ApiError(422, "invalid_target", "target is one of the 7 categories.")
         if not raw_evals.isdigit() or not 50 <= int(raw_evals) <= MAX_EVALS:
             raise ApiError(422, "invalid_max_evals", f"max_evals is 50 to {MAX_EVALS}.")
+        cap = _evals_cap()
+        if int(raw_evals) > cap:
+            raise ApiError(
+                403,
+                "max_evals_over_cap",
+                f"Your role may ask for up to {cap} evaluations; auditors and admins up to "
+                f"{MAX_EVALS}.",
+                {"cap": cap},
+            )
         try:
             result = explain_prediction(
                 services(),

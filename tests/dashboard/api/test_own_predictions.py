@@ -167,3 +167,18 @@ def test_the_pixel_job_the_page_signed_runs(people: Any, anas_prediction: int) -
     assert set(signed) == {"job"} and str(anas_prediction) not in signed["job"].split(".")[-1]
     ran = json.dumps(_pixel_job(client, signed))
     assert "Pixel-level map ready" in ran
+
+
+def test_pixel_budgets_are_capped_by_role(people: Any, anas_prediction: int) -> None:
+    app, _names, tokens = people
+    path = f"/api/predictions/{anas_prediction}/explanation?max_evals="
+    client = app.test_client()
+    over = client.get(path + "2000&mode=pixels", headers=_bearer(tokens["ana"]))
+    assert over.status_code == 403
+    assert over.get_json()["error"] == {
+        "code": "max_evals_over_cap",
+        "message": "Your role may ask for up to 300 evaluations; auditors and admins up to 2000.",
+        "details": {"cap": 300},
+    }
+    assert client.get(path + "300", headers=_bearer(tokens["ana"])).status_code == 200
+    assert client.get(path + "2000", headers=_bearer(tokens["auditor"])).status_code == 200
