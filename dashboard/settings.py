@@ -79,6 +79,12 @@ class Settings(BaseSettings):
         "auto",
         description="Similar products: exact search, FAISS HNSW, or auto (HNSW from 20k).",
     )
+    upload_retention_days: float = Field(
+        90, gt=0, description="Uploaded photos unused this long are removed by `data prune`."
+    )
+    upload_max_total_mb: float = Field(
+        2048, gt=0, description="`data prune` keeps the newest uploads within this total."
+    )
     db_timeout_s: float = Field(
         5, gt=0, le=60, description="PostgreSQL: connecting or waiting for a pooled connection."
     )

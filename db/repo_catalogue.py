@@ -125,3 +125,7 @@ def analysis_rows(session: Session) -> list[dict[str, Any]]:
         Product.image_file,
     )
     return [dict(row._mapping) for row in session.execute(stmt)]
+
+
+def catalogue_image_hashes(session: Session) -> set[str]:
+    return set(session.scalars(select(Product.image_sha256)))

@@ -9,6 +9,7 @@ import click
 from dashboard.cli.base import CliError, VitrineGroup, images_option, ready_services
 from dashboard.services.ingest import ingest_catalogue
 from dashboard.services.quality import quality_report
+from dashboard.services.uploads import prune_uploads
 from ml.catalogue import CatalogueError
 from ml.demo.catalogue import generate
 
@@ -62,6 +63,23 @@ def data_check(ctx: click.Context, threshold: float, show: int) -> None:
     for pair in report.pairs[:show]:
         kind = "exact" if pair.exact else f"{pair.similarity:.3f}"
         click.echo(f"    {pair.a}  {pair.b}  {kind}{'  LEAKY' if pair.leaky else ''}")
+
+
+@data.command("prune")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed, remove nothing.")
+@click.pass_context
+def data_prune(ctx: click.Context, dry_run: bool) -> None:
+    """Remove uploaded photos past VITRINE_UPLOAD_RETENTION_DAYS, then the least recently used
+    until the rest fit VITRINE_UPLOAD_MAX_TOTAL_MB (catalogue images are never touched)."""
+    services = ready_services(ctx)
+    pruned = prune_uploads(services, dry_run=dry_run)
+    mb = 1024 * 1024
+    verb = "would remove" if dry_run else "removed"
+    click.echo(
+        f"{verb} {pruned.removed} uploaded photo(s) ({pruned.removed_bytes / mb:.1f} MB); "
+        f"kept {pruned.kept} ({pruned.kept_bytes / mb:.1f} MB of "
+        f"{services.settings.upload_max_total_mb:g} MB). Catalogue images untouched."
+    )
 
 
 @data.command("demo")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -32,7 +33,9 @@ def store(data_dir: Path, source: Path, sha256: str) -> Path:
 def store_bytes(data_dir: Path, data: bytes, sha256: str) -> Path:
     """Keep accepted upload bytes once, by content hash (".img": its type was checked)."""
     target = image_path(data_dir, sha256, "upload.img")
-    if not target.exists():
+    if target.exists():
+        target.touch()  # used again: retention counts from the latest use
+    else:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".part")
         tmp.write_bytes(data)
@@ -52,3 +55,21 @@ def find(data_dir: Path, sha256: str) -> Path | None:
 
 def mimetype(path: Path) -> str:
     return SUFFIXES.get(path.suffix, "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    path: Path
+    sha256: str
+    size: int
+    used_at: float  # the file's modification time: stored or last used
+
+
+def stored_images(data_dir: Path) -> list[StoredImage]:
+    """Every image in the store, oldest use first."""
+    found = []
+    for path in (data_dir / "images").glob("??/*"):
+        if path.is_file() and _SHA256.match(path.stem):
+            stat = path.stat()
+            found.append(StoredImage(path, path.stem, stat.st_size, stat.st_mtime))
+    return sorted(found, key=lambda image: image.used_at)
