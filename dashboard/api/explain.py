@@ -29,6 +29,7 @@ EXPLANATION = Operation(
         200: ("Image and text attributions.", s.ExplanationOut),
         404: NOT_FOUND,
         422: UNPROCESSABLE,
+        429: ("Too many explanations computed for this caller; retry later.", s.ErrorOut),
         503: UNAVAILABLE,
     },
     params=(

@@ -47,9 +47,13 @@ def _admin_token(settings: Settings) -> str:
 def test_api_conforms_to_its_openapi_document(trained_settings: Settings) -> None:
     # Access control on, as in production; an admin token reaches every operation, and
     # schemathesis also checks that each secured one refuses a request without it. The generated
-    # traffic would trip the predict rate limit, which is tested elsewhere.
+    # traffic would trip the predict and explain rate limits, which are tested elsewhere.
     settings_ = trained_settings.model_copy(
-        update={"auth": "required", "predict_rate_limit": "100000/minute"}
+        update={
+            "auth": "required",
+            "predict_rate_limit": "100000/minute",
+            "explain_rate_limit": "100000/minute",
+        }
     )
     headers = {"Authorization": f"Bearer {_admin_token(settings_)}"}
     app = create_app(settings_)
