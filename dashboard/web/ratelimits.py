@@ -71,7 +71,8 @@ def _said_in_status(metered: dict[str, tuple[str, str]]) -> Callable[[RequestLim
 
 
 def _wait(limit: RequestLimit) -> int:
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    """Seconds until the window ends (reset_at is rounded up to a whole second, so clamp)."""
+    return min(limit.limit.get_expiry(), max(1, math.ceil(limit.reset_at - time.time())))
 
 
 def _fresh_explanation(response: Response) -> bool:

@@ -5,6 +5,7 @@ Redis shares the counts between workers, and a Redis outage does not stop the co
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -138,9 +139,9 @@ def test_failed_sign_ins_lock_the_account_from_every_address(
         assert wrong.status_code == 401
     locked = sign_in(app.test_client(), "ANA", PASSWORD, headers={"X-Forwarded-For": "192.0.2.7"})
     page = locked.get_data(as_text=True)
-    assert locked.status_code == 429 and "it is locked for 15 more minute(s)" in page
+    assert locked.status_code == 429 and re.search(r"it is locked for \d+ more minute", page)
     assert 'role="alert"' in page and "Set-Cookie" not in locked.headers
-    assert int(locked.headers["Retry-After"]) > 800
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60  # until the window ends
     other = sign_in(app.test_client(), "bo", PASSWORD, headers={"X-Forwarded-For": "192.0.2.8"})
     assert other.status_code == 302  # another account is not affected
 
