@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         suppress_callback_exceptions=True,
         background_callback_manager=manager,
     )
-    callback_requests.install(server)
+    callback_requests.install(server, metered_callbacks())
     register_all(app)
     app.layout = shell.layout
     shell.register_callbacks(app)

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, ValidationError
+from redis import RedisError
 
+from dashboard.services.state import redis_client
+from dashboard.web.context import services
 from dashboard.web.errors import error_response
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -60,9 +63,24 @@ def output_ids(body: Any) -> set[str]:
     return ids
 
 
-def install(server: Flask) -> None:
+def said_in_status(status_id: str, message: str) -> Response:
+    """A callback answer that only writes `message` into the page's status line: Dash's
+    renderer shows a 200 answer, and nothing at all of an error status."""
+    return jsonify({"multi": True, "response": {status_id: {"children": message}}})
+
+
+def _redis_down(url: str) -> bool:
+    try:
+        redis_client(url).ping()
+    except RedisError:
+        return True
+    return False
+
+
+def install(server: Flask, statuses: dict[str, tuple[str, str]]) -> None:
     """Call after Dash is set up on `server`: the check then runs once Dash has registered every
-    callback (Dash Pages adds its own on the first request)."""
+    callback (Dash Pages adds its own on the first request). `statuses`: output id -> (budget,
+    status id) of the callbacks that predict or explain, where a refusal is said."""
 
     @server.before_request
     def _check_callback_request() -> Any:
@@ -75,6 +93,16 @@ def install(server: Flask) -> None:
             parsed = _CallbackRequest.model_validate(body)
         except (ValidationError, RecursionError):
             return error_response(400, "invalid_callback", "The body is not a callback request.")
-        if parsed.output not in server.extensions["dash"].callback_map:
+        callback = server.extensions["dash"].callback_map.get(parsed.output)
+        if callback is None:
             return error_response(400, "unknown_callback", "No such callback in this app.")
+        settings = services().settings
+        starts_job = callback.get("background") and not request.args.get("cacheKey")
+        if starts_job and settings.uses_redis and _redis_down(settings.cache_url or ""):
+            # Background jobs travel through Redis: say so now rather than fail or hang.
+            status = next((statuses[i][1] for i in output_ids(body) if i in statuses), None)
+            message = "Background jobs are unavailable: Redis does not answer. Try again shortly."
+            if status is None:
+                return error_response(503, "background_unavailable", message)
+            return said_in_status(status, message)
         return None

@@ -14,13 +14,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter, RequestLimit
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.settings import Settings
-from dashboard.web.callback_requests import CALLBACK_PATH, callback_body, output_ids
+from dashboard.web.callback_requests import (
+    CALLBACK_PATH,
+    callback_body,
+    output_ids,
+    said_in_status,
+)
 
 DASH_VIEW = CALLBACK_PATH  # Dash names the endpoint after its path
 WHAT = {"predict": "predictions", "explain": "explanations"}
@@ -53,8 +58,8 @@ def _budget_of_callback(metered: dict[str, tuple[str, str]]) -> tuple[str, str] 
 
 
 def _said_in_status(metered: dict[str, tuple[str, str]]) -> Callable[[RequestLimit], Response]:
-    """A refused callback answers as the callback would, with the reason in its status line:
-    Dash's renderer shows a 200 answer, and nothing at all of a 429."""
+    """A refused callback answers with the reason in its status line (a 429 would show
+    nothing)."""
 
     def respond(limit: RequestLimit) -> Response:
         budget, status = _budget_of_callback(metered) or ("predict", "")
@@ -63,7 +68,7 @@ def _said_in_status(metered: dict[str, tuple[str, str]]) -> Callable[[RequestLim
             f"Too many {WHAT[budget]} in a short time (limit: {limit.limit}). "
             f"Try again in {wait} s."
         )
-        response = jsonify({"multi": True, "response": {status: {"children": message}}})
+        response = said_in_status(status, message)
         response.headers["Retry-After"] = str(wait)
         return response
 

@@ -16,30 +16,10 @@ from dashboard.web.resources import migrations_dir
 from db import migrations
 from db.engine import session_scope
 from db.models import Prediction
-from db.repo_models import activate, active_versions, add_model_version
+from tests.dashboard.api.postgres_copy import copy_active_models
 from tests.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
-
-
-def _copy_active_models(source: Settings, target_url: str) -> None:
-    """The trained fusion and vit versions, registered in the PostgreSQL database too."""
-    src = Services.from_settings(source)
-    dst = Services.from_settings(source.model_copy(update={"database_url": target_url}))
-    with session_scope(src.sessions) as a, session_scope(dst.sessions) as b:
-        for name, row in active_versions(a).items():
-            add_model_version(
-                b,
-                name=name,
-                version=row.version,
-                artifact_path=row.artifact_path,
-                backbone=row.backbone,
-                params_count=row.params_count,
-                metrics=row.metrics,
-            )
-            activate(b, name, row.version)
-    src.engine.dispose()
-    dst.engine.dispose()
 
 
 def _count(url: str) -> int:
@@ -54,7 +34,7 @@ def test_postgres_outage_answers_503_and_recovers(
     trained_settings: Settings, postgres_url: str
 ) -> None:
     migrations.upgrade(postgres_url, migrations_dir())
-    _copy_active_models(trained_settings, postgres_url)
+    copy_active_models(trained_settings, postgres_url)
     real = make_url(postgres_url)
     proxy = TcpProxy(real.host or "127.0.0.1", real.port or 5432).start()
     through_proxy = real.set(host="127.0.0.1", port=proxy.port).render_as_string(
