@@ -84,6 +84,21 @@ class AuditQuery(BaseModel):
     def _blank_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
 
+    @field_validator("since", "until")
+    @classmethod
+    def _in_utc(cls, value: date | datetime | None) -> date | datetime | None:
+        """Times as UTC (PostgreSQL refuses offsets beyond 15:59, Python allows up to 23:59),
+        and only days whose end a datetime can hold."""
+        try:
+            if isinstance(value, datetime):
+                utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+                return utc.astimezone(UTC)
+            if value is not None:
+                datetime.combine(value, time.min, tzinfo=UTC) + timedelta(days=1)
+        except OverflowError as exc:
+            raise ValueError("a time between the years 1 and 9999") from exc
+        return value
+
     @field_validator("category")
     @classmethod
     def _known_category(cls, value: str | None) -> str | None:

@@ -32,7 +32,7 @@ def copy_active_models(source: Settings, target_url: str) -> None:
 def copy_catalogue(source: Settings, target_url: str) -> None:
     """The demo catalogue the trained settings were built from, ingested into PostgreSQL."""
     root = source.data_dir.parent
-    [csv_path] = (root / "demo").glob("*.csv")
+    [csv_path] = (root / "demo").glob("flipkart_*.csv")  # beside it: art_sets.csv
     target = Services.from_settings(source.model_copy(update={"database_url": target_url}))
     ingest_catalogue(target, csv_path, root / "demo/Images", progress=False)
     target.engine.dispose()

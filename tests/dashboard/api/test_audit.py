@@ -245,3 +245,18 @@ def test_control_characters_in_a_filter_are_refused_not_a_500(client, value: str
         response = client.get(path)
         assert response.status_code == 422, response.get_data(as_text=True)
         assert response.get_json()["error"]["code"] == "invalid_characters"
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("until=1131-09-14T08:41:58.0%2B23:57", 200),  # an offset PostgreSQL refuses
+        ("since=2026-11-20T12:00:00-23:59", 200),
+        ("until=9999-12-31", 422),  # the day's end is past what a datetime holds
+    ],
+)
+def test_extreme_times_are_answered_not_a_503(audited, query: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    response = audited.get(f"/api/audit/predictions?{query}")
+    assert response.status_code == status, response.get_data(as_text=True)
+    if status == 422:
+        assert "between the years 1 and 9999" in response.get_data(as_text=True)
