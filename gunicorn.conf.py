@@ -24,6 +24,9 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
 # (at least 2, so a slow request never blocks health checks).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 worker_class = "sync"
+# ONNX Runtime's intra-op threads: the workers share the cores instead of each asking for them
+# all (the app reads VITRINE_ONNX_THREADS; an explicit value wins).
+os.environ.setdefault("VITRINE_ONNX_THREADS", str(max(1, multiprocessing.cpu_count() // workers)))
 # The app (settings, database engine, ONNX sessions once loaded) is built once in the master
 # and shared copy-on-write by the forked workers.
 preload_app = os.environ.get("VITRINE_PRELOAD", "true").lower() != "false"

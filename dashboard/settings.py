@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     upload_max_total_mb: float = Field(
         2048, gt=0, description="`data prune` keeps the newest uploads within this total."
     )
+    onnx_threads: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Intra-op threads of each ONNX Runtime session; gunicorn.conf.py sets "
+        "cores / workers, so the workers together ask for no more threads than there are cores.",
+    )
     db_timeout_s: float = Field(
         5, gt=0, le=60, description="PostgreSQL: connecting or waiting for a pooled connection."
     )

@@ -146,6 +146,7 @@ def predictor_for(services: Services) -> Predictor:
             Path(key[3]),
             review_threshold=settings.review_threshold,
             limits=key[6],
+            threads=settings.onnx_threads,
             int8=settings.int8_backbone,
         )
         predictor.calibrate_sets(calibration, style_shift.SETS_ACROSS_STYLES)

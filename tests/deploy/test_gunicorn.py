@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import re
 import runpy
 import signal
@@ -70,9 +71,14 @@ def _pids_by_request_id(log: str) -> dict[str, str]:
 def test_config_sizes_workers_from_the_cpus_and_preloads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    monkeypatch.setenv("VITRINE_ONNX_THREADS", "")  # so the value the config sets is undone
+    monkeypatch.delenv("VITRINE_ONNX_THREADS")
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     config["on_exit"](None)  # removes the metrics folder it made
     assert config["workers"] == max(2, multiprocessing.cpu_count())
+    # Every worker's ONNX sessions together ask for no more threads than there are cores.
+    onnx_threads = int(os.environ["VITRINE_ONNX_THREADS"])
+    assert onnx_threads * config["workers"] <= max(config["workers"], multiprocessing.cpu_count())
     assert config["preload_app"] is True
     assert config["graceful_timeout"] >= 10
     assert "{x-request-id}o" in config["access_log_format"]

@@ -25,3 +25,18 @@ def test_model_info_before_training(client) -> None:  # type: ignore[no-untyped-
     body = client.get("/api/model/info").get_json()
     assert body["models"] == []
     assert body["serving"] == {"primary": None, "fallback": None}
+
+
+def test_onnx_sessions_use_the_thread_budget_of_the_settings(trained_settings: Settings) -> None:
+    """gunicorn.conf.py sets VITRINE_ONNX_THREADS to cores / workers; the sessions obey it."""
+    from dashboard.services.prediction import predictor_for
+    from dashboard.services.state import Services
+
+    for threads in (1, 3):
+        services = Services.from_settings(
+            trained_settings.model_copy(update={"onnx_threads": threads})
+        )
+        predictor = predictor_for(services)
+        sessions = [predictor.backbone, predictor.fusion.head, predictor.fallback.head]
+        assert [s.get_session_options().intra_op_num_threads for s in sessions] == [threads] * 3
+        services.engine.dispose()
