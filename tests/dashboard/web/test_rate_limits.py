@@ -74,7 +74,7 @@ def _callback_body(client: Any, output_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def trained_app(trained_settings: Settings, tmp_path: Path) -> Flask:
+def trained_app(trained_settings: Settings) -> Flask:
     """The trained demo, with a small predict budget and counts of its own (a fresh app)."""
     return create_app(trained_settings.model_copy(update={"predict_rate_limit": "4/minute"}))
 
