@@ -12,14 +12,13 @@ from concurrent.futures import TimeoutError as ProbeTimeout
 from typing import Any
 
 from flask import Response, jsonify
-from redis import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import __version__
 from dashboard.api import schemas as s
 from dashboard.api.openapi import Operation
 from dashboard.api.routes import Routes
-from dashboard.services.state import Services, redis_client
+from dashboard.services.state import Services
 from dashboard.web.context import services
 from db.health import ping
 
@@ -52,23 +51,11 @@ def _database(current: Services) -> str | None:
     return None
 
 
-def _redis(current: Services) -> str:
-    url = current.settings.cache_url
-    if not current.settings.uses_redis or not url:
-        return "not_configured"
-    try:
-        redis_client(url).ping()
-    except RedisError as exc:
-        log.warning("health check: Redis unavailable: %s", exc.__class__.__name__)
-        return "unavailable"
-    return "ok"
-
-
 def register(routes: Routes) -> None:
     @routes.operation(HEALTH)
     def health() -> tuple[Response, int]:
         current = services()
-        redis = _redis(current)
+        redis = current.redis_status()
         failure = _database(current)
         body: dict[str, Any] = {"version": __version__, "redis": redis}
         if failure is not None:

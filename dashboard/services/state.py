@@ -81,12 +81,12 @@ def redis_client(url: str) -> Redis:
     return Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
 
 
-def result_cache(settings: Settings) -> BaseCache:
+def result_cache(settings: Settings, client: Redis | None = None) -> BaseCache:
     """Slow results (explanations) shared by every process of an instance: Redis when
-    VITRINE_CACHE_URL names one, else a folder."""
+    VITRINE_CACHE_URL names one (through `client` when given), else a folder."""
     if settings.uses_redis:
         return OutageTolerantCache(
-            redis_client(settings.cache_url or ""),
+            client or redis_client(settings.cache_url or ""),
             default_timeout=RESULT_TIMEOUT_S,
             key_prefix="vitrine:",
         )
@@ -101,10 +101,24 @@ class Services:
     engine: Engine
     sessions: sessionmaker[Session]
     memo: Memo = field(default_factory=Memo)
+    redis: Redis | None = field(init=False)  # one client (and connection pool) per process
     results: BaseCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.results = result_cache(self.settings)
+        url = self.settings.cache_url
+        self.redis = redis_client(url) if self.settings.uses_redis and url else None
+        self.results = result_cache(self.settings, self.redis)
+
+    def redis_status(self) -> str:
+        """ok, unavailable (configured but not answering) or not_configured."""
+        if self.redis is None:
+            return "not_configured"
+        try:
+            self.redis.ping()
+        except RedisError as exc:
+            log.warning("Redis unavailable: %s", exc.__class__.__name__)
+            return "unavailable"
+        return "ok"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Services:

@@ -8,9 +8,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, ValidationError
-from redis import RedisError
 
-from dashboard.services.state import redis_client
 from dashboard.web.context import services
 from dashboard.web.errors import error_response
 
@@ -69,14 +67,6 @@ def said_in_status(status_id: str, message: str) -> Response:
     return jsonify({"multi": True, "response": {status_id: {"children": message}}})
 
 
-def _redis_down(url: str) -> bool:
-    try:
-        redis_client(url).ping()
-    except RedisError:
-        return True
-    return False
-
-
 def install(server: Flask, statuses: dict[str, tuple[str, str]]) -> None:
     """Call after Dash is set up on `server`: the check then runs once Dash has registered every
     callback (Dash Pages adds its own on the first request). `statuses`: output id -> (budget,
@@ -96,9 +86,8 @@ def install(server: Flask, statuses: dict[str, tuple[str, str]]) -> None:
         callback = server.extensions["dash"].callback_map.get(parsed.output)
         if callback is None:
             return error_response(400, "unknown_callback", "No such callback in this app.")
-        settings = services().settings
         starts_job = callback.get("background") and not request.args.get("cacheKey")
-        if starts_job and settings.uses_redis and _redis_down(settings.cache_url or ""):
+        if starts_job and services().redis_status() == "unavailable":
             # Background jobs travel through Redis: say so now rather than fail or hang.
             status = next((statuses[i][1] for i in output_ids(body) if i in statuses), None)
             message = "Background jobs are unavailable: Redis does not answer. Try again shortly."
