@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from flask_login import current_user
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from dashboard.api import schemas as s
 from dashboard.api.errors import ApiError
 from dashboard.api.openapi import NOT_FOUND, UNAVAILABLE, UNPROCESSABLE, Operation, Param
 from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
-from dashboard.services.explain import NotExplainable, explain_prediction
+from dashboard.services.explain import NotExplainable, explain_prediction, find_explanation
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.web import auth
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
+from dashboard.web.pixel_jobs import PixelJob, forget, job_state, pixel_jobs
+from dashboard.web.ratelimits import keep_retry_after
 from ml.categories import CATEGORIES
 
 MAX_EVALS = 2000
+RETRY_AFTER_S = 2
 
 
 EXPLANATION = Operation(
@@ -27,6 +32,11 @@ EXPLANATION = Operation(
     "explanation",
     {
         200: ("Image and text attributions.", s.ExplanationOut),
+        202: (
+            "A pixel-level map is being computed in the background; ask the same address "
+            "again after Retry-After seconds (it answers 200 with the map when it is ready).",
+            s.ExplanationPendingOut,
+        ),
         404: NOT_FOUND,
         422: UNPROCESSABLE,
         429: ("Too many explanations computed for this caller; retry later.", s.ErrorOut),
@@ -45,7 +55,8 @@ EXPLANATION = Operation(
             "mode",
             "query",
             {"type": "string", "enum": ["cells", "pixels"], "default": "cells"},
-            "Fast 7x7 cells or pixel-level.",
+            "Fast 7x7 cells (answered at once) or pixel-level (computed in the background: "
+            "202 until it is ready).",
         ),
         Param(
             "target",
@@ -96,11 +107,22 @@ def register(routes: Routes) -> None:
                 {"cap": cap},
             )
         try:
-            result = explain_prediction(
+            found = find_explanation(
                 services(),
                 prediction_id,
                 target=target,
                 pixels=mode == "pixels",
+                max_evals=int(raw_evals),
+                only_by=visible_owner(),
+            )
+            if found.pixels and found.cached is None:
+                return _pending(
+                    PixelJob(found.key, prediction_id, target, int(raw_evals), visible_owner())
+                )
+            result = found.cached or explain_prediction(
+                services(),
+                prediction_id,
+                target=target,
                 max_evals=int(raw_evals),
                 only_by=visible_owner(),
             )
@@ -138,3 +160,33 @@ def register(routes: Routes) -> None:
                 },
             }
         )
+
+
+def _pending(job: PixelJob) -> Response:
+    """202 while the job is queued or running (starting it if nobody has); its failure, once."""
+    server = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        state = job_state(server, job.key)
+        started = state is None and pixel_jobs(server).start(job)
+        if state is None:
+            state = job_state(server, job.key) or {"status": "queued"}
+    except (RedisError, KombuError) as exc:
+        raise ApiError(
+            503, "background_unavailable", "Background jobs are unavailable (Redis)."
+        ) from exc
+    if state["status"] == "failed":
+        forget(server, job.key)  # the next request tries again
+        raise ApiError(int(state["http"]), str(state["code"]), str(state["message"]))
+    body = {
+        "prediction_id": job.prediction_id,
+        "status": state["status"],
+        "started_now": started,
+        "done": int(state.get("done", 0)),
+        "total": int(state.get("total", job.max_evals)),
+        "retry_after": RETRY_AFTER_S,
+    }
+    response = jsonify(body)
+    response.status_code = 202
+    keep_retry_after(RETRY_AFTER_S)
+    response.headers["Location"] = request.full_path.rstrip("?")
+    return response

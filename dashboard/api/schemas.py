@@ -168,6 +168,17 @@ class ExplanationOut(BaseModel):
     text: TextAttribution | None
 
 
+class ExplanationPendingOut(BaseModel):
+    """A pixel-level map being computed in the background: ask the same address again."""
+
+    prediction_id: int
+    status: Literal["queued", "running"]
+    started_now: bool  # this request queued it (and spent one from the explanation budget)
+    done: int = Field(ge=0, description="Model evaluations done so far.")
+    total: int = Field(ge=0, description="Model evaluations the map needs.")
+    retry_after: int = Field(ge=1, description="Seconds to wait before asking again.")
+
+
 class ModelInfoOut(BaseModel):
     model_config = ConfigDict(extra="allow")
     classes: list[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dashboard.cli.base import VitrineGroup, ready_services
-from dashboard.services.explain import audit_path, run_spatial_audit
+from dashboard.services.spatial_audit import audit_path, run_spatial_audit
 from ml.models.registry import AUDITABLE, PRIMARY
 
 

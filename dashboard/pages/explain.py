@@ -19,9 +19,9 @@ from dashboard.services.explain import (
     NotExplainable,
     PredictionExplanation,
     explain_prediction,
-    stored_audit,
 )
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.services.spatial_audit import stored_audit
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
 from ml.categories import CATEGORIES

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from dashboard.services import imagestore
 from dashboard.services.prediction import predictor_for
@@ -22,10 +21,10 @@ from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.models import Prediction
-from db.repo_models import active_versions, get_version
+from db.repo_models import get_version
 from db.repo_predictions import get_prediction
 from ml import artifacts
-from ml.artifacts import IMAGE, TFIDF
+from ml.artifacts import TFIDF
 from ml.backbone import load_classifier
 from ml.calibration import calibrated_proba
 from ml.explain import (
@@ -42,7 +41,6 @@ from ml.explain import (
     vit_cell_function,
 )
 from ml.images import decode_image, to_input
-from ml.models.registry import PRIMARY
 from ml.predictor import Predictor, ServingHead
 from ml.training import prepare_inputs
 
@@ -107,26 +105,43 @@ def _text_background(services: Services, vectorizer: Any) -> np.ndarray:
     def build() -> np.ndarray:
         data = catalogue_data(services)
         train = data.index("train")[:200]
-        return vectorizer.transform(
-            [data.texts[i] for i in train]
-        ).toarray()
+        return vectorizer.transform([data.texts[i] for i in train]).toarray()
 
     return services.memo.get("explain.text_background", id(vectorizer), build)
 
 
-def explain_prediction(
+@dataclass(frozen=True)
+class ExplanationLookup:
+    """Where an explanation is (or will be) cached, and whether it is computed on pixels."""
+
+    key: str
+    pixels: bool
+    cached: PredictionExplanation | None
+
+
+def find_explanation(
     services: Services,
     prediction_id: int,
     *,
     target: str | None = None,
     pixels: bool = False,
     max_evals: int = DEFAULT_PIXEL_EVALS,
-    progress: Progress | None = None,
     only_by: int | None = None,
-) -> PredictionExplanation:
-    """`progress(done, total)` hears of model evaluations as a pixel explanation runs.
+) -> ExplanationLookup:
+    """Check that a prediction can be explained and look its explanation up, computing nothing.
     With `only_by`, a prediction of another account is treated as one that does not exist,
     so its photo, text and even its existence stay private."""
+    return _lookup(services, prediction_id, target, pixels, max_evals, only_by)[0]
+
+
+def _lookup(
+    services: Services,
+    prediction_id: int,
+    target: str | None,
+    pixels: bool,
+    max_evals: int,
+    only_by: int | None,
+) -> tuple[ExplanationLookup, bytes, str, str, int]:
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None or (only_by is not None and row.user_id != only_by):
@@ -145,8 +160,6 @@ def explain_prediction(
     # The fast map reads the backbone's last feature map; a head that reads earlier stages
     # too is explained on pixels (the one exact map for it).
     pixels = pixels or not reads_feature_map(served)
-    classes = served.meta.classes
-    target = target or None
     key = "explanation:" + "|".join(
         map(
             str,
@@ -155,7 +168,7 @@ def explain_prediction(
                 version,
                 hashlib.sha256(image_bytes).hexdigest(),
                 hashlib.sha256(text.encode()).hexdigest(),
-                target,
+                target or None,
                 pixels,
                 max_evals,
             ),
@@ -163,22 +176,43 @@ def explain_prediction(
     )
     cached = services.results.get(key)
     if cached is not None:
-        return replace(cached, prediction_id=prediction_id, cached=True)
+        cached = replace(cached, prediction_id=prediction_id, cached=True)
+    return ExplanationLookup(key, pixels, cached), image_bytes, text, model, version
+
+
+def explain_prediction(
+    services: Services,
+    prediction_id: int,
+    *,
+    target: str | None = None,
+    pixels: bool = False,
+    max_evals: int = DEFAULT_PIXEL_EVALS,
+    progress: Progress | None = None,
+    only_by: int | None = None,
+) -> PredictionExplanation:
+    """`progress(done, total)` hears of model evaluations as a pixel explanation runs;
+    `only_by` as in `find_explanation`."""
+    found, image_bytes, text, model, version = _lookup(
+        services, prediction_id, target, pixels, max_evals, only_by
+    )
+    if found.cached is not None:
+        return found.cached
+    predictor = predictor_for(services)
     result = _explain(
         services,
         predictor,
         model,
-        classes,
+        predictor.head_for(model).meta.classes,
         image_bytes,
         text,
-        target,
-        pixels,
+        target or None,
+        found.pixels,
         max_evals,
         prediction_id,
         version,
         progress,
     )
-    services.results.set(key, result)
+    services.results.set(found.key, result)
     return result
 
 
@@ -280,88 +314,3 @@ def served_dir(services: Services, model: str, version: int) -> str:
         if row is None:
             raise NotExplainable(f"no {model} v{version}")
         return row.artifact_path
-
-
-def audit_path(services: Services) -> Path:
-    return services.settings.artifacts_dir / "explain" / "spatial-audit.json"
-
-
-def run_spatial_audit(
-    services: Services, model: str = "vit", limit: int | None = None, progress: bool = True
-) -> dict:
-    """The spatial-bias audit of `model` over the test split, stored as JSON and returned."""
-    import json
-    from datetime import UTC, datetime
-
-    from tqdm import tqdm
-
-    from ml.spatial_audit import accuracy_under, audit
-
-    predictor = predictor_for(services)
-    if model in (predictor.fusion.meta.name, predictor.fallback.meta.name):
-        served = predictor.head_for(model)
-    else:
-        with session_scope(services.sessions) as session:
-            version = active_versions(session).get(model)
-            if version is None:
-                raise NotExplainable(f"{model} has no active version")
-            served = ServingHead.load(Path(version.artifact_path))
-    if not reads_feature_map(served):
-        raise NotExplainable(
-            f"the spatial audit needs the hybrid ViT or {PRIMARY}; use --model {PRIMARY}"
-        )
-    reads_text = TFIDF in served.inputs
-    classes = served.meta.classes
-    data = catalogue_data(services)
-    test = data.index("test")[:limit] if limit else data.index("test")
-    mean = mean_fmap(services)
-    head = cell_head(services) if reads_text else None
-    images, texts, labels, grids = [], [], [], []
-    for i in tqdm(test, desc="attributions", unit="product", disable=not progress):
-        image = decode_image(data.image_paths[i].read_bytes(), predictor.limits)
-        (fmap,) = predictor.backbone.run([FMAP], {IMAGE: to_input(image)[None]})
-        label = str(data.labels[i])
-        target = classes.index(label) if label in classes else 0
-        if reads_text:
-            tfidf = served.tfidf([data.texts[i]])
-            assert head is not None
-            cells = fusion_cell_function(
-                head, served.head, served.meta.temperature, fmap[0], mean, tfidf, target
-            )
-        else:
-            cells = vit_cell_function(served.head, served.meta.temperature, fmap[0], mean, target)
-        grids.append(CellExplainer(cells, max_evals=500).explain(label).grid)
-        images.append(image)
-        texts.append(data.texts[i] if reads_text else None)
-        labels.append(label)
-
-    def predict(batch: list[Image.Image]) -> list[str]:
-        import io
-
-        encoded = []
-        for image in batch:
-            buffer = io.BytesIO()
-            image.save(buffer, "PNG")
-            encoded.append(buffer.getvalue())
-        return [p.category for p in predictor.predict_batch(encoded, texts)]
-
-    result = audit(grids, labels, accuracy_under(predict, images, labels)).as_dict()
-    result.update(
-        {
-            "model": model,
-            "version": served.meta.version,
-            "products": len(labels),
-            "created_at": datetime.now(UTC).isoformat(),
-        }
-    )
-    path = audit_path(services)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(result, indent=2))
-    return result
-
-
-def stored_audit(services: Services) -> dict | None:
-    import json
-
-    path = audit_path(services)
-    return json.loads(path.read_text()) if path.exists() else None

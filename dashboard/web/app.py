@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 
 import dash
-from dash import Dash
+from dash import CeleryManager, Dash
 from flask import Flask, request
 
 from dashboard import api
@@ -21,6 +21,7 @@ from dashboard.web import (
     callback_requests,
     login,
     metrics,
+    pixel_jobs,
     plotlyjs,
     ratelimits,
     requestlog,
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     manager = background_manager(settings)
     server.extensions["vitrine_background"] = manager
+    pixel_jobs.install(server, manager.handle if isinstance(manager, CeleryManager) else None)
     app = VitrineDash(
         "vitrine",
         server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask instance

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from flask_limiter import Limiter, RequestLimit
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -81,8 +81,25 @@ def _wait(limit: RequestLimit) -> int:
 
 
 def _fresh_explanation(response: Response) -> bool:
-    body = response.get_json(silent=True) if response.status_code == 200 else None
-    return isinstance(body, dict) and body.get("cached") is False
+    """A map computed now, or a pixel job queued now: answers from the cache and polls of a
+    running job are free."""
+    body = response.get_json(silent=True) if response.status_code in (200, 202) else None
+    if not isinstance(body, dict):
+        return False
+    return body.get("cached") is False or body.get("started_now") is True
+
+
+def keep_retry_after(seconds: int) -> None:
+    """Ask that this answer's Retry-After be `seconds` (a 202 to poll), not the window's reset
+    that Flask-Limiter writes on every answer."""
+    g.retry_after = seconds
+
+
+def _own_retry_after(response: Response) -> Response:
+    own = g.pop("retry_after", None)
+    if own is not None:
+        response.headers["Retry-After"] = str(own)
+    return response
 
 
 def install(
@@ -101,6 +118,8 @@ def install(
         swallow_errors=True,
         in_memory_fallback_enabled=True,
     )
+    # after_request hooks run last-registered first: this one runs after the limiter's.
+    server.after_request_funcs.setdefault(None, []).insert(0, _own_retry_after)
     limits = {"predict": settings.predict_rate_limit, "explain": settings.explain_rate_limit}
     views: dict[str, Any] = server.view_functions
     # The decorator's wrapper does the counting, so it replaces the registered view.
