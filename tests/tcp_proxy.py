@@ -94,3 +94,15 @@ class TcpProxy:
             for sock in pair:
                 with contextlib.suppress(OSError):
                     sock.close()
+
+
+if __name__ == "__main__":
+    # `python -m tests.tcp_proxy HOST PORT`: a proxy in its own process, for tests that stop it
+    # with SIGSTOP as a frozen network would; it prints its port, then serves until killed.
+    import sys
+    import time
+
+    proxy = TcpProxy(sys.argv[1], int(sys.argv[2])).start()
+    print(proxy.port, flush=True)
+    while True:
+        time.sleep(3600)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.services import imagestore, style_shift
 from dashboard.services.products import find_product, product_image
 from dashboard.services.state import Services
-from db.engine import session_scope
+from db.engine import answer_within, session_scope
 from db.repo_models import active_versions, get_version
 from db.repo_predictions import record_prediction
 from ml.images import ImageLimits
@@ -235,6 +235,23 @@ def predict_and_record_many(
     request_id: str,
     product_ids: Sequence[str | None],
     by: Requester | None = None,
+) -> list[Recorded]:
+    # Every database step of a prediction is bounded: a frozen link answers an error (503) in
+    # seconds, and the failure is logged with the request id, instead of holding the worker.
+    with answer_within(services.settings.db_timeout_s):
+        return _predict_and_record_many(
+            services, images, texts, source, request_id, product_ids, by
+        )
+
+
+def _predict_and_record_many(
+    services: Services,
+    images: Sequence[bytes],
+    texts: Sequence[str | None],
+    source: str,
+    request_id: str,
+    product_ids: Sequence[str | None],
+    by: Requester | None,
 ) -> list[Recorded]:
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
