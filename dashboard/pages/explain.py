@@ -16,9 +16,11 @@ from dashboard.components.forms import field, get_form
 from dashboard.components.heatmap import shap_heatmap
 from dashboard.figures.explain import spatial_chart, word_chart
 from dashboard.services.explain import (
+    ExplanationLookup,
     NotExplainable,
     PredictionExplanation,
     explain_prediction,
+    find_explanation,
 )
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.services.spatial_audit import stored_audit
@@ -35,6 +37,7 @@ DESCRIPTION = "SHAP explanations of a prediction's photo and text, and the spati
 NAV_LABEL = "Explain"
 ORDER = 30
 # Starting a pixel-level map shares the API's per-caller explanation budget.
+NO_TEXT = "No text was given: the image-only model answered, so there are no word contributions."
 METERED = {"explain-pixels-result": ("explain", "explain-pixels-status")}
 
 
@@ -80,10 +83,7 @@ def _form(prediction: str | None, target: str | None) -> html.Form:
                     className="form-select",
                     children=[
                         html.Option("The predicted one", value="", selected=not target),
-                        *(
-                            html.Option(c, value=c, selected=c == target)
-                            for c in CATEGORIES
-                        ),
+                        *(html.Option(c, value=c, selected=c == target) for c in CATEGORIES),
                     ],
                 ),
                 "explain-target",
@@ -97,12 +97,7 @@ def _form(prediction: str | None, target: str | None) -> html.Form:
 def _text(result: PredictionExplanation) -> list[Any]:
     text = result.text
     if text is None:
-        return [
-            html.P(
-                "No text was given: the image-only model answered, so there are no "
-                "word contributions."
-            )
-        ]
+        return [html.P(NO_TEXT)]
     highlighted = [
         html.Span(
             f"{'▲' if c.value > 0 else '▼'} {c.token} ({'for' if c.value > 0 else 'against'}"
@@ -125,22 +120,36 @@ def _text(result: PredictionExplanation) -> list[Any]:
 def _explanation(prediction: str, target: str | None) -> list[Any]:
     if not str(prediction).isdigit():
         return [notice("Not a prediction number", "Give a whole number.", kind="error")]
+    current = services()
+    evals = current.settings.explain_max_evals
     try:
-        result = explain_prediction(
-            services(), int(prediction), target=target or None, only_by=visible_owner()
+        found = find_explanation(
+            current,
+            int(prediction),
+            target=target or None,
+            max_evals=evals,
+            only_by=visible_owner(),
+        )
+        if found.pixels and found.cached is None:
+            return _pixels_only(int(prediction), target or "", found)
+        result = found.cached or explain_prediction(
+            current,
+            int(prediction),
+            target=target or None,
+            max_evals=evals,
+            only_by=visible_owner(),
         )
     except NotExplainable as exc:
         return [notice("This prediction cannot be explained", str(exc.args[0]), kind="error")]
     except ModelsNotReady as exc:
         return [notice("No model to explain with", str(exc), kind="error")]
-    p = result.probabilities[result.target]
-    # A model explained on pixels from the start needs no second, background pixel map.
+    # A model explained on pixels from the start (from the cache) needs no second pixel map.
     pixel_job = []
     if result.image.mode != "pixels":
         pixel_job = [_pixel_section(result.prediction_id, result.target)]
     return [
         html.H2(f"Prediction #{result.prediction_id}: {result.model} v{result.version}"),
-        html.P(f"Explaining {result.target}, probability {p:.1%}."),
+        _lead(result),
         shap_heatmap(result),
         *pixel_job,
         html.H2("Text"),
@@ -148,23 +157,45 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
     ]
 
 
+def _pixels_only(prediction_id: int, target: str, found: ExplanationLookup) -> list[Any]:
+    """A model with no fast map (a probe over several backbone stages) is explained on pixels
+    only: in the background, like every pixel map, never on the request thread."""
+    return [
+        html.H2(f"Prediction #{prediction_id}: {found.model} v{found.version}"),
+        html.P(
+            "This model reads several stages of the photo's features, so it has no fast cell "
+            "map: its map is computed on pixels, in the background."
+        ),
+        _pixel_section(prediction_id, target, lead=True),
+        html.H2("Text"),
+        html.P(NO_TEXT),
+    ]
+
+
 def _job_signer() -> URLSafeSerializer:
     return URLSafeSerializer(str(current_app.secret_key), salt="explain-pixels")
 
 
-def _signed_job(prediction_id: int, target: str) -> dict[str, str]:
-    return {"job": _job_signer().dumps({"id": prediction_id, "target": target})}
+def _signed_job(prediction_id: int, target: str, lead: bool) -> dict[str, str]:
+    job = {"id": prediction_id, "target": target, "lead": lead}
+    return {"job": _job_signer().dumps(job)}
 
 
-def _pixel_section(prediction_id: int, target: str) -> html.Section:
-    """The pixel-level map, computed by a background callback after the fast one is shown."""
+def _lead(result: PredictionExplanation) -> html.P:
+    p = result.probabilities[result.target]
+    return html.P(f"Explaining {result.target}, probability {p:.1%}.")
+
+
+def _pixel_section(prediction_id: int, target: str, *, lead: bool = False) -> html.Section:
+    """The pixel-level map, computed by a background callback after the fast one is shown
+    (`lead`: there is no fast one, so the job's result says what is explained)."""
     return html.Section(
         className="pixel-job",
         **aria(labelledby="explain-pixels-title"),
         children=[
             html.H3("Pixel-level map", id="explain-pixels-title", className="chart__title"),
             # Signed, so the background job computes only what this page was allowed to show.
-            dcc.Store(id="explain-pixels-request", data=_signed_job(prediction_id, target)),
+            dcc.Store(id="explain-pixels-request", data=_signed_job(prediction_id, target, lead)),
             html.Div(
                 className="pixel-job__controls",
                 children=[
@@ -289,6 +320,8 @@ def register_callbacks(app: Dash) -> None:
                 message = str(exc.args[0]) if isinstance(exc, NotExplainable) else str(exc)
                 return notice("No pixel-level map", message, kind="error"), "Failed."
         done = "Pixel-level map ready" + (" (from the cache)." if result.cached else ".")
+        if job.get("lead"):
+            return [_lead(result), shap_heatmap(result)], done
         return shap_heatmap(result), done
 
     @app.callback(

@@ -117,6 +117,8 @@ class ExplanationLookup:
     key: str
     pixels: bool
     cached: PredictionExplanation | None
+    model: str
+    version: int
 
 
 def find_explanation(
@@ -177,7 +179,8 @@ def _lookup(
     cached = services.results.get(key)
     if cached is not None:
         cached = replace(cached, prediction_id=prediction_id, cached=True)
-    return ExplanationLookup(key, pixels, cached), image_bytes, text, model, version
+    found = ExplanationLookup(key, pixels, cached, model, version)
+    return found, image_bytes, text, model, version
 
 
 def explain_prediction(
