@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request
+import io
+
+from flask import Response, current_app, jsonify, request, send_file
 from flask_login import current_user
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -14,6 +16,7 @@ from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
 from dashboard.services.explain import NotExplainable, explain_prediction, find_explanation
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.services.thumbnails import SIZES, NoPhoto, prediction_thumbnail
 from dashboard.web import auth
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
@@ -23,6 +26,7 @@ from ml.categories import CATEGORIES
 
 MAX_EVALS = 2000
 RETRY_AFTER_S = 2
+PHOTO_MAX_AGE = 3600
 
 
 EXPLANATION = Operation(
@@ -83,7 +87,66 @@ def _evals_cap() -> int:
     return int(services().settings.explain_max_evals)
 
 
+PREDICTION_PHOTO = Operation(
+    "get",
+    "/predictions/{prediction_id}/photo",
+    "The photo of a recorded prediction, as a small JPEG",
+    "explanation",
+    {
+        200: ("JPEG bytes.", None),
+        304: ("Not modified.", None),
+        404: NOT_FOUND,
+        422: UNPROCESSABLE,
+    },
+    params=(
+        Param(
+            "prediction_id",
+            "path",
+            {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
+            "The prediction's number.",
+            required=True,
+            example=1,
+        ),
+        Param(
+            "size",
+            "query",
+            {"type": "integer", "enum": list(SIZES), "default": 96},
+            "Longest side in pixels.",
+        ),
+    ),
+    produces=("image/jpeg",),
+)
+
+
 def register(routes: Routes) -> None:
+    @routes.operation(PREDICTION_PHOTO)
+    def prediction_photo(prediction_id: int) -> Response:
+        raw_size = request.args.get("size", "96")
+        if not raw_size.isdigit() or int(raw_size) not in SIZES:
+            raise ApiError(422, "invalid_size", f"size is one of {', '.join(map(str, SIZES))}.")
+        if prediction_id > MAX_ID:
+            raise ApiError(404, "photo_not_found", f"no prediction #{prediction_id}")
+        try:
+            data, etag = prediction_thumbnail(
+                services(),
+                prediction_id,
+                size=int(raw_size),
+                only_by=visible_owner(),
+            )
+        except NoPhoto as exc:
+            raise ApiError(404, "photo_not_found", str(exc.args[0])) from exc
+        response = send_file(
+            io.BytesIO(data),
+            mimetype="image/jpeg",
+            etag=etag,
+            conditional=True,
+            max_age=PHOTO_MAX_AGE,
+        )
+        # Private: the photo is as personal as the prediction.
+        response.headers["Cache-Control"] = f"private, max-age={PHOTO_MAX_AGE}"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
     @routes.operation(EXPLANATION)
     def explanation(prediction_id: int) -> Response:
         if prediction_id > MAX_ID:

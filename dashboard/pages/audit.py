@@ -6,6 +6,7 @@ the page works the same with a keyboard, a screen reader or a bookmark.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,6 +30,7 @@ DESCRIPTION = "Every prediction Vitrine made, filtered and exported as CSV."
 NAV_LABEL = "Audit trail"
 ORDER = 60
 
+# The API's filters; the page asks for confidence in percent, as its table shows it.
 FILTER_FIELDS = (
     "since",
     "until",
@@ -40,7 +42,25 @@ FILTER_FIELDS = (
     "fallback",
     "needs_review",
 )
+PERCENT_FIELDS = {"min_percent": "min_confidence", "max_percent": "max_confidence"}
+LABELS = {
+    "since": "From (date)",
+    "until": "Until (date, included)",
+    "category": "Category",
+    "model": "Model",
+    "source": "Source",
+    "min_percent": "Confidence at least (%)",
+    "max_percent": "Confidence at most (%)",
+    "min_confidence": "Confidence at least (%)",
+    "max_confidence": "Confidence at most (%)",
+    "fallback": "Image-only fallback",
+    "needs_review": "Needs review",
+    "sort": "Sort",
+    "page": "Page",
+    "page_size": "Rows per page",
+}
 COLUMNS = [
+    (None, "Prediction"),
     ("created_at", "Time (UTC)"),
     ("category", "Category"),
     ("confidence", "Confidence"),
@@ -54,17 +74,66 @@ COLUMNS = [
 ]
 
 
+def _query(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The API's query from the page's (percentages become fractions), and what is wrong."""
+    params: dict[str, Any] = {
+        k: v for k, v in raw.items() if k != "format" and k not in PERCENT_FIELDS
+    }
+    problems = []
+    for name, target in PERCENT_FIELDS.items():
+        if name not in raw:
+            continue
+        try:
+            value = float(raw[name])
+        except ValueError:
+            value = math.nan
+        if not 0 <= value <= 100:
+            problems.append(f"{LABELS[name]}: give a number from 0 to 100.")
+        else:
+            params[target] = value / 100
+    return params, problems
+
+
+def _said_for_people(exc: ValidationError) -> list[str]:
+    """pydantic's messages name fields and types; these name the form's labels."""
+    said = []
+    for error in exc.errors():
+        field_name = str(error["loc"][0]) if error["loc"] else ""
+        label = LABELS.get(field_name, field_name.replace("_", " ").capitalize())
+        kind = error["type"]
+        if kind in ("date_from_datetime_parsing", "datetime_from_date_parsing", "date_parsing"):
+            said.append(f"{label}: give a date as YYYY-MM-DD.")
+        elif kind == "extra_forbidden":
+            said.append(f"This page has no filter called “{field_name[:40]}”: it was ignored.")
+        elif kind == "value_error" and "min_confidence is above" in error["msg"]:
+            said.append("Confidence at least is above Confidence at most.")
+        elif kind == "value_error" and "sort by" in error["msg"]:
+            said.append("Sort: use the column headings to sort.")
+        elif kind in ("int_parsing", "greater_than_equal", "less_than_equal"):
+            said.append(f"{label}: give a whole number in range.")
+        else:
+            said.append(f"{label}: this value is not one the filter accepts.")
+    # One sentence per field is enough (a union of date and time reports twice).
+    return list(dict.fromkeys(said))
+
+
 def layout(**query: str) -> html.Div:
     raw = {k: v for k, v in query.items() if v not in (None, "")}
+    params, problems = _query(raw)
     try:
-        parsed = AuditQuery.model_validate({k: v for k, v in raw.items() if k != "format"})
+        parsed = AuditQuery.model_validate(params)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems += _said_for_people(exc)
+    if problems:
         return html.Div(
             [
                 html.H1("Audit trail"),
                 _form(raw),
-                notice("The filter is not valid", problems, kind="error"),
+                notice(
+                    "The filter is not valid",
+                    [html.Ul([html.Li(p) for p in problems])],
+                    kind="error",
+                ),
             ]
         )
     found = audit_page(services(), parsed, summary=True)
@@ -94,7 +163,7 @@ def layout(**query: str) -> html.Div:
                     href="/api/audit/predictions?"
                     + urlencode(
                         {
-                            **{k: raw[k] for k in FILTER_FIELDS if k in raw},
+                            **{k: params[k] for k in FILTER_FIELDS if k in params},
                             "sort": parsed.sort,
                             "format": "csv",
                         }
@@ -172,31 +241,14 @@ def _form(raw: dict[str, str]) -> html.Form:
                 "audit-source",
                 in_grid=True,
             ),
-            field(
-                "Confidence at least",
-                _input(
-                    "min_confidence",
-                    "number",
-                    raw.get("min_confidence"),
-                    min=0,
-                    max=1,
-                    step=0.01,
-                ),
-                "audit-min_confidence",
-                in_grid=True,
-            ),
-            field(
-                "Confidence at most",
-                _input(
-                    "max_confidence",
-                    "number",
-                    raw.get("max_confidence"),
-                    min=0,
-                    max=1,
-                    step=0.01,
-                ),
-                "audit-max_confidence",
-                in_grid=True,
+            *(
+                field(
+                    LABELS[name],
+                    _input(name, "number", raw.get(name), min=0, max=100, step=0.1),
+                    f"audit-{name}",
+                    in_grid=True,
+                )
+                for name in PERCENT_FIELDS
             ),
             field(
                 "Image-only fallback",
@@ -252,6 +304,23 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> C
     body = [
         html.Tr(
             [
+                html.Td(
+                    html.A(
+                        [
+                            html.Img(
+                                src=f"/api/predictions/{r.id}/photo?size=48",
+                                alt="",  # the link says what it is; the row says the rest
+                                width=48,
+                                height=48,
+                                className="audit-thumb",
+                            ),
+                            f"#{r.id}",
+                        ],
+                        href=f"/explain?prediction={r.id}",
+                        title=f"Explain prediction {r.id}",
+                        className="audit-prediction",
+                    )
+                ),
                 html.Td(r.created_at.strftime("%Y-%m-%d %H:%M:%S") if r.created_at else ""),
                 html.Th(r.category, scope="row"),
                 html.Td(f"{r.confidence:.1%}", className="num"),

@@ -182,3 +182,28 @@ def test_pixel_budgets_are_capped_by_role(people: Any, anas_prediction: int) -> 
     }
     assert client.get(path + "300", headers=_bearer(tokens["ana"])).status_code == 200
     assert client.get(path + "2000", headers=_bearer(tokens["auditor"])).status_code == 200
+
+
+def test_a_predictions_photo_is_shown_to_whom_its_explanation_is(
+    people: Any, anas_prediction: int
+) -> None:
+    from PIL import Image
+
+    app, _names, tokens = people
+    client = app.test_client()
+    path = f"/api/predictions/{anas_prediction}/photo"
+    for who in ("ana", "auditor"):
+        answer = client.get(path + "?size=48", headers=_bearer(tokens[who]))
+        assert answer.status_code == 200 and answer.mimetype == "image/jpeg"
+        assert answer.headers["Cache-Control"].startswith("private")
+        photo = Image.open(io.BytesIO(answer.data))
+        assert max(photo.size) == 48  # fitted, not the stored original
+    # Another viewer: as if it did not exist, like its explanation.
+    hidden = client.get(path, headers=_bearer(tokens["bo"]))
+    assert hidden.status_code == 404 and hidden.get_json()["error"]["code"] == "photo_not_found"
+    assert client.get(path).status_code == 401
+    refused = client.get(path + "?size=5000", headers=_bearer(tokens["ana"]))
+    assert refused.status_code == 422 and "48, 96, 224" in refused.get_json()["error"]["message"]
+    etag = client.get(path, headers=_bearer(tokens["ana"])).headers["ETag"]
+    again = client.get(path, headers={**_bearer(tokens["ana"]), "If-None-Match": etag})
+    assert again.status_code == 304
