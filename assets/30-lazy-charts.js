@@ -39,7 +39,26 @@
       }, {rootMargin: MARGIN})
     : null;
 
+  // A chart whose points carry a site path as customdata (the confusion matrix's counts)
+  // opens it when a point is clicked; its data table holds the same links for keyboards.
+  function follow(event) {
+    var point = event && event.points && event.points[0];
+    var target = point && point.customdata;
+    if (typeof target === "string" && target.charAt(0) === "/" && target.charAt(1) !== "/") {
+      window.location.assign(target);
+    }
+  }
+
+  function linkCharts() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (graph) {
+      if (graph.dataset.linked || typeof graph.on !== "function") return;
+      graph.dataset.linked = "true";
+      graph.on("plotly_click", follow);
+    });
+  }
+
   function scan() {
+    linkCharts();
     document.querySelectorAll("[data-lazy-chart]").forEach(function (slot) {
       var current = state.get(slot);
       if (slot.childElementCount > 0) {

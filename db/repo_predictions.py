@@ -178,3 +178,19 @@ def mean_confidence_by_product(session: Session) -> dict[str, float]:
         .group_by(Prediction.product_uniq_id)
     )
     return {pid: float(c) for pid, c in session.execute(stmt)}
+
+
+def latest_prediction_ids(
+    session: Session, product_ids: Sequence[str], *, user_id: int | None = None
+) -> dict[str, int]:
+    """The newest recorded prediction of each catalogue product (of `user_id`'s, if given)."""
+    if not product_ids:
+        return {}
+    stmt = (
+        select(Prediction.product_uniq_id, func.max(Prediction.id))
+        .where(Prediction.product_uniq_id.in_(list(product_ids)))
+        .group_by(Prediction.product_uniq_id)
+    )
+    if user_id is not None:
+        stmt = stmt.where(Prediction.user_id == user_id)
+    return {str(uniq_id): int(newest) for uniq_id, newest in session.execute(stmt)}

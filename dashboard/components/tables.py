@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard.components.aria import aria
 
@@ -67,7 +68,9 @@ def data_table(
     return table_region(caption, head, body, table_id=table_id)
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: Any) -> Any:
+    if isinstance(value, Component):  # a link, say: shown as it is
+        return value
     if value is None:
         return "—"
     if isinstance(value, float):

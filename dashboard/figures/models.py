@@ -3,6 +3,9 @@ reliability."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 import plotly.graph_objects as go
 from dash import html
 
@@ -33,13 +36,24 @@ def comparison_chart(versions: list[ModelVersion]) -> html.Figure:
     )
 
 
-def confusion(version: ModelVersion, classes: list[str], matrix: list[list[int]]) -> html.Figure:
+def catalogue_link(true: str, predicted: str) -> str:
+    """The catalogue browser showing the test products of `true` answered `predicted`."""
+    return "/catalogue?" + urlencode({"split": "test", "category": true, "predicted": predicted})
+
+
+def confusion(
+    version: ModelVersion, classes: list[str], matrix: list[list[int]], *, linked: bool = False
+) -> html.Figure:
+    """`linked`: each count opens those products in the catalogue browser (for the model the
+    browser shows, the active fusion), from the chart or its data table."""
     short = [short_name(c) for c in classes]
+    links = [[catalogue_link(t, p) for p in classes] for t in classes] if linked else None
     fig = go.Figure(
         go.Heatmap(
             z=matrix,
             x=short,
             y=short,
+            customdata=links,
             colorscale="Blues",
             text=matrix,
             texttemplate="%{text}",
@@ -65,13 +79,21 @@ def confusion(version: ModelVersion, classes: list[str], matrix: list[list[int]]
     correct = sum(matrix[i][i] for i in range(len(matrix)))
     total = sum(sum(row) for row in matrix)
     summary = f"{correct} of {total} test products are on the diagonal (correct). {worst}"
+    rows: list[list[Any]] = [[c, *row] for c, row in zip(classes, matrix, strict=True)]
+    if links:
+        summary += " Select a count, in the chart or its data table, to see those products."
+        for i, row in enumerate(matrix):
+            for j, n in enumerate(row):
+                if n:
+                    label = f"{n} {classes[i]} predicted as {classes[j]}"
+                    rows[i][j + 1] = html.A(str(n), href=links[i][j], title=label)
     return chart(
         f"models-confusion-{version.name}",
         f"Confusion matrix of {version.name} v{version.version}",
         summary,
         fig,
         ["True \\ predicted", *short],
-        [(c, *row) for c, row in zip(classes, matrix, strict=True)],
+        rows,
         numeric=[False, *([True] * len(classes))],
     )
 

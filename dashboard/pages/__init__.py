@@ -20,6 +20,7 @@ from dashboard.pages import (
     accessibility,
     analysis,
     audit,
+    catalogue,
     drift,
     explain,
     models,
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 PAGES: tuple[ModuleType, ...] = (
     overview,
     predict,
+    catalogue,
     similarity,
     explain,
     models,

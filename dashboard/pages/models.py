@@ -139,7 +139,8 @@ def detail(version: ModelVersion) -> list[Any]:
             )
         ]
     return [
-        confusion(version, classes, matrix),
+        # The catalogue browser shows the active fusion's answers: only its counts link there.
+        confusion(version, classes, matrix, linked=version.name == PRIMARY and version.is_active),
         per_class(version, classes),
         reliability(version),
     ]

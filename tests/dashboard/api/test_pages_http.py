@@ -55,6 +55,7 @@ def test_a_database_outage_keeps_each_page_heading_and_says_what_to_do(tmp_path)
     for path, heading in (
         ("/", "Dataset & architecture"),
         ("/audit", "Audit trail"),
+        ("/catalogue", "Catalogue"),
         ("/models", "Model comparison"),
         ("/drift", "Data drift"),
     ):
