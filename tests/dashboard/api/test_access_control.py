@@ -36,6 +36,7 @@ ENDPOINTS: list[tuple[str, str, Any, str | None]] = [
     ("GET", "/api/products/abc/similar", None, "viewer"),
     ("POST", "/api/predict", {"text": "a watch"}, "viewer"),
     ("GET", "/api/predictions/1/explanation", None, "viewer"),
+    ("GET", "/api/predictions/1/photo", None, "viewer"),
     ("GET", "/api/model/info", None, "viewer"),
     ("GET", "/api/analysis/bivariate?x=retail_price&y=discounted_price", None, "viewer"),
     ("GET", "/api/audit/predictions", None, "auditor"),
@@ -46,6 +47,7 @@ ENDPOINTS: list[tuple[str, str, Any, str | None]] = [
 PAGES: list[tuple[str, str | None]] = [
     ("/", "viewer"),
     ("/predict", "viewer"),
+    ("/catalogue", "viewer"),
     ("/explain", "viewer"),
     ("/models", "viewer"),
     ("/audit", "auditor"),

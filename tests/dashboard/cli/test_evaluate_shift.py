@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -71,11 +72,16 @@ def test_shift_report_picks_the_fallback_that_serves(trained_settings: Settings)
         assert info["serving"]["primary"]["review_sets_calibrated_on"] == SETS_ON_VALIDATION
         assert predictor_for(services).fallback.doubt.calibrated_on_ == SETS_ACROSS_STYLES
         # Its explanation is a pixel map when the head reads more than the last feature map.
-        explained = client.get(
-            f"/api/predictions/{recorded.prediction_id}/explanation?max_evals=60"
-        )
-        assert explained.status_code == 200, explained.get_json()
+        # A pixel map is computed in the background: 202 until it is ready.
+        url = f"/api/predictions/{recorded.prediction_id}/explanation?max_evals=60"
+        explained = client.get(url)
         expected_mode = "pixels" if best == "stage_probe" else "cells"
+        assert explained.status_code == (202 if expected_mode == "pixels" else 200)
+        deadline = time.monotonic() + 240
+        while explained.status_code == 202 and time.monotonic() < deadline:
+            time.sleep(int(explained.headers["Retry-After"]))
+            explained = client.get(url)
+        assert explained.status_code == 200, explained.get_json()
         assert explained.get_json()["image"]["mode"] == expected_mode
     finally:
         style_shift.report_path(services).unlink(missing_ok=True)
