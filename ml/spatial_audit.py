@@ -1,6 +1,7 @@
 """Spatial-bias audit: does the model look at one part of the photo whatever the product?
 
-The seed analysis found every class attending to the top-left of the image. This turns that
+The analysis this project started from (the original Flipkart study) found every class
+attending to the top-left of the image. This turns that
 finding into a check: mean |SHAP| per cell over the test split (per class and overall), the
 share of attribution in each quarter, and accuracy when the products are moved to each corner
 or cropped to the centre. An unbiased model spreads attribution where products are, and keeps
@@ -64,40 +65,49 @@ def audit(
         for c in sorted(set(labels))
     }
     shares = quadrant_shares(overall)
+    biased, said = verdict(shares, accuracy)
+    return SpatialAudit(overall.round(5).tolist(), per_class, shares, accuracy, biased, said)
+
+
+# What the audit compares with: the finding of the analysis this project started from.
+REFERENCE = (
+    "the bias reported for the original Flipkart study (every class looking at the top-left)"
+)
+
+
+def verdict(shares: dict[str, float], accuracy: dict[str, float]) -> tuple[bool, str]:
+    """(biased, the verdict in words) from the quarter shares and the accuracies by placement."""
     top = max(shares, key=shares.get)  # type: ignore[arg-type]
     # Fragility compares the four corners with each other: same shrink, another place.
     corners = [accuracy[p] for p in PLACEMENTS[:4] if p in accuracy]
-    moved = [accuracy[p] for p in PLACEMENTS if p in accuracy]
     gap = (max(corners) - min(corners)) if corners else 0.0
     concentrated = shares[top] > QUADRANT_LIMIT
     fragile = gap > ACCURACY_GAP_LIMIT
-    biased = concentrated or fragile
     parts = [
         f"The {top} quarter holds {shares[top]:.0%} of the attribution "
         f"(an even spread gives each quarter 25%)."
     ]
-    if moved:
-        worst = min((p for p in PLACEMENTS if p in accuracy), key=lambda p: accuracy[p])
-        best = max((p for p in PLACEMENTS if p in accuracy), key=lambda p: accuracy[p])
+    placed = [p for p in PLACEMENTS if p in accuracy]
+    if placed:
+        worst = min(placed, key=lambda p: accuracy[p])
+        best = max(placed, key=lambda p: accuracy[p])
         parts.append(
             f"Accuracy ranges from {accuracy[worst]:.0%} ({worst}) to "
             f"{accuracy[best]:.0%} ({best}) when products are moved."
         )
-    if biased:
+    if concentrated or fragile:
         reason = []
         if concentrated:
             reason.append(f"attention piles up in the {top} quarter")
         if fragile:
             reason.append("accuracy depends on which corner the product sits in")
-        verdict = "A spatial bias like the seed's is present: " + " and ".join(reason) + ". "
+        head = f"A spatial bias like {REFERENCE} is present: " + " and ".join(reason) + ". "
     else:
-        verdict = (
-            "No spatial bias like the seed's: attribution is spread and accuracy holds "
+        head = (
+            f"No spatial bias like {REFERENCE}: attribution is spread and accuracy holds "
             "wherever the product sits. "
         )
-    return SpatialAudit(
-        overall.round(5).tolist(), per_class, shares, accuracy, biased, verdict + " ".join(parts)
-    )
+    return concentrated or fragile, head + " ".join(parts)
 
 
 def accuracy_under(

@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, dcc, html
+from plotly.colors import sample_colorscale, unlabel_rgb
 
 from dashboard.components.aria import aria, data
 from dashboard.components.colour import contrast
@@ -83,6 +85,27 @@ def base_layout(fig: go.Figure, *, height: int = 360) -> go.Figure:
     fig.update_xaxes(gridcolor="#d0d5db", zerolinecolor="#6b7684", automargin=True)
     fig.update_yaxes(gridcolor="#d0d5db", zerolinecolor="#6b7684", automargin=True)
     return fig
+
+
+def label_cells(
+    fig: go.Figure,
+    z: Sequence[Sequence[float]],
+    labels: Sequence[Sequence[str]],
+    colorscale: str,
+) -> None:
+    """Write each heatmap cell's label in black or white, whichever contrasts more with that
+    cell's colour on `colorscale` (at least 4.58:1 for any colour)."""
+    values = np.asarray(z, dtype=float)
+    low, high = float(values.min()), float(values.max())
+    span = (high - low) or 1.0
+    for i, row in enumerate(labels):
+        for j, label in enumerate(row):
+            rgb = unlabel_rgb(sample_colorscale(colorscale, [(values[i, j] - low) / span])[0])
+            cell = "#" + "".join(f"{round(c):02x}" for c in rgb)
+            ink = max(("#000000", "#ffffff"), key=lambda c: contrast(c, cell))
+            fig.add_annotation(
+                x=j, y=i, text=label, showarrow=False, font={"color": ink, "size": 13}
+            )
 
 
 def paired_bars(

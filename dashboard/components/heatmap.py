@@ -93,3 +93,27 @@ def _signed(grid: np.ndarray, quarter: str) -> float:
     rows = slice(None, half) if quarter.startswith("top") else slice(half, None)
     cols = slice(None, half) if quarter.endswith("left") else slice(half, None)
     return float(fine[rows, cols].sum())
+
+
+def map_agreement(fast: PredictionExplanation, pixels: PredictionExplanation) -> html.P:
+    """Whether the fast and the pixel map point to the same quarter, and how alike they are."""
+    fast_shares = fast.image.quadrant_shares()
+    pixel_shares = pixels.image.quadrant_shares()
+    fast_top = max(fast_shares, key=fast_shares.__getitem__)
+    pixel_top = max(pixel_shares, key=pixel_shares.__getitem__)
+    a, b = fast.image.grid.ravel(), pixels.image.grid.ravel()
+    alike = float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0
+    if fast_top == pixel_top:
+        said = f"The two maps agree: the {fast_top} quarter matters most in both"
+    else:
+        said = (
+            f"The two maps disagree: the fast map points to the {fast_top} quarter, the "
+            f"pixel map to the {pixel_top} quarter"
+        )
+    return html.P(
+        f"{said} (cell-by-cell correlation {alike:+.2f}). The fast map masks the backbone's "
+        "7×7 feature cells and is exact for what the classifier reads; the pixel map blurs "
+        "parts of the photo itself, so it also shows what the backbone reacts to. Where they "
+        "disagree, trust the pixel map for which part of the photo mattered.",
+        className="map-agreement",
+    )

@@ -8,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.components.charts import PALETTE, base_layout, chart, label_cells
 from dashboard.services.explain import PredictionExplanation
+from ml.spatial_audit import verdict
 
 
 def word_chart(result: PredictionExplanation) -> html.Figure:
@@ -30,6 +31,11 @@ def word_chart(result: PredictionExplanation) -> html.Figure:
         )
     )
     base_layout(fig, height=80 + 28 * max(1, len(tokens)))
+    # Room beyond the longest bars for their value labels, so none runs into the words.
+    values = [c.value for c in tokens] or [0.0]
+    low, high = min(0.0, *values), max(0.0, *values)
+    pad = 0.45 * ((high - low) or 1.0)
+    fig.update_xaxes(range=[low - pad if low < 0 else -0.05 * pad, high + pad])
     fig.update_xaxes(title_text=f"Contribution to the text score for {result.target}")
     pushing = [c.token for c in text.contributions if c.value > 0][:3]
     against = [c.token for c in text.contributions if c.value < 0][:3]
@@ -54,15 +60,8 @@ def word_chart(result: PredictionExplanation) -> html.Figure:
 def spatial_chart(result: dict[str, Any]) -> html.Figure:
     """The stored spatial-bias audit: the share of attribution in each image cell."""
     grid = np.array(result["overall"])
-    fig = go.Figure(
-        go.Heatmap(
-            z=grid,
-            colorscale="Greys",
-            text=np.round(grid * 100, 1),
-            texttemplate="%{text}%",
-            colorbar={"title": "Share"},
-        )
-    )
+    fig = go.Figure(go.Heatmap(z=grid, colorscale="Blues", colorbar={"title": "Share"}))
+    label_cells(fig, grid.tolist(), [[f"{v * 100:.1f}%" for v in row] for row in grid], "Blues")
     base_layout(fig, height=380)
     fig.update_yaxes(autorange="reversed", title_text="Row (top to bottom)")
     fig.update_xaxes(title_text="Column (left to right)")
@@ -71,7 +70,8 @@ def spatial_chart(result: dict[str, Any]) -> html.Figure:
     return chart(
         "explain-spatial",
         "Where the model looks, on average",
-        result["verdict"],
+        # Worded now from the stored figures, so older audits read as newer ones do.
+        verdict(result["quadrant_shares"], result["accuracy"])[1],
         fig,
         ["Quarter or placement", "Value"],
         rows,

@@ -9,7 +9,14 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard.components.charts import PALETTE, base_layout, chart, paired_bars, short_name
+from dashboard.components.charts import (
+    PALETTE,
+    base_layout,
+    chart,
+    label_cells,
+    paired_bars,
+    short_name,
+)
 from dashboard.components.formats import pct
 from db.models import ModelVersion
 
@@ -55,12 +62,11 @@ def confusion(
             y=short,
             customdata=links,
             colorscale="Blues",
-            text=matrix,
-            texttemplate="%{text}",
             hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
             colorbar={"title": "Products"},
         )
     )
+    label_cells(fig, matrix, [[str(n) for n in row] for row in matrix], "Blues")
     base_layout(fig, height=460)
     fig.update_xaxes(title_text="Predicted category", tickangle=-30)
     fig.update_yaxes(title_text="True category", autorange="reversed")

@@ -29,9 +29,7 @@ def map_chart(chart_id: str, projected: CatalogueMap) -> html.Figure:
                 name=category,
                 marker=category_marker(n, 8),
                 customdata=[pid for pid, m in zip(ids, mask, strict=True) if m],
-                text=[
-                    projected.names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m
-                ],
+                text=[projected.names.get(pid, pid) for pid, m in zip(ids, mask, strict=True) if m],
                 hovertemplate="%{text}<br>" + category + "<extra></extra>",
             )
         )

@@ -13,7 +13,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.forms import field, get_form
-from dashboard.components.heatmap import shap_heatmap
+from dashboard.components.heatmap import map_agreement, shap_heatmap
 from dashboard.figures.explain import spatial_chart, word_chart
 from dashboard.services.explain import (
     ExplanationLookup,
@@ -36,8 +36,9 @@ TITLE = "Explain a prediction · Vitrine"
 DESCRIPTION = "SHAP explanations of a prediction's photo and text, and the spatial-bias audit."
 NAV_LABEL = "Explain"
 ORDER = 30
-# Starting a pixel-level map shares the API's per-caller explanation budget.
+RULED_OUT = 0.01  # below this, an explanation says why not, not why
 NO_TEXT = "No text was given: the image-only model answered, so there are no word contributions."
+# Starting a pixel-level map shares the API's per-caller explanation budget.
 METERED = {"explain-pixels-result": ("explain", "explain-pixels-status")}
 
 
@@ -181,9 +182,19 @@ def _signed_job(prediction_id: int, target: str, lead: bool) -> dict[str, str]:
     return {"job": _job_signer().dumps(job)}
 
 
-def _lead(result: PredictionExplanation) -> html.P:
+def _lead(result: PredictionExplanation) -> html.Div:
     p = result.probabilities[result.target]
-    return html.P(f"Explaining {result.target}, probability {p:.1%}.")
+    said: list[Any] = [html.P(f"Explaining {result.target}, probability {p:.1%}.")]
+    if p < RULED_OUT:
+        said.append(
+            notice(
+                "A category the model ruled out",
+                f"{result.target} has a probability of {p:.1%}: the maps show what pushed "
+                "the model away from it, not where it sees one.",
+                kind="warning",
+            )
+        )
+    return html.Div(said)
 
 
 def _pixel_section(prediction_id: int, target: str, *, lead: bool = False) -> html.Section:
@@ -263,8 +274,7 @@ def _audit_section() -> list[Any]:
             ],
             label="Spatial audit",
         ),
-        html.P(result["verdict"]),
-        spatial_chart(result),
+        spatial_chart(result),  # its summary is the verdict, said once
     ]
 
 
@@ -322,7 +332,15 @@ def register_callbacks(app: Dash) -> None:
         done = "Pixel-level map ready" + (" (from the cache)." if result.cached else ".")
         if job.get("lead"):
             return [_lead(result), shap_heatmap(result)], done
-        return shap_heatmap(result), done
+        with server.app_context():
+            fast = find_explanation(
+                current,
+                int(job["id"]),
+                target=job["target"] or None,
+                max_evals=current.settings.explain_max_evals,
+            ).cached
+        agreement = [map_agreement(fast, result)] if fast is not None else []
+        return [shap_heatmap(result), *agreement], done
 
     @app.callback(
         Output("explain-pixels-status", "children", allow_duplicate=True),

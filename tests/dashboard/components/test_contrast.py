@@ -57,3 +57,22 @@ def test_chart_markers_stand_out_from_the_plot(colour: str) -> None:
     else:
         assert outline["width"] > 0 and outline["color"] == OUTLINE
         assert contrast(OUTLINE, PLOT_BACKGROUND) >= 3
+
+
+def test_heatmap_cell_labels_keep_their_contrast_on_every_cell() -> None:
+    """The confusion matrix and the spatial audit label each cell in black or white, whichever
+    reads on that cell's colour (grey on grey was unreadable)."""
+    import plotly.graph_objects as go
+    from plotly.colors import sample_colorscale, unlabel_rgb
+
+    from dashboard.components.charts import label_cells
+
+    z = [[float(i * 7 + j) for j in range(7)] for i in range(7)]  # every shade of the scale
+    fig = go.Figure()
+    label_cells(fig, z, [[f"{v:.0f}" for v in row] for row in z], "Blues")
+    assert len(fig.layout.annotations) == 49
+    for note in fig.layout.annotations:
+        level = z[note.y][note.x] / 48
+        rgb = unlabel_rgb(sample_colorscale("Blues", [level])[0])
+        cell = "#" + "".join(f"{round(c):02x}" for c in rgb)
+        assert contrast(note.font.color, cell) >= 4.5, (note.text, cell, note.font.color)
