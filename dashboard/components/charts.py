@@ -126,15 +126,20 @@ def paired_bars(
                 marker_pattern_shape="/" if i else "",
                 text=[f"{v:.1%}" for v in values],
                 textposition="outside",
+                # Upright labels above each bar: side by side they ran together at 640 px.
+                textangle=-90,
+                constraintext="none",  # full size, not shrunk to the bar's width
+                cliponaxis=False,
             )
             for i, (name, values) in enumerate((first, second))
         ]
     )
-    base_layout(fig, height=380)
+    base_layout(fig, height=400)
     fig.update_layout(
-        barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0}
+        barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.14, "x": 0}
     )
-    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title_text=y_title)
+    fig.update_yaxes(range=[0, 1.22], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%")
+    fig.update_yaxes(title_text=y_title)
     return fig
 
 

@@ -49,13 +49,15 @@ def data_table(
     table_id: str | None = None,
     numeric: Sequence[bool] | None = None,
     row_headers: bool = True,
+    prose: Sequence[int] = (),
 ) -> html.Div:
     """A captioned table of values; the first cell of each row is its header when
-    `row_headers`; `numeric` columns are right-aligned."""
+    `row_headers`; `numeric` columns are right-aligned; `prose` columns (sentences) keep a
+    readable width, so a narrow screen scrolls the table instead of stacking their words."""
     numeric = numeric or [False] * len(columns)
 
     def cell(index: int, value: Any) -> html.Th | html.Td:
-        class_name = "num" if numeric[index] else None
+        class_name = "num" if numeric[index] else ("prose" if index in prose else None)
         if index == 0 and row_headers:
             return html.Th(_fmt(value), scope="row", className=class_name)
         return html.Td(_fmt(value), className=class_name)

@@ -76,12 +76,7 @@ def confusion(
         for j, n in enumerate(row)
         if i != j and n > 0
     ]
-    off.sort(key=lambda t: -t[2])
-    worst = (
-        f"The most frequent confusion: {off[0][2]} {off[0][0]} products predicted as {off[0][1]}."
-        if off
-        else "No test product was misclassified."
-    )
+    worst = most_frequent_confusions(off)
     correct = sum(matrix[i][i] for i in range(len(matrix)))
     total = sum(sum(row) for row in matrix)
     summary = f"{correct} of {total} test products are on the diagonal (correct). {worst}"
@@ -101,6 +96,22 @@ def confusion(
         ["True \\ predicted", *short],
         rows,
         numeric=[False, *([True] * len(classes))],
+    )
+
+
+def most_frequent_confusions(off: list[tuple[str, str, int]]) -> str:
+    """The largest off-diagonal count in words, naming every pair that shares it."""
+    if not off:
+        return "No test product was misclassified."
+    top = max(n for _t, _p, n in off)
+    tied = [f"{t} predicted as {p}" for t, p, n in off if n == top]
+    products = "product" if top == 1 else "products"
+    if len(tied) == 1:
+        return f"The most frequent confusion: {top} {products}, {tied[0]}."
+    return (
+        f"The most frequent confusions, {top} {products} each ({len(tied)} tied): "
+        + "; ".join(tied)
+        + "."
     )
 
 
@@ -164,31 +175,51 @@ def reliability(version: ModelVersion) -> html.Figure:
                 marker={"symbol": "diamond", "size": 10, "color": PALETTE[5]},
                 text=[str(b["count"]) for b in bins],
                 textposition="top left",
+                cliponaxis=False,  # the labels of the top bins sat above the plot and were cut
             ),
         ]
     )
-    base_layout(fig, height=380)
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": 1.12, "x": 0})
-    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", title_text="Confidence")
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Accuracy")
-    ece = version.metrics.get("ece", 0.0)
-    before = version.metrics.get("ece_uncalibrated")
-    summary = (
-        f"Expected calibration error {ece:.3f} after temperature scaling"
-        + (f" ({before:.3f} before)." if before is not None else ".")
-        + " Points on the dashed diagonal are perfectly calibrated; numbers are products "
-        "per bin."
+    base_layout(fig, height=400)
+    fig.update_layout(
+        showlegend=True, legend={"orientation": "h", "y": 1.16, "x": 0}, margin={"t": 30}
     )
-    rows = [
-        (f"{b['low']:.0%}–{b['high']:.0%}", b["count"], pct(b["confidence"]), pct(b["accuracy"]))
-        for b in bins
-    ]
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", title_text="Confidence")
+    fig.update_yaxes(range=[0, 1.1], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%")
+    fig.update_yaxes(title_text="Accuracy")
     return chart(
         f"models-reliability-{version.name}",
         f"Reliability diagram of {version.name}",
-        summary,
+        calibration_summary(version.metrics),
         fig,
         ["Confidence bin", "Products", "Mean confidence", "Accuracy"],
-        rows,
+        [
+            (
+                f"{b['low']:.0%}–{b['high']:.0%}",
+                b["count"],
+                pct(b["confidence"]),
+                pct(b["accuracy"]),
+            )
+            for b in bins
+        ],
         numeric=[False, True, True, True],
+    )
+
+
+def calibration_summary(metrics: dict[str, Any]) -> str:
+    """The ECE in words, saying so when temperature scaling made the test split worse."""
+    ece = metrics.get("ece", 0.0)
+    before = metrics.get("ece_uncalibrated")
+    said = f"Expected calibration error {ece:.3f} after temperature scaling"
+    if before is None:
+        said += "."
+    elif ece > before:
+        said += (
+            f", worse than the {before:.3f} before it: the temperature was fitted on the "
+            "validation split, and on the test split the raw confidences were already closer "
+            "to the accuracy. The served confidences are the scaled ones."
+        )
+    else:
+        said += f" ({before:.3f} before)."
+    return said + (
+        " Points on the dashed diagonal are perfectly calibrated; numbers are products per bin."
     )

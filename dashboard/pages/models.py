@@ -124,6 +124,7 @@ def _comparison_table(versions: list[ModelVersion], roles: dict[str, str]) -> ht
         ],
         rows,
         numeric=[False, True, False, True, True, True, True, True, False],
+        prose=[8],
     )
 
 
