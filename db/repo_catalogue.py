@@ -13,7 +13,6 @@ from db.models import Product
 _CHUNK = 500
 
 
-
 def get_product(session: Session, uniq_id: str) -> Product | None:
     return session.scalar(select(Product).where(Product.uniq_id == uniq_id))
 
@@ -28,14 +27,15 @@ def product_splits(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Product.uniq_id, Product.split)).tuples().all())
 
 
-def upsert_products(session: Session, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int]:
-    """Insert new products and update known ones, keyed by uniq_id. Returns (inserted, updated).
+def upsert_products(session: Session, rows: Iterable[Mapping[str, Any]]) -> tuple[int, int, int]:
+    """Insert new products and update known ones, keyed by uniq_id. Returns (inserted,
+    updated, unchanged): a known product whose every field is the same is left alone.
 
     Portable across SQLite and PostgreSQL: known rows are looked up in chunks, then updated
     in place, so a re-run never duplicates a product.
     """
     rows = list(rows)
-    inserted = updated = 0
+    inserted = updated = unchanged = 0
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         ids = [row["uniq_id"] for row in chunk]
@@ -47,12 +47,14 @@ def upsert_products(session: Session, rows: Iterable[Mapping[str, Any]]) -> tupl
             if product is None:
                 session.add(Product(**row))
                 inserted += 1
+            elif all(getattr(product, key) == value for key, value in row.items()):
+                unchanged += 1
             else:
                 for key, value in row.items():
                     setattr(product, key, value)
                 updated += 1
         session.flush()
-    return inserted, updated
+    return inserted, updated, unchanged
 
 
 def catalogue_rows(session: Session) -> list[dict[str, Any]]:

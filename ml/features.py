@@ -68,7 +68,10 @@ def extract(
 ) -> Features:
     """Features for (sha256, path) pairs in order; only images not cached yet are computed."""
     missing = [(sha, path) for sha, path in dict(images).items() if cache.get(sha) is None]
-    bar = tqdm(total=len(missing), desc="image features", unit="image", disable=not progress)
+    # Nothing to compute (every image cached): no empty bar.
+    bar = tqdm(
+        total=len(missing), desc="image features", unit="image", disable=not progress or not missing
+    )
     for start in range(0, len(missing), batch_size):
         batch = missing[start : start + batch_size]
         tensors = []

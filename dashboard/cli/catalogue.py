@@ -60,9 +60,14 @@ def data_check(ctx: click.Context, threshold: float, show: int) -> None:
     click.echo(f"  exact duplicates (same image bytes): {len(report.exact)} pairs")
     click.echo(f"  near duplicates (cosine >= {threshold}): {len(report.near)} pairs")
     click.echo(f"  leaky pairs (a duplicate across train/validation and test): {len(report.leaky)}")
+    if report.pairs:
+        click.echo("  pairs (product ids, then exact or cosine similarity):")
     for pair in report.pairs[:show]:
         kind = "exact" if pair.exact else f"{pair.similarity:.3f}"
         click.echo(f"    {pair.a}  {pair.b}  {kind}{'  LEAKY' if pair.leaky else ''}")
+    hidden = len(report.pairs) - show
+    if hidden > 0:
+        click.echo(f"  ... and {hidden} more pair{'s' if hidden > 1 else ''} (--show N lists more)")
 
 
 @data.command("prune")

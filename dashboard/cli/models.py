@@ -9,6 +9,7 @@ import click
 
 from dashboard.cli.base import CliError, VitrineGroup, ready_services
 from dashboard.services import style_shift, training
+from dashboard.services.prediction import serving_roles
 from db.engine import session_scope
 from db.repo_models import activate, list_model_versions
 from ml.models.registry import MODEL_NAMES
@@ -26,19 +27,32 @@ def model_names(value: str | None) -> list[str]:
     return names
 
 
-def metrics_table(rows: list[tuple[str, int, dict[str, Any], bool]]) -> str:
+def metrics_table(
+    rows: list[tuple[str, int, dict[str, Any], bool]], roles: dict[str, str] | None = None
+) -> str:
+    """One line per model version; `roles` (model -> primary or fallback) says which active
+    versions answer predictions, the others being kept for comparison."""
     header = (
         f"{'model':<12} {'ver':>3} {'accuracy':>8} {'macro-F1':>8} {'ECE':>6} "
-        f"{'params':>9} {'ms':>7}  active"
+        f"{'params':>9} {'ms':>7}  status"
     )
     lines = [header]
     for name, version, metrics, active in rows:
+        status = ""
+        if active:
+            status = (roles or {}).get(
+                name, "active (comparison)" if roles is not None else "active"
+            )
         lines.append(
             f"{name:<12} {version:>3} {metrics.get('accuracy', 0):>8.3f} "
             f"{metrics.get('macro_f1', 0):>8.3f} {metrics.get('ece', 0):>6.3f} "
             f"{metrics.get('n_parameters', '') or '':>9} {metrics.get('latency_ms', 0):>7.2f}"
-            f"  {'yes' if active else ''}"
+            f"  {status}"
         )
+    lines.append(
+        "accuracy, macro-F1, ECE: on the test split; ms: time of one prediction, with the "
+        "image backbone for models that read the photo, measured when trained"
+    )
     return "\n".join(lines)
 
 
@@ -158,7 +172,8 @@ def models_list(ctx: click.Context) -> None:
     if not rows:
         click.echo("No model version yet: run `vitrine train`.")
         return
-    click.echo(metrics_table(rows))
+    roles = serving_roles(services, [name for name, _v, _m, active in rows if active])
+    click.echo(metrics_table(rows, roles))
 
 
 @models.command("activate")

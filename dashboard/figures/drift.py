@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import plotly.graph_objects as go
 from dash import html
 
@@ -23,10 +25,19 @@ def history_chart(history: list) -> html.Figure:
         )
     )
     base_layout(fig, height=300)
+    # Reports minutes apart (or one alone) gave a sub-millisecond axis: keep at least an hour
+    # in view, and label ticks to the minute.
+    known = [t for t in times if t is not None]
+    first, last = (min(known), max(known)) if known else (None, None)
+    if first is not None and last is not None and last - first < timedelta(hours=1):
+        middle = first + (last - first) / 2
+        fig.update_xaxes(range=[middle - timedelta(minutes=30), middle + timedelta(minutes=30)])
+    fig.update_xaxes(tickformat="%Y-%m-%d %H:%M")
     fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Share of columns drifted")
     drifted = sum(r.dataset_drift for r in history)
     summary = (
-        f"{len(history)} reports; {drifted} found dataset drift (marked with a cross). "
+        f"{len(history)} report{'' if len(history) == 1 else 's'}; {drifted} found dataset "
+        "drift (marked with a cross). "
         f"The latest has {shares[-1]:.0%} of its columns drifted."
     )
     rows = [

@@ -20,15 +20,17 @@ class IngestResult:
     report: LoadReport
     inserted: int
     updated: int
+    unchanged: int = 0
 
     @property
     def loaded(self) -> int:
-        return self.inserted + self.updated
+        return self.inserted + self.updated + self.unchanged
 
     def summary_lines(self, first_ids: int = 5) -> list[str]:
         lines = [
             f"Loaded {self.loaded} of {self.report.rows} rows "
-            f"({self.inserted} new, {self.updated} updated); skipped {self.report.skipped_count}."
+            f"({self.inserted} new, {self.updated} updated, {self.unchanged} unchanged); "
+            f"skipped {self.report.skipped_count}."
         ]
         for reason, ids in sorted(self.report.skipped.items()):
             shown = ", ".join(ids[:first_ids]) + (", ..." if len(ids) > first_ids else "")
@@ -50,5 +52,5 @@ def ingest_catalogue(
         categories.update({r.uniq_id: r.category for r in report.records})
         splits = assign_splits(categories, product_splits(session), seed=seed)
         rows = [{**r.as_dict(), "split": splits[r.uniq_id]} for r in report.records]
-        inserted, updated = upsert_products(session, rows)
-    return IngestResult(report=report, inserted=inserted, updated=updated)
+        inserted, updated, unchanged = upsert_products(session, rows)
+    return IngestResult(report, inserted, updated, unchanged)

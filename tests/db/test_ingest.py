@@ -24,13 +24,14 @@ def test_reingest_updates_and_never_duplicates(tmp_path: Path, migrated_url: str
     services = _services(tmp_path, migrated_url)
     csv_path, images = quirks_catalogue(tmp_path / "src")
     first = ingest_catalogue(services, csv_path, images, progress=False)
-    assert (first.inserted, first.updated) == (3, 0)
+    assert (first.inserted, first.updated, first.unchanged) == (3, 0, 0)
     assert first.report.skipped_count == 6
 
     with session_scope(services.sessions) as session:
         before = product_splits(session)
     second = ingest_catalogue(services, csv_path, images, progress=False)
-    assert (second.inserted, second.updated) == (0, 3)
+    # Nothing changed in the file: nothing is said to be updated.
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, 3)
     with session_scope(services.sessions) as session:
         assert len(product_splits(session)) == 3
         assert product_splits(session) == before
@@ -50,7 +51,7 @@ def test_new_products_get_a_split_and_old_ones_keep_theirs(
     # A bigger catalogue with the same seed holds the first 8 products of each category too.
     big = generate(tmp_path / "big", per_category=12, seed=0, progress=False)
     result = ingest_catalogue(services, big, tmp_path / "big/Images", progress=False)
-    assert (result.inserted, result.updated) == (28, 56)
+    assert (result.inserted, result.updated, result.unchanged) == (28, 0, 56)
     with session_scope(services.sessions) as session:
         after = product_splits(session)
     assert len(after) == 84
@@ -75,7 +76,7 @@ def test_cli_ingest_reports_and_fails_when_nothing_loads(tmp_path: Path) -> None
         main, ["data", "ingest", str(csv_path), "--images", str(images)], env=env
     )
     assert ok.exit_code == 0, ok.output
-    assert "Loaded 3 of 9 rows (3 new, 0 updated); skipped 6." in ok.output
+    assert "Loaded 3 of 9 rows (3 new, 0 updated, 0 unchanged); skipped 6." in ok.output
     assert "unknown category: 1 (first: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa3)" in ok.output
 
     empty_images = tmp_path / "empty"
@@ -101,7 +102,7 @@ def test_cli_demo_builds_and_loads_the_catalogue(tmp_path: Path) -> None:
     args = ["demo", "--no-serve", "--per-category", "4"]
     first = CliRunner().invoke(main, args, env=env)
     assert first.exit_code == 0, first.output
-    assert "(28 new, 0 updated)" in first.output
+    assert "(28 new, 0 updated, 0 unchanged)" in first.output
     assert (tmp_path / "data/demo" / CSV_NAME).exists()
     again = CliRunner().invoke(main, args, env=env)
-    assert "reusing" in again.output and "(0 new, 28 updated)" in again.output
+    assert "reusing" in again.output and "(0 new, 0 updated, 28 unchanged)" in again.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -76,3 +77,18 @@ def test_data_check_reports_planted_duplicates(tmp_path: Path) -> None:
     assert "exact duplicates (same image bytes): 1 pairs" in result.output
     pair = {rows[0]["uniq_id"], rows[5]["uniq_id"]}
     assert any(set(line.split()[:2]) == pair for line in result.output.splitlines())
+    # Again, every image's features are cached: no empty progress bars; a cut list says so.
+    again = CliRunner().invoke(main, ["data", "check", "--show", "0"], env=env)
+    assert again.exit_code == 0 and "image features" not in again.output
+    assert re.search(r"\.\.\. and \d+ more pairs? \(--show N lists more\)", again.output)
+
+
+def test_models_list_says_which_versions_answer(trained_settings: Settings) -> None:
+    result = CliRunner().invoke(main, ["models", "list"], env=_env(trained_settings))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    status = {line.split()[0]: line.split("  ")[-1].strip() for line in lines[1:-1]}
+    assert status["fusion"] == "primary"
+    assert list(status.values()).count("fallback") == 1
+    assert set(status.values()) <= {"primary", "fallback", "active (comparison)", ""}
+    assert lines[-1].startswith("accuracy, macro-F1, ECE: on the test split; ms: ")
