@@ -20,18 +20,41 @@ PAGE = """<!DOCTYPE html>
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>API reference · Vitrine</title>
   <link rel="stylesheet" href="/api/docs/static/swagger-ui.css">
+  <link rel="stylesheet" href="/api/docs/docs.css">
 </head>
 <body>
-  <a href="#swagger-ui" class="visually-hidden-focusable">Skip to the API reference</a>
-  <main id="swagger-ui" aria-label="Vitrine API reference"></main>
+  <a href="#swagger-ui" class="skip-link">Skip to the API reference</a>
+  <header class="docs-bar">
+    <nav aria-label="Vitrine">
+      <a href="/">← Back to the Vitrine dashboard</a>
+      <a href="/api/openapi.json">OpenAPI document (JSON)</a>
+    </nav>
+  </header>
+  <main id="swagger-ui" aria-label="Vitrine API reference" tabindex="-1"></main>
   <script src="/api/docs/static/swagger-ui-bundle.js"></script>
   <script src="/api/docs/init.js"></script>
 </body>
 </html>
 """
 
+# The page has no Bootstrap: its skip link (shown only when focused) and its bar back to the
+# dashboard are styled here, in the dashboard's colours.
+CSS = """.skip-link { position: absolute; left: -10000px; top: 0; }
+.skip-link:focus { left: 1rem; top: 1rem; z-index: 10; padding: 0.5rem 1rem; background: #ffffff;
+  color: #0a58a8; outline: 3px solid #0a58a8; font: 600 1rem system-ui, sans-serif; }
+.docs-bar { background: #12263f; padding: 0.75rem 1.25rem; font: 1rem system-ui, sans-serif; }
+.docs-bar nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; }
+.docs-bar a { color: #dce8f7; }
+.docs-bar a:focus-visible { outline: 3px solid #ffd166; outline-offset: 2px; }
+"""
+
 # A file, not an inline script, so the Content-Security-Policy needs no 'unsafe-inline'.
-INIT = """window.addEventListener("load", function () {
+INIT = """// Swagger UI's deep links own the URL's hash: the skip link moves focus itself.
+document.querySelector(".skip-link").addEventListener("click", function (event) {
+  event.preventDefault();
+  document.getElementById("swagger-ui").focus();
+});
+window.addEventListener("load", function () {
   window.ui = SwaggerUIBundle({
     url: "/api/openapi.json",
     dom_id: "#swagger-ui",
@@ -50,6 +73,10 @@ def register(api: Blueprint, operations: Sequence[Operation]) -> None:
     @api.get("/docs")
     def docs() -> Response:
         return Response(PAGE, mimetype="text/html")
+
+    @api.get("/docs/docs.css")
+    def docs_css() -> Response:
+        return Response(CSS, mimetype="text/css")
 
     @api.get("/docs/init.js")
     def docs_init() -> Response:

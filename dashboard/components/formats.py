@@ -9,3 +9,8 @@ def pct(value: float | None) -> str | None:
 
 def num(value: float | None, digits: int) -> str | None:
     return None if value is None else f"{value:.{digits}f}"
+
+
+def sentence_case(text: str) -> str:
+    """The first letter up, the rest as written ("Rs." stays "Rs."; str.capitalize lowers it)."""
+    return text[:1].upper() + text[1:]

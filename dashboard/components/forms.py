@@ -26,9 +26,11 @@ def get_form(
     fields: list[Any],
     submit: str,
     after: Sequence[Any] = (),
+    wide: bool = False,
 ) -> html.Form:
     """A filter form sent with GET: the choices land in the URL, so the view can be reloaded,
-    bookmarked and shared, and it works before any script has loaded."""
+    bookmarked and shared, and it works before any script has loaded. `wide` fields hold
+    long choices (whole sentences of a variable's name and unit)."""
     return html.Form(
         method="get",
         action=action,
@@ -36,7 +38,10 @@ def get_form(
         **aria(labelledby=title_id),
         children=[
             html.H2(title, id=title_id),
-            html.Div(className="filter-grid", children=fields),
+            html.Div(
+                className="filter-grid filter-grid--wide" if wide else "filter-grid",
+                children=fields,
+            ),
             html.Button(submit, type="submit", className="btn btn-primary"),
             *after,
         ],

@@ -12,6 +12,7 @@ from dashboard.components.charts import (
     category_marker,
     chart,
 )
+from dashboard.components.formats import sentence_case
 from dashboard.services.analysis import MAX_POINTS, VARIABLES
 from ml.analysis import relate
 
@@ -60,8 +61,8 @@ def scatter_chart(pairs: pd.DataFrame, x: str, y: str) -> html.Figure:
         )
     base_layout(fig, height=480)
     fig.update_layout(showlegend=True)
-    fig.update_xaxes(title_text=VARIABLES[x].capitalize())
-    fig.update_yaxes(title_text=VARIABLES[y].capitalize())
+    fig.update_xaxes(title_text=sentence_case(VARIABLES[x]))
+    fig.update_yaxes(title_text=sentence_case(VARIABLES[y]))
     note = (
         f" Showing a sample of {len(shown):,} of {len(pairs):,} products."
         if len(shown) < len(pairs)
@@ -69,7 +70,7 @@ def scatter_chart(pairs: pd.DataFrame, x: str, y: str) -> html.Figure:
     )
     return chart(
         "analysis-scatter",
-        f"{VARIABLES[y].capitalize()} against {VARIABLES[x]}",
+        f"{sentence_case(VARIABLES[y])} against {VARIABLES[x]}",
         relation.reading + note,
         fig,
         [

@@ -7,6 +7,7 @@ from typing import Any
 from dash import Dash, html
 
 from dashboard.components.cards import notice
+from dashboard.components.formats import sentence_case
 from dashboard.components.forms import field, get_form
 from dashboard.figures.analysis import scatter_chart
 from dashboard.services.analysis import VARIABLES, analysis_frame
@@ -22,7 +23,7 @@ ORDER = 40
 
 def _select(name: str, label: str, current: str) -> html.Div:
     options = [
-        html.Option(text.capitalize(), value=key, selected=key == current)
+        html.Option(sentence_case(text), value=key, selected=key == current)
         for key, text in VARIABLES.items()
     ]
     select = html.Select(
@@ -42,6 +43,7 @@ def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) 
             title_id="analysis-form-title",
             fields=[_select("x", "Horizontal axis", x), _select("y", "Vertical axis", y)],
             submit="Show",
+            wide=True,
         ),
     ]
     frame = analysis_frame(services())

@@ -167,6 +167,14 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
     p = recorded.prediction
     children: list[Any] = [
         html.H2("Result"),
+        # The photo as stored with the prediction: the analyst sees what was classified.
+        html.Img(
+            src=f"/api/predictions/{recorded.prediction_id}/photo?size=224",
+            alt=f"The photo of prediction #{recorded.prediction_id}",
+            width=160,
+            height=160,
+            className="result__photo",
+        ),
         html.P(
             ["Category: ", html.Strong(p.category, className="result__category")],
             className="result__headline",

@@ -114,6 +114,7 @@ PUBLIC_API_RULES = {
     "/api/openapi.json",
     "/api/docs",
     "/api/docs/init.js",
+    "/api/docs/docs.css",
     "/api/docs/static/<name>",
 }
 

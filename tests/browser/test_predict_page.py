@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.services.state import Services
 from dashboard.web.app import create_app
@@ -53,6 +55,14 @@ def test_upload_with_text_shows_a_result(predict_page, axe, trained_settings, tm
     result = predict_page.find_element("#predict-result").text
     assert "Category:" in result and "Confidence:" in result
     assert "Model: fusion v" in result
+    # The photo that was classified is shown with the answer, as stored with it.
+    photo_shown = predict_page.find_element("#predict-result img.result__photo")
+    assert photo_shown.get_attribute("alt").startswith("The photo of prediction #")
+    WebDriverWait(predict_page.driver, 20).until(
+        lambda d: d.execute_script(
+            "return arguments[0].complete && arguments[0].naturalWidth > 0;", photo_shown
+        )
+    )
     assert len(predict_page.driver.find_elements(By.CSS_SELECTOR, ".product-card")) == 6
     assert _audit_rows(trained_settings) == before + 1
     predict_page.driver.execute_script(
@@ -126,10 +136,11 @@ def test_explanation_page_with_results_passes_axe(dash_duo, axe, trained_setting
 
     services = Services.from_settings(trained_settings)
     data = catalogue_data(services)
+    # A text of its own, so no other test's cached explanation answers for this one.
     recorded = predict_and_record(
         services,
         data.image_paths[1].read_bytes(),
-        data.texts[1],
+        f"{data.texts[1]} {uuid.uuid4().hex[:8]}",
         source="api",
         request_id="browser-explain",
     )
