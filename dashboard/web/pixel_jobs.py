@@ -115,7 +115,7 @@ def compute(server: Flask, job: PixelJob, *, local: bool = False) -> None:
             _failed(server, job.key, 503, "models_not_ready", str(exc))
         except Exception:
             log.exception("pixel explanation of prediction %s failed", job.prediction_id)
-            _set_state(server, job.key, status="failed", http=503, message="the explanation failed")
+            _failed(server, job.key, 503, "explanation_failed", "the explanation failed")
         else:
             forget(server, job.key)
 

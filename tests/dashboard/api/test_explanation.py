@@ -126,6 +126,17 @@ def test_a_failed_pixel_job_is_reported_once_then_tried_again(
     assert retried.status_code == 202 and retried.get_json()["started_now"] is True
     _until_ready(client, url)
 
+    # An unexpected failure in the job: logged there, a JSON 503 here, never a 500.
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("numba kernel crashed")
+
+    monkeypatch.setattr(pixel_jobs, "explain_prediction", broken)
+    assert client.get(url).get_json()["started_now"] is True
+    crashed = _until_ready(client, url)
+    assert crashed.status_code == 503
+    assert crashed.get_json()["error"]["code"] == "explanation_failed"
+    assert "numba" not in crashed.get_json()["error"]["message"]  # no internals leak
+
 
 def test_only_fresh_explanations_spend_the_budget(trained_settings: Settings) -> None:
     app = create_app(trained_settings.model_copy(update={"explain_rate_limit": "2/minute"}))
