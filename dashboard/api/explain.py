@@ -29,6 +29,15 @@ RETRY_AFTER_S = 2
 PHOTO_MAX_AGE = 3600
 
 
+PREDICTION_ID = Param(
+    "prediction_id",
+    "path",
+    {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
+    "The prediction's number.",
+    required=True,
+    example=1,
+)
+
 EXPLANATION = Operation(
     "get",
     "/predictions/{prediction_id}/explanation",
@@ -47,14 +56,7 @@ EXPLANATION = Operation(
         503: UNAVAILABLE,
     },
     params=(
-        Param(
-            "prediction_id",
-            "path",
-            {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
-            "The prediction's number.",
-            required=True,
-            example=1,
-        ),
+        PREDICTION_ID,
         Param(
             "mode",
             "query",
@@ -99,14 +101,7 @@ PREDICTION_PHOTO = Operation(
         422: UNPROCESSABLE,
     },
     params=(
-        Param(
-            "prediction_id",
-            "path",
-            {"type": "integer", "minimum": 1, "maximum": s.MAX_ID},
-            "The prediction's number.",
-            required=True,
-            example=1,
-        ),
+        PREDICTION_ID,
         Param(
             "size",
             "query",

@@ -86,7 +86,7 @@ def layout(**query: str) -> html.Div:
             ),
             html.Ul(
                 [_card(item) for item in found.items],
-                className="catalogue-grid",
+                className="product-cards catalogue-grid",
                 **aria(labelledby="catalogue-results-title"),
             ),
             _pager(raw, found.page, found.pages),
@@ -139,11 +139,11 @@ def _card(item: CatalogueItem) -> html.Li:
             )
         )
     return html.Li(
-        className="catalogue-card",
+        className="product-card catalogue-card",
         children=[
-            thumbnail(p, size=96, class_name="catalogue-card__img"),
+            thumbnail(p, size=96, class_name="product-card__img catalogue-card__img"),
             html.Div(
-                className="catalogue-card__body",
+                className="product-card__body catalogue-card__body",
                 children=[
                     html.H3(p.product_name, className="catalogue-card__name"),
                     html.P(f"{p.category} · {'test' if p.split == 'test' else 'training'}"),

@@ -143,7 +143,7 @@ def _lookup(
     pixels: bool,
     max_evals: int,
     only_by: int | None,
-) -> tuple[ExplanationLookup, bytes, str, str, int]:
+) -> tuple[ExplanationLookup, bytes, str]:
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None or (only_by is not None and row.user_id != only_by):
@@ -179,8 +179,7 @@ def _lookup(
     cached = services.results.get(key)
     if cached is not None:
         cached = replace(cached, prediction_id=prediction_id, cached=True)
-    found = ExplanationLookup(key, pixels, cached, model, version)
-    return found, image_bytes, text, model, version
+    return ExplanationLookup(key, pixels, cached, model, version), image_bytes, text
 
 
 def explain_prediction(
@@ -195,24 +194,22 @@ def explain_prediction(
 ) -> PredictionExplanation:
     """`progress(done, total)` hears of model evaluations as a pixel explanation runs;
     `only_by` as in `find_explanation`."""
-    found, image_bytes, text, model, version = _lookup(
-        services, prediction_id, target, pixels, max_evals, only_by
-    )
+    found, image_bytes, text = _lookup(services, prediction_id, target, pixels, max_evals, only_by)
     if found.cached is not None:
         return found.cached
     predictor = predictor_for(services)
     result = _explain(
         services,
         predictor,
-        model,
-        predictor.head_for(model).meta.classes,
+        found.model,
+        predictor.head_for(found.model).meta.classes,
         image_bytes,
         text,
         target or None,
         found.pixels,
         max_evals,
         prediction_id,
-        version,
+        found.version,
         progress,
     )
     services.results.set(found.key, result)

@@ -236,33 +236,20 @@ def predict_and_record_many(
     product_ids: Sequence[str | None],
     by: Requester | None = None,
 ) -> list[Recorded]:
-    # Every database step of a prediction is bounded: a frozen link answers an error (503) in
-    # seconds, and the failure is logged with the request id, instead of holding the worker.
-    with answer_within(services.settings.db_timeout_s):
-        return _predict_and_record_many(
-            services, images, texts, source, request_id, product_ids, by
-        )
-
-
-def _predict_and_record_many(
-    services: Services,
-    images: Sequence[bytes],
-    texts: Sequence[str | None],
-    source: str,
-    request_id: str,
-    product_ids: Sequence[str | None],
-    by: Requester | None,
-) -> list[Recorded]:
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
     checked = [check_text(services, t) for t in texts]
-    predictor = predictor_for(services)
+    # Every database step of a prediction is bounded: a frozen link answers an error (503) in
+    # seconds, and the failure is logged with the request id, instead of holding the worker.
+    bound = services.settings.db_timeout_s
+    with answer_within(bound):
+        predictor = predictor_for(services)
     predictions = predictor.predict_batch(images, checked)
     # Accepted images are kept by content hash, so each prediction can be explained later.
     for data in images:
         imagestore.store_bytes(services.settings.data_dir, data, _sha256(data))
     try:
-        with session_scope(services.sessions) as session:
+        with answer_within(bound), session_scope(services.sessions) as session:
             rows = []
             for data, text, product_id, prediction in zip(
                 images, checked, product_ids, predictions, strict=True

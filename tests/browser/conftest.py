@@ -71,6 +71,15 @@ class AxeAudit:
 
 
 @pytest.fixture
+def served(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
+    """The trained demo in Chromium (a module may define its own `served`)."""
+    from dashboard.web.app import create_app
+
+    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
+    return dash_duo
+
+
+@pytest.fixture
 def axe(dash_duo, axe_source: str) -> AxeAudit:  # type: ignore[no-untyped-def]
     dash_duo.driver.set_script_timeout(30)
     return AxeAudit(dash_duo.driver, axe_source)

@@ -14,15 +14,9 @@ from dashboard.services.prediction import predict_and_record
 from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.web.app import create_app
+from tests.browser.navigation import open_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def served(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
-    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
-    return dash_duo
 
 
 @pytest.fixture
@@ -43,11 +37,6 @@ def confidences(trained_settings: Settings) -> list[float]:
     return shown
 
 
-def _open(duo: Any, path: str) -> None:
-    duo.driver.get(duo.server_url + path)
-    duo.wait_for_element("#main-content h1", timeout=20)
-
-
 def _photo_loaded(driver: Any, image: Any) -> bool:
     return bool(
         driver.execute_script(
@@ -57,7 +46,7 @@ def _photo_loaded(driver: Any, image: Any) -> bool:
 
 
 def test_every_audit_row_links_to_its_explanation_with_its_photo(served, axe, confidences) -> None:  # type: ignore[no-untyped-def]
-    _open(served, "/audit")
+    open_page(served, "/audit")
     driver = served.driver
     rows = driver.find_elements(By.CSS_SELECTOR, "#audit-table tbody tr")
     assert len(rows) == min(25, len(confidences))
@@ -87,7 +76,7 @@ def test_confidence_filter_takes_percent_as_the_table_shows_it(served, axe, conf
     threshold = int(low) + 1
     assert low < threshold < high
     expected = sum(c >= threshold for c in confidences)
-    _open(served, "/audit?page_size=500")
+    open_page(served, "/audit?page_size=500")
     driver = served.driver
     field = driver.find_element(By.ID, "audit-min_percent")
     assert "%" in driver.find_element(By.CSS_SELECTOR, "label[for=audit-min_percent]").text
@@ -110,7 +99,7 @@ def test_confidence_filter_takes_percent_as_the_table_shows_it(served, axe, conf
         ("min_percent=80&max_percent=20", "Confidence at least is above Confidence at most."),
         ("since=yesterday", "From (date): give a date as YYYY-MM-DD."),
     ):
-        _open(served, f"/audit?{query}")
+        open_page(served, f"/audit?{query}")
         message = driver.find_element(By.CSS_SELECTOR, ".notice--error").text
         assert said in message, message
         assert "Input should" not in message and "_confidence" not in message

@@ -14,15 +14,9 @@ from dashboard.services.prediction import predict_and_record
 from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.web.app import create_app
+from tests.browser.navigation import open_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def served(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
-    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
-    return dash_duo
 
 
 @pytest.fixture
@@ -50,17 +44,12 @@ def truth(trained_settings: Settings) -> dict[str, Any]:
     }
 
 
-def _open(duo: Any, path: str) -> None:
-    duo.driver.get(duo.server_url + path)
-    duo.wait_for_element("#main-content h1", timeout=60)
-
-
 def _cards(duo: Any) -> list[Any]:
     return duo.driver.find_elements(By.CSS_SELECTOR, ".catalogue-grid > li")
 
 
 def test_catalogue_lists_filters_pages_and_links(served, axe, truth) -> None:  # type: ignore[no-untyped-def]
-    _open(served, "/catalogue")
+    open_page(served, "/catalogue")
     title = served.find_element("#catalogue-results-title").text
     assert title == f"Products 1–{PAGE_SIZE} of {truth['total']:,}"
     assert len(_cards(served)) == PAGE_SIZE
@@ -76,7 +65,7 @@ def test_catalogue_lists_filters_pages_and_links(served, axe, truth) -> None:  #
     assert not any("✓ right" in card.text for card in cards)
 
     # Paging keeps the filter.
-    _open(served, "/catalogue?split=test")
+    open_page(served, "/catalogue?split=test")
     served.find_element("nav[aria-label=Pages] a").click()
     served.wait_for_contains_text("#catalogue-results-title", f"Products {PAGE_SIZE + 1}–")
     assert "split=test" in served.driver.current_url and "page=2" in served.driver.current_url
@@ -84,21 +73,21 @@ def test_catalogue_lists_filters_pages_and_links(served, axe, truth) -> None:  #
 
     # A product predicted before links to that prediction's explanation.
     uniq_id, prediction_id = truth["recorded"]
-    _open(served, "/catalogue?split=test")
+    open_page(served, "/catalogue?split=test")
     [card] = [c for c in _cards(served) if f"Explain #{prediction_id}" in c.text]
     similar = card.find_element(By.PARTIAL_LINK_TEXT, "Similar").get_attribute("href")
     assert similar.endswith(f"/similar?product={uniq_id}")
     card.find_element(By.PARTIAL_LINK_TEXT, f"Explain #{prediction_id}").click()
     served.wait_for_contains_text("#main-content", f"Prediction #{prediction_id}:", timeout=60)
 
-    _open(served, "/catalogue?category=Toys")
+    open_page(served, "/catalogue?category=Toys")
     message = served.find_element(".notice--error").text
     assert "Category: this value is not one of the choices." in message
     axe.assert_clean("/catalogue (a filter that is not valid)")
 
 
 def test_confusion_matrix_counts_open_the_catalogue(served) -> None:  # type: ignore[no-untyped-def]
-    _open(served, "/models")
+    open_page(served, "/models")
     table = served.find_element("#models-confusion-fusion-title").find_element(By.XPATH, "..")
     table.find_element(By.TAG_NAME, "summary").click()
     links = table.find_elements(By.CSS_SELECTOR, "details a[href^='/catalogue?']")
@@ -116,7 +105,7 @@ def test_confusion_matrix_counts_open_the_catalogue(served) -> None:  # type: ig
     assert all(f"Predicted {predicted}" in c.text for c in _cards(served))
 
     # The chart's cells carry the same links: a click on one follows it.
-    _open(served, "/models")
+    open_page(served, "/models")
     graph = served.driver.find_element(By.CSS_SELECTOR, "[id*='models-confusion-fusion']")
     served.driver.execute_script("arguments[0].scrollIntoView();", graph)
     served.wait_for_element("#models-confusion-fusion .js-plotly-plot", timeout=30)

@@ -11,15 +11,8 @@ from dashboard.services.prediction import predict_and_record
 from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
-from dashboard.web.app import create_app
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def served(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
-    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
-    return dash_duo
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages import PAGES
-from dashboard.web.app import create_app
+from tests.browser.navigation import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -44,20 +44,9 @@ return [...document.querySelectorAll(sel)].filter(el => {
 """
 
 
-@pytest.fixture
-def served(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
-    dash_duo.start_server(create_app(trained_settings).extensions["dash"])
-    return dash_duo
-
-
-def _open(duo: Any, path: str) -> None:
-    duo.driver.get(duo.server_url + path)
-    duo.wait_for_element("#main-content h1", timeout=20)
-
-
 @pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
 def test_tab_walk_reaches_every_control_with_visible_focus(served, page) -> None:  # type: ignore[no-untyped-def]
-    _open(served, page.PATH)
+    open_page(served, page.PATH)
     driver = served.driver
     expected = set(driver.execute_script(REACHABLE))
     seen: list[dict[str, Any]] = []
@@ -96,7 +85,7 @@ def test_tab_walk_reaches_every_control_with_visible_focus(served, page) -> None
 def test_no_sideways_scrolling_at_200_percent_zoom(served, page) -> None:  # type: ignore[no-untyped-def]
     # 1280 CSS px at 200% zoom is a 640 px wide viewport.
     served.driver.set_window_size(640, 800)
-    _open(served, page.PATH)
+    open_page(served, page.PATH)
     widths = served.driver.execute_script(
         "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];"
     )
@@ -122,14 +111,14 @@ def test_every_text_field_fills_its_box(served, page, width) -> None:  # type: i
     # Dash 4's input wrapper once kept its field at ~216 px inside a ~638 px box, cutting off
     # product names and 32-character ids.
     served.driver.set_window_size(width, 900)
-    _open(served, page.PATH)
+    open_page(served, page.PATH)
     narrow = [f for f in served.driver.execute_script(INPUT_FILL) if f["share"] < 0.8]
     assert not narrow, f"{page.PATH} at {width} px: fields narrower than their box: {narrow}"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
 def test_one_h1_and_headings_in_order(served, page) -> None:  # type: ignore[no-untyped-def]
-    _open(served, page.PATH)
+    open_page(served, page.PATH)
     served.driver.execute_script(
         "document.querySelectorAll('details').forEach(d => d.open = true);"
     )
@@ -153,7 +142,7 @@ def _tab_to(driver: Any, css: str, limit: int = 80) -> Any:
 
 
 def test_audit_filter_and_csv_download_with_keys_only(served) -> None:  # type: ignore[no-untyped-def]
-    _open(served, "/audit")
+    open_page(served, "/audit")
     driver = served.driver
     select = _tab_to(driver, "#audit-source")
     select.send_keys(Keys.ARROW_DOWN)  # "Any" -> the first source
