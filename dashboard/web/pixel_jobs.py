@@ -6,18 +6,25 @@ once and the same address answers 200 once the map is in the result cache, which
 and instance reads. Which jobs are queued, running or failed is kept in that cache too.
 
 With Redis the job is a Celery task run by `vitrine worker` (as the Explain page's background
-jobs are). Otherwise each web worker runs one job at a time in a forked child process at low
-CPU priority, so requests keep their share of the cores and jobs queue instead of piling up.
+jobs are). Otherwise each web worker runs one job at a time in a child process at low CPU
+priority, so requests keep their share of the cores and jobs queue instead of piling up. The
+child is a fresh interpreter, not a fork: a fork of a worker that runs threads (ONNX Runtime's
+and torch's pools, the job runner itself) can inherit a lock held by another thread and hang
+for ever, which it did in CI. A job has a deadline; a child still running at exit is killed.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
-import multiprocessing
 import os
+import pickle
+import queue
+import signal
+import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -26,6 +33,7 @@ from flask import Flask
 
 from dashboard.services.explain import NotExplainable, explain_prediction
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.settings import Settings
 from dashboard.web.context import services
 
 log = logging.getLogger(__name__)
@@ -34,6 +42,9 @@ STATE_PREFIX = "pixel-job:"
 # A job that died without a word (its process killed) is forgotten after this long, so a new
 # request starts it again instead of waiting for ever.
 STATE_TIMEOUT_S = 15 * 60
+# A local job still running after this long is killed and reported as failed.
+JOB_DEADLINE_S = 10 * 60
+CHILD_MODULE = "dashboard.web.pixel_job_child"
 PROGRESS_EVERY_S = 1.0
 CELERY_TASK = "vitrine.explain_pixels"
 EXTENSION_KEY = "vitrine_pixel_jobs"
@@ -133,7 +144,7 @@ class PixelJobs:
                 compute(server, PixelJob(**fields))
 
             self._task = celery.task(name=CELERY_TASK, ignore_result=True)(explain_pixels)
-        self._runner: ThreadPoolExecutor | None = None
+        self._queue: queue.SimpleQueue[PixelJob] | None = None
         self._runner_pid = 0
 
     def start(self, job: PixelJob) -> bool:
@@ -147,42 +158,64 @@ class PixelJobs:
         if self._task is not None:
             self._task.apply_async(args=[asdict(job)], retry=False)
         else:
-            self._local_runner().submit(self._run_child, job)
+            self._local_queue().put(job)
         return True
 
-    def _local_runner(self) -> ThreadPoolExecutor:
-        # One per process, made after gunicorn forked the worker (threads do not survive forks).
-        if self._runner is None or self._runner_pid != os.getpid():
-            self._runner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pixel-job")
+    def _local_queue(self) -> queue.SimpleQueue[PixelJob]:
+        # One runner thread per process, made after gunicorn forked the worker (threads do not
+        # survive forks). It is a daemon: a process that exits does not wait for its jobs.
+        if self._queue is None or self._runner_pid != os.getpid():
+            self._queue = queue.SimpleQueue()
             self._runner_pid = os.getpid()
-        return self._runner
+            threading.Thread(
+                target=self._run_local, args=(self._queue,), name="pixel-jobs", daemon=True
+            ).start()
+        return self._queue
 
-    def _run_child(self, job: PixelJob) -> None:
-        """Waits (on a thread of the web worker) for a child process that does the work."""
-        process = multiprocessing.get_context("fork").Process(
-            target=_child, args=(self._server, job), name="vitrine-pixel-job", daemon=True
-        )
-        process.start()
-        process.join()
-        if process.exitcode != 0:
-            log.error("pixel job of prediction %s exited %s", job.prediction_id, process.exitcode)
-            _failed(self._server, job.key, 503, "explanation_failed", "the explanation failed")
+    def _run_local(self, jobs: queue.SimpleQueue[PixelJob]) -> None:
+        while True:
+            job = jobs.get()
+            try:
+                failure = run_child(services(self._server).settings, job)
+            except Exception:
+                log.exception("pixel job of prediction %s could not start", job.prediction_id)
+                failure = "the explanation could not start"
+            if failure:
+                _failed(self._server, job.key, 503, "explanation_failed", failure)
 
 
-def _child(server: Flask, job: PixelJob) -> None:
-    code = 1
+_children: set[subprocess.Popen[bytes]] = set()
+
+
+def run_child(settings: Settings, job: PixelJob) -> str | None:
+    """Run `job` in a child interpreter and wait for it; None, or what went wrong."""
+    child = subprocess.Popen([sys.executable, "-m", CHILD_MODULE], stdin=subprocess.PIPE)
+    _children.add(child)
     try:
-        os.nice(10)  # web requests first
-        # The parent's pooled database connections are its own: open fresh ones.
-        services(server).engine.dispose(close=False)
-        compute(server, job, local=True)
-        code = 0
+        assert child.stdin is not None
+        # Our own pipe to our own child: pickle carries the Settings as they are in memory.
+        with child.stdin:
+            child.stdin.write(pickle.dumps((settings, job)))
+        code = child.wait(timeout=JOB_DEADLINE_S + 30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        code = None
     finally:
-        # Leave without the interpreter's shutdown: in a child forked from a thread it fails
-        # (and would exit 1 after the work is done).
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+        _children.discard(child)
+    if code == 0:
+        return None
+    log.error("pixel job of prediction %s ended with %s", job.prediction_id, code or "timeout")
+    if code is None or code == -signal.SIGALRM:  # the child's own deadline
+        return f"the explanation took longer than {JOB_DEADLINE_S // 60} minutes"
+    return "the explanation failed"
+
+
+@atexit.register
+def _kill_children() -> None:
+    """A web worker that exits takes its running jobs with it (the next request restarts them)."""
+    for child in list(_children):
+        child.kill()
 
 
 def install(server: Flask, celery: Celery | None) -> PixelJobs:
