@@ -95,8 +95,10 @@ class Settings(BaseSettings):
     db_timeout_s: float = Field(
         5, gt=0, le=60, description="PostgreSQL: connecting or waiting for a pooled connection."
     )
+    # The dashboard's statements take milliseconds; 15 + 5 s, after which a silent link is cut,
+    # stays under gunicorn's 60 s worker timeout. Raise it for long maintenance commands.
     db_statement_timeout_s: float = Field(
-        60, gt=0, le=600, description="PostgreSQL: the server cancels a statement past this."
+        15, gt=0, le=600, description="PostgreSQL: the server cancels a statement past this."
     )
     instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
 

@@ -1,5 +1,6 @@
-"""The link to PostgreSQL freezes (its proxy is SIGSTOPped) while predictions pour in under
-gunicorn: answers are 503 in seconds, not hangs, and the audit trail and the answers agree."""
+"""The link to PostgreSQL freezes (its proxy is SIGSTOPped) while predictions pour in and the
+audit trail is read under gunicorn: answers are 503 in seconds, not hangs, and the audit trail
+and the answers agree."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import time
 import urllib.error
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -67,31 +69,45 @@ def test_a_frozen_link_gives_503s_and_every_row_has_its_answer_or_a_logged_failu
     proxy, port = _proxy(real.host or "127.0.0.1", real.port or 5432)
     through_proxy = real.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
     settings = trained_settings.model_copy(
-        update={"database_url": through_proxy, "predict_rate_limit": "100000/minute"}
+        update={
+            "database_url": through_proxy,
+            "predict_rate_limit": "100000/minute",
+            # A read in flight when the link froze is cut after both bounds (5 + 5 s).
+            "db_statement_timeout_s": 5.0,
+        }
     )
     data = catalogue_data(Services.from_settings(trained_settings))
     image = data.image_paths[int(data.index("test")[0])].read_bytes()
     answers: dict[str, int] = {}
+    reads: list[int] = []
     stop = threading.Event()
+
+    def status_of(served: Served, path: str, **request: Any) -> int:
+        try:
+            return _request(served, path, **request)[0]
+        except urllib.error.HTTPError as error:
+            return error.code
+        except (OSError, http.client.HTTPException):
+            return 0  # no answer: the connection dropped (a killed worker) or timed out
+
+    def keep_reading(served: Served) -> None:
+        while not stop.is_set():
+            reads.append(status_of(served, "/api/audit/predictions?page=1"))
+            time.sleep(0.2)
 
     def keep_predicting(served: Served) -> None:
         while not stop.is_set():
             request_id = uuid.uuid4().hex
             body, content_type = _multipart(image, "steel watch")
             headers = {"Content-Type": content_type, "X-Request-ID": request_id}
-            try:
-                status = _request(served, "/api/predict", body=body, headers=headers)[0]
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except (OSError, http.client.HTTPException):
-                status = 0  # no answer: the connection dropped (a killed worker) or timed out
-            answers[request_id] = status
+            answers[request_id] = status_of(served, "/api/predict", body=body, headers=headers)
 
     try:
         with gunicorn(
             settings, tmp_path, workers=2, GUNICORN_TIMEOUT=str(WORKER_TIMEOUT_S)
         ) as served:
             clients = [threading.Thread(target=keep_predicting, args=(served,)) for _ in range(3)]
+            clients.append(threading.Thread(target=keep_reading, args=(served,)))
             for client in clients:
                 client.start()
             time.sleep(4)
@@ -113,6 +129,8 @@ def test_a_frozen_link_gives_503s_and_every_row_has_its_answer_or_a_logged_failu
     assert set(statuses) <= {200, 503}, statuses  # no 500 and no request left unanswered
     assert statuses.count(503), "the freeze went unnoticed"
     assert statuses.count(200) > 3, "predictions did not resume after the thaw"
+    print("audit reads: " + json.dumps({str(s): reads.count(s) for s in sorted(set(reads))}))
+    assert set(reads) <= {200, 503} and reads.count(503) and reads[-1] == 200, reads
     # Every worker kept answering: none was killed for going silent on the frozen link.
     assert "WORKER TIMEOUT" not in log
     refusals = re.findall(r'path="/api/predict" status=503 .*duration_ms=(\d+)', log)
