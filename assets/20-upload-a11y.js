@@ -1,7 +1,8 @@
 /* dcc.Upload renders a clickable box that the keyboard cannot reach and a hidden file input
-   with no name. This makes the `.upload-zone__button` inside every `.upload-zone` a labelled
-   button that Enter and Space open, and names the file input after the zone's label
-   (data-label-id). React may re-create either element, so every mutation re-checks both. */
+   that Chromium still lists as a second button. This makes the `.upload-zone__button` inside
+   every `.upload-zone` the one labelled button (named after the zone's data-label-id), opened
+   by Enter and Space, and hides the file input from assistive technology: it only receives
+   the forwarded click. React may re-create either element, so every mutation re-checks both. */
 (function () {
   function enhance(zone) {
     var input = zone.querySelector('input[type="file"]');
@@ -9,9 +10,8 @@
     if (!input || !target) return;
     var labelId = zone.dataset.labelId;
     var hintId = zone.dataset.hintId;
-    if (labelId && input.getAttribute("aria-labelledby") !== labelId) {
-      input.setAttribute("aria-labelledby", labelId);
-      // The visible box is the control; the input only receives the forwarded click.
+    if (input.getAttribute("aria-hidden") !== "true") {
+      input.setAttribute("aria-hidden", "true");
       input.setAttribute("tabindex", "-1");
     }
     if (target.dataset.a11y === "done") return;
@@ -35,7 +35,7 @@
     document.querySelectorAll(".upload-zone").forEach(enhance);
   }
   new MutationObserver(scan).observe(document.documentElement, {
-    childList: true, subtree: true, attributes: true, attributeFilter: ["aria-labelledby"]
+    childList: true, subtree: true, attributes: true, attributeFilter: ["aria-hidden"]
   });
   document.addEventListener("DOMContentLoaded", scan);
 })();

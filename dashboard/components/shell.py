@@ -73,10 +73,11 @@ def layout() -> html.Div:
         className="site",
         children=[
             html.A("Skip to main content", href="#main-content", className="skip-link"),
-            access_bar(),
             html.Header(
                 className="site-header",
                 children=[
+                    # Inside the banner landmark: a screen reader finds it with the header.
+                    access_bar(),
                     html.Div(
                         className="site-header__inner",
                         children=[

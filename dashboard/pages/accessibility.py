@@ -27,7 +27,8 @@ def layout(**_query: str) -> Component:
                 [
                     html.Li(
                         "Every page is audited automatically in a real browser with axe-core "
-                        "against the WCAG 2.1 A and AA rules; a violation fails the build."
+                        "against the WCAG 2.2 A and AA rules and axe's best practices; a "
+                        "violation fails the build."
                     ),
                     html.Li(
                         "A “Skip to main content” link is the first thing the Tab key reaches on "
@@ -39,6 +40,11 @@ def layout(**_query: str) -> Component:
                     ),
                     html.Li(
                         "Each page has its own title, one main landmark and one top-level heading."
+                    ),
+                    html.Li(
+                        "The browser's accessibility tree of every page is read in order, as a "
+                        "screen reader meets it: one banner, main and footer landmark, headings "
+                        "that never skip a level, and every control named once."
                     ),
                     html.Li("Charts come with a text summary and a data table alternative."),
                 ]

@@ -33,7 +33,8 @@ from dashboard.web.resources import assets_dir
 
 log = logging.getLogger(__name__)
 
-# `lang` and the page title are in the HTML itself, for screen readers and search engines.
+# `lang` and the page title are in the HTML itself, for screen readers and search engines. Dash's
+# scripts sit in a plain div: its default <footer> was a second contentinfo landmark.
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -44,11 +45,11 @@ INDEX_STRING = """<!DOCTYPE html>
     </head>
     <body>
         {%app_entry%}
-        <footer>
+        <div class="dash-scripts">
             {%config%}
             {%scripts%}
             {%renderer%}
-        </footer>
+        </div>
     </body>
 </html>"""
 

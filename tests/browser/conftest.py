@@ -13,7 +13,8 @@ from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.2 AA and axe's best practices (unique landmarks, all content in landmarks, ...).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def _require(condition: bool, why: str) -> None:
@@ -65,7 +66,8 @@ class AxeAudit:
 
     def assert_clean(self, where: str) -> None:
         found = self.violations()
-        assert found == [], f"axe-core WCAG 2.1 AA violations on {where}:\n" + json.dumps(
+        rules = "WCAG 2.2 AA and best-practice"
+        assert found == [], f"axe-core {rules} violations on {where}:\n" + json.dumps(
             found, indent=2
         )
 
