@@ -152,7 +152,9 @@ def chart(
     rows: Sequence[Sequence[Any]],
     *,
     numeric: Sequence[bool] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> html.Figure:
+    """`config` adds to Plotly's graph config (GRAPH_CONFIG), e.g. a toolbar for selecting."""
     heading_id = f"{chart_id}-title"
     summary_id = f"{chart_id}-summary"
     return html.Figure(
@@ -172,7 +174,11 @@ def chart(
             ),
             dcc.Store(
                 id={"type": FIGURE, "index": chart_id},
-                data={"id": chart_id, "figure": figure.to_plotly_json(), "config": GRAPH_CONFIG},
+                data={
+                    "id": chart_id,
+                    "figure": figure.to_plotly_json(),
+                    "config": GRAPH_CONFIG | (config or {}),
+                },
             ),
             dcc.Store(id={"type": SEEN, "index": chart_id}, data=False),
             html.Details(

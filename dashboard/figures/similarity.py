@@ -34,13 +34,21 @@ def map_chart(chart_id: str, projected: CatalogueMap) -> html.Figure:
             )
         )
     base_layout(fig, height=520)
-    fig.update_layout(showlegend=True, legend={"title": {"text": "Category"}}, clickmode="event")
+    # Dragging selects (a box, or a lasso from the toolbar); a click opens one product.
+    fig.update_layout(
+        showlegend=True,
+        legend={"title": {"text": "Category"}},
+        clickmode="event",
+        dragmode="select",
+    )
     fig.update_xaxes(title_text="Component 1")
     fig.update_yaxes(title_text="Component 2")
     summary = (
         f"{len(ids):,} products projected to two dimensions with PCA; each category "
         "has its own colour and marker shape. Products close together look and read "
-        "alike. Select a point to list its similar products above."
+        "alike. Click a point to list its similar products above; drag a box (or a lasso, "
+        "from the chart's toolbar) to list the products inside it below and download them. "
+        "With a keyboard, the Catalogue page lists the same products by filter."
     )
     return chart(
         chart_id,
@@ -50,4 +58,9 @@ def map_chart(chart_id: str, projected: CatalogueMap) -> html.Figure:
         ["Category", "Products", "Centre, component 1", "Centre, component 2"],
         rows,
         numeric=[False, True, True, True],
+        config={
+            "displayModeBar": True,
+            "displaylogo": False,
+            "modeBarButtons": [["select2d", "lasso2d", "pan2d", "resetScale2d"]],
+        },
     )

@@ -4,6 +4,7 @@ of the whole catalogue (selecting a point opens its neighbours)."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from dash import Dash, Input, Output, State, ctx, dcc, html
@@ -14,11 +15,19 @@ from dashboard.components.cards import notice
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
 from dashboard.components.products import product_cards, thumbnail
+from dashboard.components.tables import data_table
 from dashboard.figures.similarity import map_chart
 from dashboard.services.products import InvalidProductId, UnknownProduct, find_product
-from dashboard.services.similarity import catalogue_map, similar_to_product
+from dashboard.services.similarity import (
+    MapPoint,
+    catalogue_map,
+    selected_products,
+    selection_csv,
+    similar_to_product,
+)
 from dashboard.services.training import NoCatalogue
 from dashboard.web.context import services
+from db.models import Product
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,11 @@ SUBMIT = ID("submit")
 RESULT = ID("result")
 MAP = ID("map")
 MAP_POINTS = 2000  # more points than this are sampled: the map stays light in the browser
+SELECTION = ID("selection")
+SELECTED = ID("selected")
+EXPORT = ID("export")
+DOWNLOAD = ID("download")
+LISTED = 50  # rows shown for a selection; the CSV holds them all
 
 
 def layout(product: str | None = None, **_query: str) -> html.Div:
@@ -91,6 +105,27 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
             ),
             html.H2("Embeddings map"),
             html.Div(id=f"{MAP}-container", children=_map()),
+            html.Section(
+                className="map-selection",
+                **aria(labelledby=f"{SELECTION}-title"),
+                children=[
+                    html.H2("Selected on the map", id=f"{SELECTION}-title"),
+                    html.Div(
+                        id=SELECTION,
+                        **aria(live="polite"),
+                        children=html.P("Drag a box or a lasso on the map to list products."),
+                    ),
+                    html.Button(
+                        "Download the selection (CSV)",
+                        id=EXPORT,
+                        type="button",
+                        className="btn btn-outline-primary",
+                        disabled=True,
+                    ),
+                    dcc.Store(id=SELECTED, data=[]),
+                    dcc.Download(id=DOWNLOAD),
+                ],
+            ),
         ]
     )
 
@@ -135,7 +170,66 @@ def _map() -> list[Any]:
     return [map_chart(MAP, projected)]
 
 
+def _points(selected: dict | None) -> list[MapPoint]:
+    points = (selected or {}).get("points") or []
+    return [
+        MapPoint(str(point["customdata"]), float(point["x"]), float(point["y"]))
+        for point in points
+        if point.get("customdata")
+    ]
+
+
+def _selection(selected: list[tuple[Product, MapPoint]]) -> list[Any]:
+    if not selected:
+        return [html.P("No product in the selection: drag around some points on the map.")]
+    counts = Counter(product.category for product, _point in selected)
+    by_category = ", ".join(f"{n} {category}" for category, n in counts.most_common())
+    rows = [
+        [
+            dcc.Link(product.product_name, href=f"{PATH}?product={product.uniq_id}"),
+            product.category,
+            product.split,
+        ]
+        for product, _point in selected[:LISTED]
+    ]
+    more = len(selected) - LISTED
+    products = "1 product" if len(selected) == 1 else f"{len(selected):,} products"
+    return [
+        html.P(f"{products} selected: {by_category}."),
+        data_table(
+            "Products selected on the map", ["Product", "Category", "Split"], rows, prose=[0]
+        ),
+        html.P(f"... and {more} more in the CSV." if more > 0 else ""),
+    ]
+
+
 def register_callbacks(app: Dash) -> None:
+    @app.callback(
+        Output(SELECTION, "children"),
+        Output(SELECTED, "data"),
+        Output(EXPORT, "disabled"),
+        Input(MAP, "selectedData"),
+        prevent_initial_call=True,
+    )
+    def select(selected: dict | None) -> tuple[list[Any], list[dict[str, Any]], bool]:
+        points = _points(selected)
+        found = selected_products(services(), points) if points else []
+        stored = [{"id": p.product_id, "x": p.x, "y": p.y} for _product, p in found]
+        return _selection(found), stored, not found
+
+    @app.callback(
+        Output(DOWNLOAD, "data"),
+        Input(EXPORT, "n_clicks"),
+        State(SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    def export(_clicks: int | None, stored: list[dict[str, Any]] | None) -> dict[str, Any]:
+        points = [MapPoint(str(p["id"]), float(p["x"]), float(p["y"])) for p in stored or []]
+        if not points:
+            raise PreventUpdate
+        text = selection_csv(selected_products(services(), points))
+        return dcc.send_string(text, "vitrine-map-selection.csv")
+
     @app.callback(
         Output(RESULT, "children"),
         Output(PRODUCT, "value"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.decomposition import PCA
 
+from dashboard.services.audit import safe_cell
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from db.engine import session_scope
@@ -108,3 +111,39 @@ def catalogue_map(services: Services, max_points: int) -> CatalogueMap:
     with session_scope(services.sessions) as session:
         names = {pid: p.product_name for pid, p in products_by_ids(session, ids).items()}
     return CatalogueMap(ids, built.labels[chosen], points, names)
+
+
+SELECTION_COLUMNS = ["uniq_id", "product_name", "category", "split", "component_1", "component_2"]
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    product_id: str
+    x: float
+    y: float
+
+
+def selected_products(services: Services, points: list[MapPoint]) -> list[tuple[Product, MapPoint]]:
+    """The catalogue products behind points selected on the map, in the map's order."""
+    with session_scope(services.sessions) as session:
+        products = products_by_ids(session, [point.product_id for point in points])
+    return [(products[p.product_id], p) for p in points if p.product_id in products]
+
+
+def selection_csv(selected: list[tuple[Product, MapPoint]]) -> str:
+    """The selection as CSV; names that a spreadsheet would run as formulas are quoted."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SELECTION_COLUMNS)
+    for product, point in selected:
+        writer.writerow(
+            [
+                product.uniq_id,
+                safe_cell(product.product_name),
+                product.category,
+                product.split,
+                round(point.x, 4),
+                round(point.y, 4),
+            ]
+        )
+    return buffer.getvalue()
