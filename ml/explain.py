@@ -325,3 +325,31 @@ def text_explanation(
         contributions=[TokenContribution(str(vocabulary[j]), float(values[j])) for j in ranked],
         other_words=float(values.sum()) - listed,
     )
+
+
+def category_words(
+    vectorizer: Any,
+    text_branch: Any,
+    background: np.ndarray,
+    texts_by_category: dict[str, list[str]],
+    classes: list[str],
+    top: int = 8,
+) -> dict[str, list[TokenContribution]]:
+    """The words that weigh most towards each category across its products: the mean of the
+    text branch's exact SHAP values (as `text_explanation` gives for one text) over the
+    category's products, largest first."""
+    vocabulary = vectorizer.get_feature_names_out()
+    words: dict[str, list[TokenContribution]] = {}
+    for category, texts in texts_by_category.items():
+        if not texts:
+            continue
+        index = classes.index(category)
+        coef, intercept = text_branch.coef_[index], float(text_branch.intercept_[index])
+        explainer = shap.LinearExplainer((coef, intercept), shap.maskers.Independent(background))
+        values = np.asarray(explainer.shap_values(vectorizer.transform(texts).toarray()))
+        mean = values.mean(axis=0)
+        ranked = np.argsort(-mean)[:top]
+        words[category] = [
+            TokenContribution(str(vocabulary[j]), float(mean[j])) for j in ranked if mean[j] > 0
+        ]
+    return words

@@ -8,6 +8,8 @@ from dashboard.cli.base import ready_services, settings_from
 from dashboard.cli.models import metrics_table
 from dashboard.cli.serve import serve_command
 from dashboard.services import demo as steps
+from dashboard.services.catalogue_browser import catalogue_answers
+from dashboard.services.global_explanations import global_explanation
 from dashboard.services.training import activate_best
 
 
@@ -64,6 +66,10 @@ def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: boo
                 f"drift baseline #{stored.report_id}: {verdict} "
                 "(try `vitrine drift simulate`, then `vitrine drift`)"
             )
+    # Computed once here, so the Catalogue and Models pages open at once the first time.
+    catalogue_answers(services, progress=True)
+    global_explanation(services)
+    _say("catalogue answers and global explanations ready for the pages")
     if serve:
         click.echo("[5/5] Dashboard")
         ctx.invoke(serve_command, host=host, port=port, migrate=False)

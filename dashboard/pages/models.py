@@ -1,5 +1,5 @@
-"""Models: the six models side by side, then one model's confusion matrix, per-class F1 and
-reliability diagram."""
+"""Models: the models side by side, what the fusion relies on across the catalogue (global
+explanations), then one model's confusion matrix, per-class F1 and reliability diagram."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from dashboard.components.formats import num, pct
 from dashboard.components.ids import page_ids
 from dashboard.components.style_shift import style_shift_section
 from dashboard.components.tables import data_table
+from dashboard.figures.global_explanations import cells_chart, words_table
 from dashboard.figures.models import comparison_chart, confusion, per_class, reliability
 from dashboard.services import style_shift
-from dashboard.services.prediction import serving_roles
+from dashboard.services.global_explanations import global_explanation
+from dashboard.services.prediction import ModelsNotReady, serving_roles
+from dashboard.services.training import NoCatalogue
 from dashboard.web.context import services
 from db.engine import session_scope
 from db.models import ModelVersion
@@ -68,6 +71,7 @@ def layout(**_query: str) -> html.Div:
             _comparison_table(versions, roles),
             comparison_chart(versions),
             *style_shift_section(style_shift.latest(services()), fallback),
+            *_global_section(),
             html.H2("One model in detail"),
             html.P("Choose the model to show in detail:", id=ID("pick-label")),
             html.Div(
@@ -90,6 +94,26 @@ def layout(**_query: str) -> html.Div:
             html.Div(id=DETAIL_ID, **aria(live="polite")),
         ]
     )
+
+
+def _global_section() -> list[Any]:
+    title = html.H2("What the fusion model relies on, across the catalogue")
+    try:
+        found = global_explanation(services())
+    except (ModelsNotReady, NoCatalogue):
+        return [title, html.P("The fusion model and its catalogue are needed for this part.")]
+    return [
+        title,
+        html.P(
+            f"Not one product but all of them: {found.model} v{found.version}'s explanations "
+            "averaged over the test split. The text branch's words are those whose SHAP value "
+            "pushes hardest towards a category over that category's products; the photo's "
+            "regions come from the fast map (7 x 7 cells of the backbone). A word that names "
+            "a brand rather than the product says the model learnt the catalogue's brands."
+        ),
+        words_table(found),
+        cells_chart(ID("global-cells"), found),
+    ]
 
 
 def _comparison_table(versions: list[ModelVersion], roles: dict[str, str]) -> html.Div:

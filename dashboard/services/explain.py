@@ -45,6 +45,7 @@ from ml.predictor import Predictor, ServingHead
 from ml.training import prepare_inputs
 
 DEFAULT_PIXEL_EVALS = 300
+DEFAULT_CELL_EVALS = 1000  # CellExplainer's own default
 FMAP = artifacts.BACKBONE_OUTPUTS[1]
 Progress = Callable[[int, int], None]
 
@@ -299,6 +300,28 @@ def _explain(
         text_part,
         photo,
     )
+
+
+def explain_product(
+    services: Services, image_bytes: bytes, text: str, target: str
+) -> PredictionExplanation:
+    """The active fusion's fast explanation of inputs that are no recorded prediction (a
+    catalogue product), towards `target`; not cached."""
+    predictor = predictor_for(services)
+    meta = predictor.fusion.meta
+    return _explain(
+        services, predictor, meta.name, meta.classes, image_bytes, text, target,
+        False, DEFAULT_CELL_EVALS, 0, meta.version, None,
+    )  # fmt: skip
+
+
+def text_branch(services: Services) -> tuple[Any, Any, np.ndarray]:
+    """The active fusion's vectorizer, text branch and SHAP background (see text_explanation)."""
+    served = predictor_for(services).fusion
+    fusion = artifacts.load_estimator(
+        Path(served_dir(services, served.meta.name, served.meta.version))
+    )
+    return served.vectorizer, fusion.estimator.text_, _text_background(services, served.vectorizer)
 
 
 def reads_feature_map(served: ServingHead) -> bool:

@@ -157,13 +157,14 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(served_trained
     # wait for the reader to scroll to them.
     WebDriverWait(driver, 30).until(lambda d: _drawn(d)[0])
     drawn = _drawn(driver)
-    assert len(drawn) == 4 and drawn[-1] is False, drawn
+    assert len(drawn) == 5 and drawn[-1] is False, drawn
     _draw_every_chart(driver)
     titles = driver.execute_script(
         "return [...document.querySelectorAll('.js-plotly-plot')].map(g => g.closest('[id]').id);"
     )
     assert titles == [
         "models-comparison",
+        "models-global-cells",
         "models-confusion-fusion",
         "models-f1-fusion",
         "models-reliability-fusion",
