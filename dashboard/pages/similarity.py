@@ -50,6 +50,7 @@ SELECTED = ID("selected")
 EXPORT = ID("export")
 DOWNLOAD = ID("download")
 LISTED = 50  # rows shown for a selection; the CSV holds them all
+PROMPT = "Drag a box or a lasso on the map to list products."
 
 
 def layout(product: str | None = None, **_query: str) -> html.Div:
@@ -113,7 +114,7 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                     html.Div(
                         id=SELECTION,
                         **aria(live="polite"),
-                        children=html.P("Drag a box or a lasso on the map to list products."),
+                        children=html.P(PROMPT),
                     ),
                     html.Button(
                         "Download the selection (CSV)",
@@ -212,6 +213,8 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def select(selected: dict | None) -> tuple[list[Any], list[dict[str, Any]], bool]:
+        if selected is None:  # the map was drawn, or its selection cleared: nothing chosen yet
+            return [html.P(PROMPT)], [], True
         points = _points(selected)
         found = selected_products(services(), points) if points else []
         stored = [{"id": p.product_id, "x": p.x, "y": p.y} for _product, p in found]
