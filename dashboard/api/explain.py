@@ -20,7 +20,7 @@ from dashboard.services.thumbnails import SIZES, NoPhoto, prediction_thumbnail
 from dashboard.web import auth
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
-from dashboard.web.pixel_jobs import PixelJob, forget, job_state, pixel_jobs
+from dashboard.web.pixel_jobs import PixelJob, pixel_jobs
 from dashboard.web.ratelimits import keep_retry_after
 from ml.categories import CATEGORIES
 
@@ -224,16 +224,12 @@ def _pending(job: PixelJob) -> Response:
     """202 while the job is queued or running (starting it if nobody has); its failure, once."""
     server = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
-        state = job_state(server, job.key)
-        started = state is None and pixel_jobs(server).start(job)
-        if state is None:
-            state = job_state(server, job.key) or {"status": "queued"}
+        state, started = pixel_jobs(server).ensure(job)
     except (RedisError, KombuError) as exc:
         raise ApiError(
             503, "background_unavailable", "Background jobs are unavailable (Redis)."
         ) from exc
-    if state["status"] == "failed":
-        forget(server, job.key)  # the next request tries again
+    if state["status"] == "failed":  # said once: the next request tries again
         raise ApiError(int(state["http"]), str(state["code"]), str(state["message"]))
     body = {
         "prediction_id": job.prediction_id,

@@ -6,6 +6,7 @@ import click
 
 from dashboard.cli.base import CliError, ensure_schema, settings_from
 from dashboard.web.app import create_app
+from dashboard.web.background import EXTENSION_KEY
 
 
 @click.command("serve")
@@ -45,9 +46,9 @@ def worker_command(ctx: click.Context, concurrency: int) -> None:
             "a worker needs VITRINE_CACHE_URL=redis://...; without it background jobs run "
             "inside the web server"
         )
-    # Building the app registers every background callback as a Celery task.
+    # Building the app registers every background job as a Celery task.
     server = create_app(settings)
-    celery = server.extensions["vitrine_background"].handle
+    celery = server.extensions[EXTENSION_KEY]
     # prefork: a cancelled job's process is terminated without taking the worker down.
     celery.worker_main(
         ["worker", "--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO"]

@@ -100,6 +100,15 @@ def _inputs(services: Services, row: Prediction) -> tuple[bytes, str]:
     return path.read_bytes(), row.input_text or ""
 
 
+def stored_inputs(services: Services, prediction_id: int) -> tuple[bytes, str]:
+    """The photo and text a recorded prediction read (check who may see it first)."""
+    with session_scope(services.sessions) as session:
+        row = get_prediction(session, prediction_id)
+        if row is None:
+            raise NotExplainable(f"no prediction #{prediction_id}")
+        return _inputs(services, row)
+
+
 def _text_background(services: Services, vectorizer: Any) -> np.ndarray:
     """TF-IDF of up to 200 training texts: the reference the text SHAP values are against."""
 

@@ -8,7 +8,7 @@ import secrets
 from pathlib import Path
 
 import dash
-from dash import CeleryManager, Dash
+from dash import Dash
 from flask import Flask, request
 
 from dashboard import api
@@ -18,6 +18,7 @@ from dashboard.services.state import Services
 from dashboard.settings import Settings
 from dashboard.web import (
     auth,
+    background,
     callback_requests,
     login,
     metrics,
@@ -27,7 +28,6 @@ from dashboard.web import (
     requestlog,
     security,
 )
-from dashboard.web.background import background_manager
 from dashboard.web.context import install
 from dashboard.web.resources import assets_dir
 
@@ -90,9 +90,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     login.install(server)
     plotlyjs.install(server)
 
-    manager = background_manager(settings)
-    server.extensions["vitrine_background"] = manager
-    pixel_jobs.install(server, manager.handle if isinstance(manager, CeleryManager) else None)
+    celery = background.celery_app(settings)
+    server.extensions[background.EXTENSION_KEY] = celery
+    pixel_jobs.install(server, celery)
     app = VitrineDash(
         "vitrine",
         server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask instance
@@ -106,9 +106,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         index_string=INDEX_STRING,
         # Page layouts read the database; they are not evaluated up front to validate ids.
         suppress_callback_exceptions=True,
-        background_callback_manager=manager,
     )
-    callback_requests.install(server, metered_callbacks())
+    callback_requests.install(server)
     register_all(app)
     app.layout = shell.layout
     shell.register_callbacks(app)

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from dashboard.web.context import services
 from dashboard.web.errors import error_response
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -67,10 +66,9 @@ def said_in_status(status_id: str, message: str) -> Response:
     return jsonify({"multi": True, "response": {status_id: {"children": message}}})
 
 
-def install(server: Flask, statuses: dict[str, tuple[str, str]]) -> None:
+def install(server: Flask) -> None:
     """Call after Dash is set up on `server`: the check then runs once Dash has registered every
-    callback (Dash Pages adds its own on the first request). `statuses`: output id -> (budget,
-    status id) of the callbacks that predict or explain, where a refusal is said."""
+    callback (Dash Pages adds its own on the first request)."""
 
     @server.before_request
     def _check_callback_request() -> Any:
@@ -83,15 +81,6 @@ def install(server: Flask, statuses: dict[str, tuple[str, str]]) -> None:
             parsed = _CallbackRequest.model_validate(body)
         except (ValidationError, RecursionError):
             return error_response(400, "invalid_callback", "The body is not a callback request.")
-        callback = server.extensions["dash"].callback_map.get(parsed.output)
-        if callback is None:
+        if parsed.output not in server.extensions["dash"].callback_map:
             return error_response(400, "unknown_callback", "No such callback in this app.")
-        starts_job = callback.get("background") and not request.args.get("cacheKey")
-        if starts_job and services().redis_status() == "unavailable":
-            # Background jobs travel through Redis: say so now rather than fail or hang.
-            status = next((statuses[i][1] for i in output_ids(body) if i in statuses), None)
-            message = "Background jobs are unavailable: Redis does not answer. Try again shortly."
-            if status is None:
-                return error_response(503, "background_unavailable", message)
-            return said_in_status(status, message)
         return None

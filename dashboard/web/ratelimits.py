@@ -47,9 +47,9 @@ def caller() -> str:
 
 
 def _budget_of_callback(metered: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
-    """(budget, status id) when this request starts a metered Dash callback; background
-    callbacks then poll the same endpoint with a cacheKey, which costs nothing."""
-    if request.path != CALLBACK_PATH or request.args.get("cacheKey"):
+    """(budget, status id) when this request starts a metered Dash callback (polling a pixel
+    map that was started is another callback, which costs nothing)."""
+    if request.path != CALLBACK_PATH:
         return None
     for ident in output_ids(callback_body()):
         if ident in metered:

@@ -1,4 +1,5 @@
-"""The pixel-level SHAP map as a Dash background job: in a Celery worker, with progress, cancel."""
+"""The Explain page's pixel-level SHAP map as a background job: in a Celery worker, with progress,
+cancel."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
+from dashboard.web.pixel_jobs import CELERY_TASK, CHILD_MODULE
 from tests.conftest import redis_test_url
 from tests.deploy.servers import celery_worker
 
@@ -46,16 +48,16 @@ def test_pixel_map_is_computed_by_a_celery_worker(
         dash_duo.wait_for_element(f"#explain-pixels-{prediction_id}-title", timeout=180)
         dash_duo.wait_for_text_to_equal("#explain-pixels-status", "Pixel-level map ready.")
         log = worker_log.read_text()
-    assert "succeeded" in log and "background_callback" in log, log[-2000:]
+    assert "succeeded" in log and CELERY_TASK in log, log[-2000:]
 
 
 def _job_processes() -> list[psutil.Process]:
-    """Forked children of this test process: the diskcache manager's job runners."""
+    """Children of this test process that run a pixel job (without Redis)."""
     me = psutil.Process(os.getpid())
     found = []
     for child in me.children(recursive=True):
         try:
-            if child.cmdline() == me.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
+            if CHILD_MODULE in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
                 found.append(child)
         except psutil.Error:  # it ended while we looked
             continue

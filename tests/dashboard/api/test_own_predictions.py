@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 import uuid
 from typing import Any
 
@@ -21,7 +20,7 @@ from dashboard.web.context import services as services_of
 from db.engine import session_scope
 from db.repo_predictions import get_prediction
 from db.repo_users import add_token, add_user
-from tests.dashboard.api.dash_routing import route_page
+from tests.dashboard.api.dash_routing import route_page, run_pixel_job
 from tests.dashboard.signin import sign_in
 
 PASSWORD = "correct horse battery"
@@ -104,41 +103,11 @@ def test_the_explain_page_shows_a_prediction_only_to_its_owner(
     assert "data:image" not in shown["bo"]  # not the photo either
 
 
-def _pixel_job(client: Any, request_data: Any) -> dict[str, Any]:
-    """Start the Explain page's background pixel job as Dash's renderer does; its result."""
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if "explain-pixels-result.children" in d["output"])
-    outputs = [
-        {"id": part.split(".")[0], "property": part.split(".")[1]}
-        for part in dep["output"].strip(".").split("...")
-    ]
-    values = {"explain-pixels-request": request_data, "explain-pixels-start": None}
-    body = {
-        "output": dep["output"],
-        "outputs": outputs,
-        "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
-        "changedPropIds": ["explain-pixels-request.data"],
-    }
-    started = client.post("/_dash-update-component", json=body)
-    assert started.status_code == 200, started.get_data(as_text=True)
-    answer = started.get_json()
-    deadline = time.monotonic() + 120
-    while "response" not in answer or "multi" not in answer:
-        assert time.monotonic() < deadline, answer
-        time.sleep(0.3)
-        query = f"?cacheKey={answer['cacheKey']}&job={answer['job']}"
-        polled = client.post("/_dash-update-component" + query, json=body)
-        if polled.status_code == 204:
-            continue
-        answer = {**answer, **polled.get_json()}
-    return dict(answer["response"])
-
-
 def test_a_forged_pixel_job_is_refused(people: Any, anas_prediction: int) -> None:
     app, names, _tokens = people
     client = app.test_client()
     sign_in(client, names["bo"], PASSWORD)
-    forged = _pixel_job(client, {"id": anas_prediction, "target": "Watches"})
+    forged = run_pixel_job(client, {"id": anas_prediction, "target": "Watches"})
     said = json.dumps(forged)
     assert "This page did not ask for that map" in said and "data:image" not in said
 
@@ -165,8 +134,23 @@ def test_the_pixel_job_the_page_signed_runs(people: Any, anas_prediction: int) -
     page = json.loads(route_page(client, "/explain", f"?prediction={anas_prediction}"))
     signed = _props_of(page, "explain-pixels-request")["data"]
     assert set(signed) == {"job"} and str(anas_prediction) not in signed["job"].split(".")[-1]
-    ran = json.dumps(_pixel_job(client, signed))
-    assert "Pixel-level map ready" in ran
+    ran = json.dumps(run_pixel_job(client, signed))
+    assert "Pixel-level map ready" in ran and "data:image" in ran
+
+
+def test_the_page_says_when_background_jobs_are_unavailable(
+    trained_settings: Settings, anas_prediction: int
+) -> None:
+    """Pixel maps queue through Redis when it is configured: with Redis down, the status line
+    says why at once, instead of an error (or a wait) that nobody sees."""
+    down = trained_settings.model_copy(update={"cache_url": "redis://127.0.0.1:9/0"})
+    client = create_app(down).test_client()
+    page = json.loads(route_page(client, "/explain", f"?prediction={anas_prediction}"))
+    shown = run_pixel_job(client, _props_of(page, "explain-pixels-request")["data"])
+    assert shown["explain-pixels-status"]["children"] == (
+        "Background jobs are unavailable: Redis does not answer. Try again shortly."
+    )
+    assert shown["explain-pixels-start"]["disabled"] is False  # it can be tried again
 
 
 def test_pixel_budgets_are_capped_by_role(people: Any, anas_prediction: int) -> None:

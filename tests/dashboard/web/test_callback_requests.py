@@ -76,29 +76,3 @@ def test_real_callbacks_still_run(client: Any) -> None:
         "/_dash-update-component", data=_envelope(), content_type="application/json"
     )
     assert status.status_code in (200, 204), status.get_data(as_text=True)  # a page's callback
-
-
-def test_a_background_job_says_so_when_redis_is_down(tmp_path: Path, sqlite_url: str) -> None:
-    """Pixel maps run on Celery through Redis: with Redis down the page's status line says
-    why at once, instead of an error (or a wait) that nobody sees."""
-    from dashboard.web.resources import migrations_dir
-    from db import migrations
-
-    migrations.upgrade(sqlite_url, migrations_dir())
-    settings = make_settings(tmp_path, sqlite_url, cache_url="redis://127.0.0.1:9/0")
-    client = create_app(settings).test_client()
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if "explain-pixels-result.children" in d["output"])
-    body = {
-        "output": dep["output"],
-        "outputs": [
-            {"id": part.split(".")[0], "property": part.split(".")[1]}
-            for part in dep["output"].strip(".").split("...")
-        ],
-        "inputs": [{**i, "value": {"job": "x"}} for i in dep["inputs"]],
-        "changedPropIds": ["explain-pixels-request.data"],
-    }
-    answer = client.post("/_dash-update-component", json=body)
-    assert answer.status_code == 200
-    said = answer.get_json()["response"]["explain-pixels-status"]["children"]
-    assert said.startswith("Background jobs are unavailable: Redis does not answer")
