@@ -29,6 +29,7 @@ from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
 from ml.models.linear import LinearProbeClassifier, ProbeHead
 from ml.models.registry import card, create_model, with_members
+from ml.models.torch_head import epoch_progress
 from ml.onnx_export import export, export_backbone, quantize_backbone
 from ml.tracking import log_run
 
@@ -144,15 +145,19 @@ def train_models(
     y_test = np.array([label_index.get(c, -1) for c in y[test]])
     fitted: dict[str, TemperatureScaled] = {}
     results = []
-    for name in wanted:
+    for step, name in enumerate(wanted, start=1):
         started = time.perf_counter()
         own = timm_vit and card(name).timm_substitute  # reads another backbone's features
         X = vit_inputs if own else inputs
         # Members must read the same features: a timm ViT stand-in sits the vote out.
         members = {m: f for m, f in fitted.items() if not (timm_vit and card(m).timm_substitute)}
-        calibrated = fit_calibrated(
-            name, X, y, train, val, members=members, config=configs.get(name), timm_probe=own
-        )
+        # Said before each fit, with an epoch bar for the neural heads: the ViT alone took
+        # 12 minutes on a busy machine, and nothing said that it was running.
+        report(f"training {name} ({step} of {len(wanted)})")
+        with epoch_progress(f"{name} epochs" if progress else None):
+            calibrated = fit_calibrated(
+                name, X, y, train, val, members=members, config=configs.get(name), timm_probe=own
+            )
         fitted[name] = calibrated
         if name not in names:
             continue  # fitted only as a member of another model

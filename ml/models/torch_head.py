@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from torch import nn
+from tqdm import tqdm
 
 from ml.models.inputs import ModelInputs
 
@@ -17,6 +21,20 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=1, keepdims=True)
     exp = np.exp(shifted)
     return cast(np.ndarray, exp / exp.sum(axis=1, keepdims=True))
+
+
+_epoch_bar: ContextVar[str | None] = ContextVar("epoch_bar", default=None)
+
+
+@contextmanager
+def epoch_progress(label: str | None) -> Iterator[None]:
+    """Heads fitted inside show a progress bar over their epochs, named `label` (training
+    does; the style-shift folds, which fit dozens of heads, do not)."""
+    token = _epoch_bar.set(label)
+    try:
+        yield
+    finally:
+        _epoch_bar.reset(token)
 
 
 class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
@@ -87,7 +105,11 @@ class TorchHeadClassifier(ClassifierMixin, BaseEstimator):
         best: tuple[float, float] = (-1.0, float("inf"))
         best_state = copy.deepcopy(module.state_dict())
         self.best_epoch_ = self.epochs
-        for epoch in range(self.epochs):
+        label = _epoch_bar.get()
+        epochs = tqdm(
+            range(self.epochs), desc=label, unit="epoch", disable=label is None, leave=False
+        )
+        for epoch in epochs:
             module.train()
             order = rng.permutation(len(target))
             for start in range(0, len(order), self.batch_size):
