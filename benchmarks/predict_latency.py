@@ -3,14 +3,17 @@
 Per-image latency (decode and resize included) at batch 1 and batch 32, p50 and p95, the
 ratio, and test-split accuracy of each path. Uses the active fusion and vit versions of the
 configured instance (run `vitrine demo` first). `--int8` adds a static int8 backbone
-(QDQ, calibrated on 64 training images).
+(QDQ, calibrated on 64 training images). `--busy` adds batch-1 rows timed while other
+processes predict on the remaining cores, as the other gunicorn workers do under load, with
+1 and 2 intra-op threads: gunicorn.conf.py gives each worker cores / workers.
 
-    .venv/bin/python benchmarks/predict_latency.py [--rounds 3] [--int8]
+    .venv/bin/python benchmarks/predict_latency.py [--rounds 3] [--int8] [--busy]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
 import statistics
@@ -57,6 +60,58 @@ def timed(fn, batches: list[tuple[list[bytes], list[str]]], rounds: int) -> list
     return out
 
 
+def _keep_busy(
+    settings: Settings, fusion_dir: Path, fallback_dir: Path, images: list[bytes]
+) -> None:
+    """Another web worker under load: predictions one after another with its own one thread."""
+    predictor = Predictor.from_artifacts(
+        settings.artifacts_dir, fusion_dir, fallback_dir, threads=1, int8=False
+    )
+    while True:
+        for data in images:
+            predictor.predict_batch([data], ["product"])
+
+
+def busy_rows(
+    settings: Settings,
+    fusion_dir: Path,
+    fallback_dir: Path,
+    batches: list[tuple[list[bytes], list[str]]],
+    rounds: int,
+    eager,  # type: ignore[no-untyped-def]
+) -> list[tuple[str, list[float]]]:
+    """Batch-1 timings with every other core busy predicting, at 1 and 2 intra-op threads."""
+    others = max(1, (os.cpu_count() or 2) - 1)
+    context = multiprocessing.get_context("spawn")
+    images = [b[0][0] for b in batches[:16]]
+    workers = [
+        context.Process(target=_keep_busy, args=(settings, fusion_dir, fallback_dir, images))
+        for _ in range(others)
+    ]
+    for worker in workers:
+        worker.start()
+    time.sleep(8)  # let them load their models and start predicting
+    rows = []
+    try:
+        for threads in (1, 2):
+            predictor = Predictor.from_artifacts(
+                settings.artifacts_dir, fusion_dir, fallback_dir, threads=threads, int8=False
+            )
+            rows.append(
+                (
+                    f"ONNX, {threads} thr., {others} busy",
+                    timed(predictor.predict_batch, batches, rounds),
+                )
+            )
+            torch.set_num_threads(threads)
+            rows.append((f"eager, {threads} thr., {others} busy", timed(eager, batches, rounds)))
+    finally:
+        for worker in workers:
+            worker.kill()
+        torch.set_num_threads(2)
+    return rows
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
@@ -65,6 +120,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--int8", action="store_true", help="also time an int8 backbone")
+    parser.add_argument(
+        "--busy", action="store_true", help="also time batch 1 with the other cores busy"
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(2)
@@ -151,6 +209,12 @@ def main() -> int:
                 f"{name:<26} {batch:>5} {pct(timings, 50):>8.2f} {pct(timings, 95):>8.2f} "
                 f"{acc:>9.3f}"
             )
+    if args.busy:
+        single = [([images[i]], [texts[i]]) for i in range(min(60, len(images)))]
+        for name, timings in busy_rows(
+            settings, fusion_dir, fallback_dir, single, args.rounds, paths["eager PyTorch"]
+        ):
+            print(f"{name:<26} {1:>5} {pct(timings, 50):>8.2f} {pct(timings, 95):>8.2f} {'':>9}")
     print()
     for batch in (1, 32):
         ratio = medians[("eager PyTorch", batch)] / medians[("ONNX Runtime", batch)]

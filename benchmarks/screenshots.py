@@ -1,20 +1,25 @@
-"""Full-page screenshots of every page at 1280 and 640 px, for anyone to look at.
+"""Full-page screenshots of every page, and of each page's states, at 1280 and 640 px.
 
 Serves the configured instance (run `vitrine demo --no-serve` first) with gunicorn on a free
 port, opens each page in headless Chromium, scrolls so every lazy chart is drawn, and saves
-`<out>/<page>-<width>.png`; prints one line per file.
+`<out>/<page>-<width>.png`; then the states a page reaches by a query or an action (a
+prediction's result, a refused input, a pixel map, a what-if, filters with and without rows, a
+filter that is not valid, a page that does not exist) as `<out>/<state>-<width>.png`. Prints
+one line per file.
 
     .venv/bin/python benchmarks/screenshots.py [--out screenshots] [--pages /,/catalogue]
-        [--widths 1280,640]
+        [--widths 1280,640] [--no-states]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from serving import chromium, gunicorn, page_paths  # benchmarks/serving.py, next to this script
 
@@ -41,24 +46,97 @@ def _name(path: str) -> str:
     return path.strip("/").replace("/", "-") or "overview"
 
 
-def shoot(base: str, paths: list[str], widths: list[int], out: Path, chrome: str) -> list[Path]:
+Action = Callable[[webdriver.Chrome], None]
+
+
+def _wait_text(selector: str, text: str, timeout: float = 300) -> Action:
+    def wait(driver: webdriver.Chrome) -> None:
+        WebDriverWait(driver, timeout).until(
+            lambda d: any(text in e.text for e in d.find_elements("css selector", selector))
+        )
+
+    return wait
+
+
+def _click(selector: str, then: Action) -> Action:
+    def act(driver: webdriver.Chrome) -> None:
+        driver.find_element("css selector", selector).click()
+        then(driver)
+
+    return act
+
+
+def _what_if_without_text(driver: webdriver.Chrome) -> None:
+    _wait_text("#explain-pixels-status", "ready")(driver)
+    for selector in ("#what-if-name", "#what-if-description"):
+        field = driver.find_element("css selector", selector)
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(Keys.BACKSPACE)
+    _click("#what-if-run", _wait_text("#what-if-status", "Nothing was recorded"))(driver)
+
+
+def states() -> list[tuple[str, str, Action | None]]:
+    """(file name, path, what to do before the shot) of each state worth looking at, with a
+    catalogue product and a recorded prediction of the configured instance."""
+    from sqlalchemy import select
+
+    from dashboard.services.state import Services
+    from dashboard.services.training import catalogue_data
+    from dashboard.settings import Settings
+    from db.engine import session_scope
+    from db.models import Prediction
+
+    services = Services.from_settings(Settings())
+    product = catalogue_data(services).ids[int(catalogue_data(services).index("test")[0])]
+    with session_scope(services.sessions) as session:
+        prediction = session.scalar(select(Prediction.id).order_by(Prediction.id.desc()))
+    services.engine.dispose()
+    explain = f"/explain?prediction={prediction}"
+    return [
+        (
+            "predict-result",
+            f"/predict?product={product}",
+            _click("#predict-submit", _wait_text("#predict-status", "Predicted")),
+        ),
+        ("predict-refused", "/predict", _click("#predict-submit", _wait_text("main", "Choose"))),
+        ("similar-product", f"/similar?product={product}", None),
+        ("explain-prediction", explain, _wait_text("#explain-pixels-status", "ready")),
+        ("explain-what-if", explain, _what_if_without_text),
+        ("explain-unknown", "/explain?prediction=999999999", None),
+        ("catalogue-misclassified", "/catalogue?misclassified=true", None),
+        ("catalogue-not-valid", "/catalogue?category=Nope", None),
+        ("audit-needs-review", "/audit?needs_review=true", None),
+        ("audit-not-valid", "/audit?max_confidence=900", None),
+        ("not-found", "/no-such-page", None),
+    ]
+
+
+def shoot(
+    base: str,
+    shots: list[tuple[str, str, Action | None]],
+    widths: list[int],
+    out: Path,
+    chrome: str,
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     driver = _driver(chrome)
     saved = []
     try:
         for width in widths:
-            for path in paths:
+            for name, path, action in shots:
                 driver.set_window_size(width, 900)
                 driver.get(base + path)
                 WebDriverWait(driver, 60).until(
                     lambda d: d.find_elements("css selector", "#main-content h1")
                 )
+                if action is not None:
+                    action(driver)
                 driver.execute_script(f"return (async () => {{ {DRAW_ALL} }})();")
                 time.sleep(0.5)
                 height = driver.execute_script("return document.documentElement.scrollHeight;")
                 driver.set_window_size(width, min(int(height) + 120, 16000))
                 time.sleep(0.3)
-                target = out / f"{_name(path)}-{width}.png"
+                target = out / f"{name}-{width}.png"
                 driver.save_screenshot(str(target))
                 saved.append(target)
                 print(f"{target}  ({width} px wide)")
@@ -72,11 +150,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     parser.add_argument("--pages", help="Comma-separated paths (default: every page).")
     parser.add_argument("--widths", default="1280,640", help="Comma-separated widths in px.")
+    parser.add_argument("--no-states", action="store_true", help="Pages only, no states.")
     args = parser.parse_args()
     widths = [int(w) for w in args.widths.split(",")]
     chrome = chromium()
+    shots: list[tuple[str, str, Action | None]] = [
+        (_name(path), path, None) for path in page_paths(args.pages)
+    ]
+    if not args.no_states and not args.pages:
+        shots += states()
     with gunicorn(workers=1) as base:
-        shoot(base, page_paths(args.pages), widths, args.out, chrome)
+        shoot(base, shots, widths, args.out, chrome)
 
 
 if __name__ == "__main__":
