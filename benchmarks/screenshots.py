@@ -60,7 +60,11 @@ def _wait_text(selector: str, text: str, timeout: float = 300) -> Action:
 
 def _click(selector: str, then: Action) -> Action:
     def act(driver: webdriver.Chrome) -> None:
-        driver.find_element("css selector", selector).click()
+        element = driver.find_element("css selector", selector)
+        # Charts drawn on sight move the layout while Selenium aims: click from the page.
+        driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", element
+        )
         then(driver)
 
     return act

@@ -132,7 +132,7 @@ def comparison(found: WhatIf) -> list[Any]:
     )
     changed = "the same category" if before.category == after.category else after.category
     summary = (
-        f"Recorded: {before.category} {before.confidence:.1%}. With this text: {changed}, "
+        f"Recorded: {before.category} {before.confidence:.1%}. {_with(found)}: {changed}, "
         f"{after.confidence:.1%}."
     )
     rows = [
@@ -174,6 +174,10 @@ def comparison(found: WhatIf) -> list[Any]:
     return shown
 
 
+def _with(found: WhatIf) -> str:
+    return "With this text" if found.text else "With no text"
+
+
 def _prediction_id(request: Any) -> int:
     signed = request.get("prediction", "") if isinstance(request, dict) else ""
     return int(_signer().loads(signed))
@@ -210,7 +214,7 @@ def register_callbacks(app: Dash) -> None:
         except FAILURES as exc:
             return notice("No what-if answer", _refused(exc), kind="error"), "Refused."
         after = found.answer
-        said = f"With this text: {after.category}, {after.confidence:.0%}. Nothing was recorded."
+        said = f"{_with(found)}: {after.category}, {after.confidence:.0%}. Nothing was recorded."
         return comparison(found), said
 
     @app.callback(
