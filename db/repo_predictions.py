@@ -158,17 +158,38 @@ def totals(session: Session, filters: PredictionFilter) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class DriftRow:
+    category: str
+    features: dict[str, float]
+    source: str
+    created_at: datetime
 
-def recent_drift_rows(
-    session: Session, filters: PredictionFilter, limit: int
-) -> list[tuple[str, dict[str, float]]]:
-    """(category, drift features) of the newest matching predictions."""
-    stmt = (
-        filters.apply(select(Prediction.category, Prediction.drift_features))
-        .order_by(Prediction.created_at.desc(), Prediction.id.desc())
-        .limit(limit)
+
+def drift_window_rows(
+    session: Session,
+    *,
+    sources: Sequence[str],
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+    never: Sequence[str] = (),
+) -> list[DriftRow]:
+    """The newest `limit` predictions from `sources` in [since, until), leaving out those
+    whose request id is in `never` (the reference itself, scored by the demo)."""
+    stmt = PredictionFilter(since=since, until=until).apply(
+        select(
+            Prediction.category,
+            Prediction.drift_features,
+            Prediction.source,
+            Prediction.created_at,
+        )
     )
-    return [(c, f) for c, f in session.execute(stmt)]
+    stmt = stmt.where(Prediction.source.in_(list(sources)))
+    if never:
+        stmt = stmt.where(Prediction.request_id.not_in(list(never)))
+    stmt = stmt.order_by(Prediction.created_at.desc(), Prediction.id.desc()).limit(limit)
+    return [DriftRow(c, f, s, t) for c, f, s, t in session.execute(stmt)]
 
 
 def mean_confidence_by_product(session: Session) -> dict[str, float]:

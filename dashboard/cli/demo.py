@@ -51,21 +51,14 @@ def demo(ctx: click.Context, host: str, port: int, per_category: int, serve: boo
     _say("active: " + ", ".join(f"{n} v{v}" for n, v in chosen.items()))
     fallback = steps.measure_fallback(services, report=_say)
     _say(f"image-only fallback: {fallback} (vitrine evaluate --shift compares every model)")
-    click.echo("[4/5] Audit trail and drift baseline")
+    click.echo("[4/5] Audit trail")
     scored = steps.score_test_split(services)
     if scored is None:
         _say("the audit trail already has predictions")
     else:
         _say(f"scored the {scored} test products (audit source batch)")
-        stored = steps.drift_baseline(services)
-        if isinstance(stored, str):
-            _say(f"no drift baseline: {stored}")
-        else:
-            verdict = "drift" if stored.result.dataset_drift else "no drift"
-            _say(
-                f"drift baseline #{stored.report_id}: {verdict} "
-                "(try `vitrine drift simulate`, then `vitrine drift`)"
-            )
+    # The scored test split is the drift reference itself, so no drift report is made of it.
+    _say("drift: try `vitrine drift simulate`, then `vitrine drift`")
     # Computed once here, so the Catalogue and Models pages open at once the first time.
     catalogue_answers(services, progress=True)
     global_explanation(services)

@@ -37,7 +37,8 @@ def layout(report: str | None = None, **_query: str) -> html.Div:
     children: list[Any] = [
         html.H1("Data drift"),
         html.P(
-            "Each report compares a window of recent predictions with the test split, "
+            "Each report compares a window of live predictions (the Predict page, the API and "
+            "batch scoring) with the test split, "
             "whose features were computed exactly as at prediction time: image brightness, "
             "contrast, colourfulness, aspect ratio, file size, text length, the embedding, "
             "and the predicted category."
@@ -69,12 +70,31 @@ def layout(report: str | None = None, **_query: str) -> html.Div:
             ],
             label="Latest drift report",
         ),
+        *_window(summary),
         _columns_table(summary),
         history_chart(history),
         html.H2("Full Evidently report", id="drift-report"),
         *_full_report(latest.id, inline=report == "inline"),
     ]
     return html.Div(children)
+
+
+def _window(summary: dict[str, Any]) -> list[Any]:
+    """Which predictions the report compared (reports made before windows were recorded say
+    nothing)."""
+    window = summary.get("window")
+    if not window:
+        return []
+    counts = ", ".join(f"{source} {n:,}" for source, n in window["rows_by_source"].items())
+    first, last = (str(window[k])[:19].replace("T", " ") for k in ("from", "to"))
+    return [
+        html.P(
+            f"Window: {sum(window['rows_by_source'].values()):,} predictions ({counts}) from "
+            f"{first} to {last} UTC. Live traffic only: the test split the demo scores is the "
+            "reference itself and is never in a window.",
+            className="result__meta",
+        )
+    ]
 
 
 def _full_report(report_id: int, *, inline: bool) -> list[Any]:

@@ -1,5 +1,5 @@
 """The demo, step by step: a catalogue, every model trained, the fallback chosen by style shift,
-and a first audit trail with its drift baseline. `vitrine demo` prints what each step did."""
+and a first audit trail (the scored test split). `vitrine demo` prints what each step did."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.services import style_shift, training
-from dashboard.services.drift import StoredDrift, TooFewRows, run_and_store
+from dashboard.services.drift import REFERENCE_REQUEST_ID
 from dashboard.services.ingest import IngestResult, ingest_catalogue
 from dashboard.services.prediction import fallback_name, predict_and_record_many
 from dashboard.services.state import Services
@@ -84,15 +84,7 @@ def score_test_split(services: Services) -> int | None:
             [data.image_paths[i].read_bytes() for i in batch],
             [data.texts[i] for i in batch],
             source="batch",
-            request_id="demo-test-split",
+            request_id=REFERENCE_REQUEST_ID,  # never in a drift window: it is the reference
             product_ids=[data.ids[i] for i in batch],
         )
     return len(test)
-
-
-def drift_baseline(services: Services) -> StoredDrift | str:
-    """The first drift report, or why there is none."""
-    try:
-        return run_and_store(services)
-    except TooFewRows as exc:
-        return str(exc)

@@ -1,11 +1,12 @@
 """Drift monitoring: the test split as reference (features computed exactly as at prediction
-time), recent predictions as the current window, an Evidently report stored per run."""
+time), a window of live predictions as the current data, an Evidently report stored per run."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,10 +20,52 @@ from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data
 from db.engine import session_scope
 from db.repo_drift import add_drift_report, set_html_path
-from db.repo_predictions import PredictionFilter, recent_drift_rows
+from db.repo_predictions import drift_window_rows
 from ml.drift import DriftResult, TooFewRows, frame, run_drift
 
 CURRENT_LIMIT = 5000
+MIN_ROWS = 30
+LIVE_SOURCES = ("ui", "api", "batch")
+# The demo scores the test split, which is the reference: comparing it with itself says
+# nothing, and mixed into a window it hid the drift of the rows around it.
+REFERENCE_REQUEST_ID = "demo-test-split"
+
+
+@dataclass(frozen=True)
+class DriftWindow:
+    """Which predictions a drift report compares with the reference: the newest `last` from
+    `sources` in [since, until). Never the demo's scored test split (the reference itself)."""
+
+    sources: tuple[str, ...] = LIVE_SOURCES
+    since: datetime | None = None
+    until: datetime | None = None
+    last: int = CURRENT_LIMIT
+
+    def describe(self) -> str:
+        bounds = [
+            f"from {self.since:%Y-%m-%d %H:%M} UTC" if self.since else "",
+            f"until {self.until:%Y-%m-%d %H:%M} UTC" if self.until else "",
+        ]
+        said = " ".join(b for b in bounds if b)
+        return f"the newest {self.last:,} predictions from {', '.join(self.sources)}" + (
+            f", {said}" if said else ""
+        )
+
+
+@dataclass(frozen=True)
+class WindowUsed:
+    """The rows a report read: their first and last time, and how many from each source."""
+
+    first: datetime
+    last: datetime
+    by_source: dict[str, int]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "rows_by_source": self.by_source,
+        }
 
 
 @dataclass(frozen=True)
@@ -30,6 +73,7 @@ class StoredDrift:
     report_id: int
     result: DriftResult
     html_path: Path
+    window: WindowUsed
 
 
 def reference_frame(services: Services) -> pd.DataFrame:
@@ -55,18 +99,30 @@ def reference_frame(services: Services) -> pd.DataFrame:
     return reference
 
 
-def run_and_store(
-    services: Services, since: datetime | None = None, until: datetime | None = None
-) -> StoredDrift:
+def run_and_store(services: Services, window: DriftWindow | None = None) -> StoredDrift:
     """Raises TooFewRows (a message for the user, not a failure) when a window is too small."""
+    window = window or DriftWindow()
     with session_scope(services.sessions) as session:
-        rows = recent_drift_rows(session, PredictionFilter(since=since, until=until), CURRENT_LIMIT)
-    current = frame(rows)
-    if len(current) < 30:
-        raise TooFewRows(
-            f"only {len(current)} predictions in the window; drift needs at "
-            "least 30 (run `vitrine drift simulate` to send some)"
+        rows = drift_window_rows(
+            session,
+            sources=window.sources,
+            since=window.since,
+            until=window.until,
+            limit=window.last,
+            never=(REFERENCE_REQUEST_ID,),
         )
+    if len(rows) < MIN_ROWS:
+        raise TooFewRows(
+            f"only {len(rows)} predictions in the window ({window.describe()}; the demo's "
+            f"scored test split is the reference and never counts); drift needs at least "
+            f"{MIN_ROWS} (run `vitrine drift simulate` to send some)"
+        )
+    used = WindowUsed(
+        min(r.created_at for r in rows),
+        max(r.created_at for r in rows),
+        dict(sorted(Counter(r.source for r in rows).items())),
+    )
+    current = frame([(r.category, r.features) for r in rows])
     reference = reference_frame(services)
     folder = services.settings.artifacts_dir / "drift"
     tmp_html = folder / f"report-{uuid.uuid4().hex}.html"
@@ -74,19 +130,19 @@ def run_and_store(
     with session_scope(services.sessions) as session:
         row = add_drift_report(
             session,
-            window_start=since,
-            window_end=until,
+            window_start=used.first,
+            window_end=used.last,
             reference_size=len(reference),
             current_size=len(current),
             share_drifted=result.share_drifted,
             dataset_drift=result.dataset_drift,
-            summary=result.summary,
+            summary={**result.summary, "window": used.as_json()},
         )
         html = folder / f"report-{row.id}.html"
         tmp_html.replace(html)
         set_html_path(session, row.id, str(html.resolve()))
         report_id = row.id
-    return StoredDrift(report_id, result, html)
+    return StoredDrift(report_id, result, html, used)
 
 
 def _shift(data: bytes, rng: np.random.Generator) -> bytes:
@@ -122,4 +178,12 @@ def simulate(services: Services, count: int = 60, seed: int = 0) -> int:
     return len(recorded)
 
 
-__all__ = ["StoredDrift", "TooFewRows", "reference_frame", "run_and_store", "simulate"]
+__all__ = [
+    "DriftWindow",
+    "StoredDrift",
+    "TooFewRows",
+    "WindowUsed",
+    "reference_frame",
+    "run_and_store",
+    "simulate",
+]

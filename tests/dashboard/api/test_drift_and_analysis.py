@@ -7,8 +7,10 @@ from datetime import UTC, datetime, timedelta
 from dash import html
 
 from dashboard.pages import drift as drift_page
-from dashboard.services.drift import run_and_store, simulate
+from dashboard.services.drift import REFERENCE_REQUEST_ID, DriftWindow, run_and_store, simulate
+from dashboard.services.prediction import predict_and_record_many
 from dashboard.services.state import Services
+from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
 
@@ -17,8 +19,21 @@ def test_simulated_shift_is_detected_and_served(trained_settings: Settings) -> N
     client = create_app(trained_settings).test_client()
     services = Services.from_settings(trained_settings)
     started = datetime.now(UTC) - timedelta(seconds=1)
+    # The demo's scored test split is the reference: it is never in a window.
+    data = catalogue_data(services)
+    reference = data.index("test")[:10]
+    predict_and_record_many(
+        services,
+        [data.image_paths[i].read_bytes() for i in reference],
+        [data.texts[i] for i in reference],
+        source="batch",
+        request_id=REFERENCE_REQUEST_ID,
+        product_ids=[data.ids[i] for i in reference],
+    )
     assert simulate(services, count=40) == 40
-    stored = run_and_store(services, since=started)
+    stored = run_and_store(services, DriftWindow(since=started))
+    assert stored.window.by_source == {"batch": 40}
+    assert stored.window.first >= started.replace(tzinfo=stored.window.first.tzinfo)
     assert stored.result.dataset_drift
     drifted = {c["column"] for c in stored.result.summary["columns"] if c["drifted"]}
     assert "brightness" in drifted
@@ -26,6 +41,7 @@ def test_simulated_shift_is_detected_and_served(trained_settings: Settings) -> N
     body = client.get("/api/audit/drift-report").get_json()
     assert body["id"] == stored.report_id and body["dataset_drift"] is True
     assert body["current_size"] == 40
+    assert body["summary"]["window"]["rows_by_source"] == {"batch": 40}
     report = client.get(body["html_url"])
     assert report.status_code == 200 and report.mimetype == "text/html"
     assert "frame-ancestors 'self'" in report.headers["Content-Security-Policy"]
@@ -69,3 +85,16 @@ def test_bivariate_api(trained_settings: Settings) -> None:
     for query in ("x=height&y=rating", "x=rating", "x=rating&y=rating&by=brand"):
         response = client.get(f"/api/analysis/bivariate?{query}")
         assert response.status_code == 422
+
+
+def test_the_page_says_which_window_a_report_read(trained_settings: Settings) -> None:
+    client = create_app(trained_settings).test_client()
+    services = Services.from_settings(trained_settings)
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    simulate(services, count=35, seed=4)
+    run_and_store(services, DriftWindow(since=started, last=30))
+    with client.application.test_request_context("/drift"):
+        page = drift_page.layout()
+    said = " ".join(p.children for p in _find(page, html.P) if isinstance(p.children, str))
+    assert "Window: 30 predictions (batch 30) from " in said
+    assert "never in a window" in said
