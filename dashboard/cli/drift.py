@@ -75,15 +75,18 @@ def drift(
     )
     for column in summary["columns"]:
         state = "DRIFT" if column["drifted"] else "ok"
+        adjusted = column.get("p_adjusted")
+        holm = "" if adjusted is None else f", Holm-adjusted {adjusted:.4g}"
         click.echo(
             f"  {column['column']:<16} {state:<6} {column['method']} "
-            f"{column['value']:.4g} (threshold {column['threshold']:g})"
+            f"{column['value']:.4g}{holm} (threshold {column['threshold']:g})"
         )
     embedding = summary.get("embedding_drift")
     if embedding:
         click.echo(
             f"  {'embedding':<16} {'DRIFT' if embedding['drifted'] else 'ok':<6} "
-            f"{embedding['method']} {embedding['value']:.3f}"
+            f"{embedding['method']} {embedding['value']:.3f} "
+            f"(threshold {embedding['threshold']:.3f}: chance exceeds it 5% of the time)"
         )
     click.echo(f"  HTML report: {stored.html_path}")
 

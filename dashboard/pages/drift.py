@@ -119,12 +119,14 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
     rows = []
     for column in summary.get("columns", []):
         state = "⚠ drifted" if column["drifted"] else "✓ no drift"
+        adjusted = column.get("p_adjusted")
         rows.append(
             (
                 LABELS.get(column["column"], column["column"]),
                 state,
                 column["method"],
                 f"{column['value']:.3g}",
+                "—" if adjusted is None else f"{adjusted:.3g}",
                 f"{column['threshold']:g}",
             )
         )
@@ -136,14 +138,27 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
                 "⚠ drifted" if embedding["drifted"] else "✓ no drift",
                 embedding["method"],
                 f"{embedding['value']:.3f}",
+                "—",
                 f"{embedding['threshold']:g}",
             )
         )
-    return data_table(
+    table = data_table(
         "Drift by feature in the latest report",
-        ["Feature", "Status", "Test", "Score", "Threshold"],
+        ["Feature", "Status", "Test", "Score", "Adjusted p (Holm)", "Threshold"],
         rows,
-        numeric=[False, False, False, True, True],
+        numeric=[False, False, False, True, True, True],
+    )
+    return html.Div(
+        [
+            table,
+            html.P(
+                "A column drifts when its p-value, adjusted for testing every column at once "
+                "(Holm), is under the threshold; the embedding drifts when the classifier's "
+                "ROC AUC is above what chance reaches 5% of the time on windows of this size. "
+                "Each decision alarms on at most 5% of windows like the reference.",
+                className="result__meta",
+            ),
+        ]
     )
 
 

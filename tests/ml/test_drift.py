@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ml.analysis import relate
-from ml.drift import TooFewRows, frame, run_drift
+from ml.drift import TooFewRows, embedding_threshold, frame, holm, run_drift
 
 
 def _rows(n: int, seed: int, shift: float = 0.0) -> list[tuple[str, dict[str, float]]]:
@@ -60,3 +60,42 @@ def test_relation_reading() -> None:
     assert "does not move with price" in none.reading
     few = relate(x[:2], x[:2], "a", "b")
     assert few.spearman is None and "Too few" in few.reading
+
+
+def test_the_embedding_threshold_is_what_chance_exceeds_five_percent_of_the_time() -> None:
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import train_test_split
+
+    threshold = embedding_threshold(266, 60)
+    labels = np.r_[np.ones(266), np.zeros(60)]
+    _, y_test = train_test_split(labels, test_size=0.5, random_state=42, shuffle=True)
+    rng = np.random.default_rng(11)
+    chance = [roc_auc_score(y_test, rng.random(len(y_test))) for _ in range(600)]
+    exceeded = np.mean(np.array(chance) > threshold)
+    assert 0.03 <= exceeded <= 0.07, exceeded
+    # Fewer rows, more chance: the old fixed 0.55 sat inside what chance reaches.
+    assert threshold > 0.58 and embedding_threshold(266, 5000) < threshold
+
+
+def test_holm_keeps_eight_columns_at_five_percent_together() -> None:
+    rng = np.random.default_rng(5)
+    any_raw = any_holm = 0
+    for _ in range(2000):
+        columns = [{"method": "K-S p_value", "value": p} for p in rng.random(8)]
+        any_raw += any(c["value"] < 0.05 for c in columns)
+        holm(columns)
+        any_holm += any(c["drifted"] for c in columns)
+    assert any_raw / 2000 > 0.3  # eight uncorrected tests alarm on a third of normal windows
+    assert any_holm / 2000 <= 0.06
+
+
+def test_reference_like_windows_rarely_alarm_and_shifted_ones_do() -> None:
+    reference = frame(_rows(266, seed=1))
+    alarms = 0
+    for seed in range(20, 28):
+        result = run_drift(reference, frame(_rows(60, seed=seed)))
+        alarms += result.dataset_drift or result.summary["embedding_drift"]["drifted"]
+    assert alarms <= 1, alarms
+    for seed in (40, 41):
+        shifted = run_drift(reference, frame(_rows(60, seed=seed, shift=0.15)))
+        assert shifted.dataset_drift and shifted.summary["embedding_drift"]["drifted"]
