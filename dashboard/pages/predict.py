@@ -291,7 +291,12 @@ def register_callbacks(app: Dash) -> None:
         except (ModelsNotReady, AuditUnavailable) as exc:
             return _refusal(f"Vitrine cannot predict right now: {exc}.")
         similar = similar_to_upload(
-            svc, recorded.prediction.embedding, inputs.text, recorded.prediction.category, SIMILAR_K
+            svc,
+            recorded.prediction.embedding,
+            inputs.text,
+            recorded.prediction.category,
+            SIMILAR_K,
+            exclude=inputs.product_id,
         )
         p = recorded.prediction
         status = (

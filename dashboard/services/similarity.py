@@ -83,11 +83,19 @@ def similar_to_product(services: Services, product: Product, k: int) -> list[Sim
 
 
 def similar_to_upload(
-    services: Services, embedding: np.ndarray, text: str | None, category: str | None, k: int
+    services: Services,
+    embedding: np.ndarray,
+    text: str | None,
+    category: str | None,
+    k: int,
+    *,
+    exclude: str | None = None,
 ) -> list[SimilarProduct]:
+    """Catalogue products nearest a predicted photo and text; `exclude`: the catalogue product
+    that was predicted, which is otherwise its own nearest neighbour."""
     built = catalogue_index(services)
     vector = built.embedder.transform(embedding[None], [text])[0]
-    return _with_products(services, built.index.search(vector, k), category)
+    return _with_products(services, built.index.search(vector, k, exclude=exclude), category)
 
 
 @dataclass(frozen=True)

@@ -159,3 +159,19 @@ def test_explanation_page_with_results_passes_axe(dash_duo, axe, trained_setting
         "document.querySelectorAll('details').forEach(d => d.open = true);"
     )
     axe.assert_clean("/explain (with results)")
+
+
+def test_a_catalogue_product_is_not_its_own_neighbour(predict_page, trained_settings) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.services.training import catalogue_data
+
+    data = catalogue_data(Services.from_settings(trained_settings))
+    product = data.ids[int(data.index("test")[1])]
+    predict_page.find_element("#predict-product-id").send_keys(product)
+    predict_page.find_element("#predict-submit").click()
+    predict_page.wait_for_contains_text("#predict-status", "Predicted", timeout=30)
+    links = [
+        a.get_attribute("href")
+        for a in predict_page.driver.find_elements(By.CSS_SELECTOR, ".product-card a")
+    ]
+    assert len(predict_page.driver.find_elements(By.CSS_SELECTOR, ".product-card")) == 6
+    assert links and not any(href.endswith(f"product={product}") for href in links), links
