@@ -1,29 +1,23 @@
-"""The Explain page's what-if: edit a prediction's name and description (or empty them) and see
-the answer and its words beside the recorded ones. Trying writes nothing; "Record" writes an
-audit row like any prediction. Both are metered like a prediction (`METERED`).
+"""The Explain page's what-if form: a prediction's name and description to edit (or empty), and
+where the comparison (dashboard.figures.what_if) appears. The page's callbacks try it, writing
+nothing, or record it as an audit row like any prediction; both are metered like a prediction
+(`METERED`). The form's request is signed, so only a prediction the page showed can be tried.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import dcc, html
 from flask import current_app
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import URLSafeSerializer
 
 from dashboard.components.aria import aria
-from dashboard.components.cards import notice
-from dashboard.components.charts import chart, paired_bars
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
-from dashboard.figures.explain import word_chart
 from dashboard.services.explain import NotExplainable
 from dashboard.services.prediction import AuditUnavailable, ModelsNotReady, TextRejected
-from dashboard.services.what_if import Answer, Original, WhatIf, record_what_if, what_if
-from dashboard.web.auth import requester, visible_owner
-from dashboard.web.context import services
-from dashboard.web.requestlog import current_request_id
+from dashboard.services.what_if import Original
 from ml.images import ImageRejected
 
 ID = page_ids("what-if")
@@ -105,85 +99,14 @@ def what_if_section(before: Original) -> html.Section:
     )
 
 
-def _answer_card(title: str, answer: Answer) -> html.Section:
-    fallback = " (image-only fallback)" if answer.fallback else ""
-    return html.Section(
-        className="what-if__answer",
-        **aria(label=title),
-        children=[
-            html.H3(title),
-            html.P([html.Strong(answer.category), f", {answer.confidence:.1%}{fallback}"]),
-            html.P(answer.review),
-            html.P(f"Model: {answer.model}", className="result__meta"),
-        ],
-    )
-
-
-def comparison(found: WhatIf) -> list[Any]:
-    """Both answers side by side, every category's probability before and after, and the
-    words behind the new answer."""
-    before, after = found.original.answer, found.answer
-    classes = sorted(before.probabilities, key=lambda c: -after.probabilities.get(c, 0.0))
-    fig = paired_bars(
-        classes,
-        ("Recorded", [before.probabilities.get(c, 0.0) for c in classes]),
-        ("What if", [after.probabilities.get(c, 0.0) for c in classes]),
-        "Probability",
-    )
-    changed = "the same category" if before.category == after.category else after.category
-    summary = (
-        f"Recorded: {before.category} {before.confidence:.1%}. {_with(found)}: {changed}, "
-        f"{after.confidence:.1%}."
-    )
-    rows = [
-        (
-            c,
-            f"{before.probabilities.get(c, 0.0):.1%}",
-            f"{after.probabilities.get(c, 0.0):.1%}",
-            f"{after.probabilities.get(c, 0.0) - before.probabilities.get(c, 0.0):+.1%}",
-        )
-        for c in classes
-    ]
-    shown: list[Any] = [
-        html.Div(
-            className="what-if__answers",
-            children=[
-                _answer_card("Recorded answer", before),
-                _answer_card("What-if answer", after),
-            ],
-        ),
-        chart(
-            ID("probabilities"),
-            "Probability of each category, recorded and what-if",
-            summary,
-            fig,
-            ["Category", "Recorded", "What if", "Change"],
-            rows,
-            numeric=[False, True, True, True],
-        ),
-    ]
-    if found.explanation is not None and found.explanation.text is not None:
-        shown.append(word_chart(found.explanation))
-    else:
-        shown.append(
-            html.P(
-                "With no text, the image-only fallback answers: there are no words to weigh. "
-                "Record this answer to explain its photo on the Explain page."
-            )
-        )
-    return shown
-
-
-def _with(found: WhatIf) -> str:
-    return "With this text" if found.text else "With no text"
-
-
-def _prediction_id(request: Any) -> int:
+def prediction_id(request: Any) -> int:
+    """The prediction the page signed into the form; BadData when it was not this page's."""
     signed = request.get("prediction", "") if isinstance(request, dict) else ""
     return int(_signer().loads(signed))
 
 
-def _refused(exc: Exception) -> str:
+def refused(exc: Exception) -> str:
+    """Why a what-if was not answered (or not recorded), in words for the status line."""
     if isinstance(exc, TextRejected):
         return f"The text was refused: {exc}."
     if isinstance(exc, NotExplainable):
@@ -191,66 +114,3 @@ def _refused(exc: Exception) -> str:
     if isinstance(exc, ImageRejected):
         return f"The photo was refused: {exc}"
     return f"Vitrine cannot predict right now: {exc}."
-
-
-def register_callbacks(app: Dash) -> None:
-    @app.callback(
-        Output(RESULT, "children"),
-        Output(STATUS, "children"),
-        Input(RUN, "n_clicks"),
-        State(REQUEST, "data"),
-        State(NAME, "value"),
-        State(DESCRIPTION, "value"),
-        prevent_initial_call=True,
-    )
-    def run(_clicks: int | None, request: Any, name: str | None, description: str | None):
-        try:
-            prediction_id = _prediction_id(request)
-        except (BadData, ValueError, TypeError):
-            raise PreventUpdate from None
-        try:
-            found = what_if(services(), prediction_id, name or "", description or "",
-                            visible_owner())  # fmt: skip
-        except FAILURES as exc:
-            return notice("No what-if answer", _refused(exc), kind="error"), "Refused."
-        after = found.answer
-        said = f"{_with(found)}: {after.category}, {after.confidence:.0%}. Nothing was recorded."
-        return comparison(found), said
-
-    @app.callback(
-        Output(RECORDED, "children"),
-        Output(STATUS, "children", allow_duplicate=True),
-        Input(RECORD, "n_clicks"),
-        State(REQUEST, "data"),
-        State(NAME, "value"),
-        State(DESCRIPTION, "value"),
-        prevent_initial_call=True,
-    )
-    def record(_clicks: int | None, request: Any, name: str | None, description: str | None):
-        try:
-            prediction_id = _prediction_id(request)
-        except (BadData, ValueError, TypeError):
-            raise PreventUpdate from None
-        try:
-            recorded = record_what_if(
-                services(),
-                prediction_id,
-                name or "",
-                description or "",
-                only_by=visible_owner(),
-                request_id=current_request_id(),
-                by=requester(),
-            )
-        except FAILURES as exc:
-            return notice("Not recorded", _refused(exc), kind="error"), "Refused."
-        new_id = recorded.prediction_id
-        p = recorded.prediction
-        return (
-            html.P(
-                [
-                    f"Recorded as prediction #{new_id}: {p.category}, {p.confidence:.0%}. ",
-                    html.A(f"Explain prediction #{new_id}", href=f"/explain?prediction={new_id}"),
-                ]
-            ),
-            f"Recorded as prediction #{new_id}.",
-        )

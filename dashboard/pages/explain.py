@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dash import Dash, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+from itsdangerous import BadData
 
-from dashboard.components import pixel_map, what_if
+from dashboard.components import pixel_map
+from dashboard.components import what_if as what_if_form
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.forms import field, get_form
 from dashboard.components.heatmap import shap_heatmap
 from dashboard.components.pixel_map import explanation_lead, pixel_section
 from dashboard.components.what_if import what_if_section
 from dashboard.figures.explain import spatial_chart, word_chart
+from dashboard.figures.what_if import comparison, with_text
 from dashboard.services.explain import (
     ExplanationLookup,
     NotExplainable,
@@ -23,9 +27,10 @@ from dashboard.services.explain import (
 )
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.services.spatial_audit import stored_audit
-from dashboard.services.what_if import original
-from dashboard.web.auth import visible_owner
+from dashboard.services.what_if import original, record_what_if, what_if
+from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
+from dashboard.web.requestlog import current_request_id
 from ml.categories import CATEGORIES
 
 log = logging.getLogger(__name__)
@@ -38,7 +43,7 @@ NAV_LABEL = "Explain"
 ORDER = 30
 NO_TEXT = "No text was given: the image-only model answered, so there are no word contributions."
 # Starting a pixel-level map shares the API's per-caller explanation budget.
-METERED = {pixel_map.JOB: ("explain", pixel_map.STATUS), **what_if.METERED}
+METERED = {pixel_map.JOB: ("explain", pixel_map.STATUS), **what_if_form.METERED}
 
 
 def layout(prediction: str | None = None, target: str | None = None, **_query: str) -> html.Div:
@@ -204,4 +209,71 @@ def _audit_section() -> list[Any]:
 
 def register_callbacks(app: Dash) -> None:
     pixel_map.register_callbacks(app)
-    what_if.register_callbacks(app)
+    _what_if_callbacks(app)
+
+
+def _what_if_callbacks(app: Dash) -> None:
+    """Try a what-if (records nothing), or record it as a prediction of its own."""
+
+    @app.callback(
+        Output(what_if_form.RESULT, "children"),
+        Output(what_if_form.STATUS, "children"),
+        Input(what_if_form.RUN, "n_clicks"),
+        State(what_if_form.REQUEST, "data"),
+        State(what_if_form.NAME, "value"),
+        State(what_if_form.DESCRIPTION, "value"),
+        prevent_initial_call=True,
+    )
+    def run(_clicks: int | None, request: Any, name: str | None, description: str | None):
+        try:
+            prediction_id = what_if_form.prediction_id(request)
+        except (BadData, ValueError, TypeError):
+            raise PreventUpdate from None
+        try:
+            found = what_if(services(), prediction_id, name or "", description or "",
+                            visible_owner())  # fmt: skip
+        except what_if_form.FAILURES as exc:
+            return notice("No what-if answer", what_if_form.refused(exc), kind="error"), "Refused."
+        after = found.answer
+        said = (
+            f"{with_text(found)}: {after.category}, {after.confidence:.0%}. Nothing was recorded."
+        )
+        return comparison(found), said
+
+    @app.callback(
+        Output(what_if_form.RECORDED, "children"),
+        Output(what_if_form.STATUS, "children", allow_duplicate=True),
+        Input(what_if_form.RECORD, "n_clicks"),
+        State(what_if_form.REQUEST, "data"),
+        State(what_if_form.NAME, "value"),
+        State(what_if_form.DESCRIPTION, "value"),
+        prevent_initial_call=True,
+    )
+    def record(_clicks: int | None, request: Any, name: str | None, description: str | None):
+        try:
+            prediction_id = what_if_form.prediction_id(request)
+        except (BadData, ValueError, TypeError):
+            raise PreventUpdate from None
+        try:
+            recorded = record_what_if(
+                services(),
+                prediction_id,
+                name or "",
+                description or "",
+                only_by=visible_owner(),
+                request_id=current_request_id(),
+                by=requester(),
+            )
+        except what_if_form.FAILURES as exc:
+            return notice("Not recorded", what_if_form.refused(exc), kind="error"), "Refused."
+        new_id = recorded.prediction_id
+        p = recorded.prediction
+        return (
+            html.P(
+                [
+                    f"Recorded as prediction #{new_id}: {p.category}, {p.confidence:.0%}. ",
+                    html.A(f"Explain prediction #{new_id}", href=f"/explain?prediction={new_id}"),
+                ]
+            ),
+            f"Recorded as prediction #{new_id}.",
+        )
