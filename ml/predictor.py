@@ -60,18 +60,26 @@ class ServingHead:
     head: ort.InferenceSession
     vectorizer: Any | None = None  # the fitted TfidfVectorizer of a head that reads text
     doubt: DoubtModel | None = None  # None for versions trained before doubt models
+    # The text branch's LogisticRegression (fusion); None for versions trained before it was
+    # saved apart, whose text explanations unpickle the whole model (and need PyTorch).
+    text_branch: Any | None = None
 
     @classmethod
     def load(cls, folder: Path, threads: int = 2) -> ServingHead:
         meta = artifacts.ModelMeta.load(folder)
         if meta.serving is None:
             raise ValueError(f"{meta.name} v{meta.version} has no serving head")
-        vectorizer = None
-        if (folder / artifacts.VECTORIZER).exists():
-            vectorizer = joblib.load(folder / artifacts.VECTORIZER)
-        doubt_path = folder / artifacts.DOUBT
-        doubt = joblib.load(doubt_path) if doubt_path.exists() else None
-        return cls(meta, session(folder / artifacts.HEAD, threads), vectorizer, doubt)
+
+        def optional(name: str) -> Any | None:
+            return joblib.load(folder / name) if (folder / name).exists() else None
+
+        return cls(
+            meta,
+            session(folder / artifacts.HEAD, threads),
+            optional(artifacts.VECTORIZER),
+            optional(artifacts.DOUBT),
+            optional(artifacts.TEXT_BRANCH),
+        )
 
     def assess(self, proba: np.ndarray, embedding: np.ndarray, review_threshold: float) -> Doubt:
         if self.doubt is None:

@@ -23,7 +23,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from sklearn.decomposition import TruncatedSVD
 
-from ml.models.linear import tfidf
+from ml.models.inputs import tfidf
 
 log = logging.getLogger(__name__)
 

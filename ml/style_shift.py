@@ -18,9 +18,9 @@ from tqdm import tqdm
 from ml.calibration import TemperatureScaled
 from ml.doubt import DoubtModel, conformal_scores
 from ml.evaluation import expected_calibration_error
+from ml.extras import require_train_extra
 from ml.models.inputs import ModelInputs
 from ml.models.registry import MODEL_NAMES, card, with_members
-from ml.training import fit_calibrated, fit_doubt
 
 # Image-only models, and fusion for reference: the models the shift report covers by default.
 # Fusion and every image-only model: all that read the photo.
@@ -148,6 +148,10 @@ def leave_one_style_out(
     sets = sorted({str(s) for s in styles if s})
     if len(sets) < 2:
         raise NoStyles("leave-one-style-out needs a catalogue drawn in at least two art sets")
+    require_train_extra("the style-shift evaluation")  # it fits models
+    # Imported here so that reading stored reports (mean_scores, SHIFT_MODELS) needs no PyTorch.
+    from ml.training import fit_calibrated, fit_doubt
+
     # Members of a soft vote are fitted first (and only scored when asked for).
     order = with_members(names)  # raises UnknownModel for a name no model registered
     answers: dict[tuple[str, str], _Answers] = {}

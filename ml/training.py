@@ -19,12 +19,13 @@ import torch
 from threadpoolctl import threadpool_limits
 
 from ml import artifacts
-from ml.backbone import BackboneSpec, FeatureExtractor, load_extractor
+from ml.backbone import load_extractor, numpy_extractor
+from ml.backbone_spec import BackboneSpec
 from ml.calibration import TemperatureScaled, fit_temperature
 from ml.doubt import DoubtModel
 from ml.evaluation import classification_metrics
 from ml.explain import CellHead
-from ml.features import FeatureCache, extract
+from ml.features import CatalogueData, NotEnoughData, prepare_inputs
 from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
 from ml.models.linear import LinearProbeClassifier, ProbeHead
@@ -39,48 +40,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class CatalogueData:
-    """One row per product: its label, split, text and image."""
-
-    ids: Sequence[str]
-    labels: np.ndarray
-    splits: np.ndarray
-    texts: tuple[str, ...]
-    image_shas: Sequence[str]
-    image_paths: Sequence[Path]
-
-    def index(self, split: str) -> np.ndarray:
-        return np.where(self.splits == split)[0]
-
-
-@dataclass(frozen=True)
 class TrainedModel:
     name: str
     version: int
     path: Path
     meta: artifacts.ModelMeta
-
-
-class NotEnoughData(ValueError):
-    pass
-
-
-def prepare_inputs(
-    data: CatalogueData,
-    artifacts_dir: Path,
-    spec: BackboneSpec,
-    extractor: FeatureExtractor | None = None,
-    progress: bool = True,
-) -> ModelInputs:
-    extractor = extractor or load_extractor(spec)
-    cache = FeatureCache(artifacts_dir, spec.key)
-    features = extract(
-        extractor,
-        list(zip(data.image_shas, data.image_paths, strict=True)),
-        cache,
-        progress=progress,
-    )
-    return ModelInputs(features.embeddings, features.fmaps, data.texts, features.stages)
 
 
 def train_models(
@@ -126,7 +90,7 @@ def train_models(
             to_input(decode_image(data.image_paths[i].read_bytes()))[None] for i in train[:64]
         ]
         quantize_backbone(backbone_path, int8_path, calibration)
-    inputs = prepare_inputs(data, artifacts_dir, spec, extractor, progress)
+    inputs = prepare_inputs(data, artifacts_dir, spec, numpy_extractor(extractor), progress)
     backbone_ms = _backbone_latency(backbone_path, data.image_paths[:16])
     timm_vit = vit_spec is not None and any(card(n).timm_substitute for n in names)
     if timm_vit:
@@ -136,7 +100,9 @@ def train_models(
         if not vit_backbone.exists():
             report(f"exporting the ViT backbone {vit_spec.name} to ONNX")
             export_backbone(vit_extractor, vit_backbone)
-        vit_inputs = prepare_inputs(data, artifacts_dir, vit_spec, vit_extractor, progress)
+        vit_inputs = prepare_inputs(
+            data, artifacts_dir, vit_spec, numpy_extractor(vit_extractor), progress
+        )
         vit_ms = _backbone_latency(vit_backbone, data.image_paths[:16])
 
     classes = np.unique(data.labels[train])

@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_venv ""
+ensure_venv train
 exec "$VENV/bin/vitrine" demo "$@"

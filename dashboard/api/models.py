@@ -15,7 +15,7 @@ from dashboard.services.prediction import serving_roles
 from dashboard.web.context import services
 from db.engine import session_scope
 from db.repo_models import activate, active_versions, list_model_versions
-from ml.backbone import BackboneSpec
+from ml.backbone_spec import BackboneSpec
 from ml.categories import CATEGORIES
 from ml.models.registry import DESCRIPTIONS
 

@@ -93,7 +93,7 @@ def shift_table(result: dict[str, Any]) -> str:
     "models",
     default=None,
     metavar="NAMES",
-    help="Comma-separated model names (default: all six).",
+    help="Comma-separated model names (default: every model).",
 )
 @click.option(
     "--activate/--no-activate",

@@ -17,9 +17,9 @@ from db.engine import session_scope
 from db.repo_models import active_versions, list_model_versions
 from db.repo_predictions import count_predictions
 from ml.demo.catalogue import CSV_NAME, IMAGES_DIR, generate
+from ml.features import NotEnoughData
 from ml.models.registry import MODEL_NAMES
 from ml.style_shift import NoStyles
-from ml.training import NotEnoughData
 
 # The quick linear candidates (about a minute); `vitrine evaluate --shift` measures every model.
 DEMO_SHIFT_MODELS = ("stage_probe", "baseline")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import joblib
 import numpy as np
 
 from dashboard.services import imagestore
@@ -25,7 +26,6 @@ from db.repo_models import get_version
 from db.repo_predictions import get_prediction
 from ml import artifacts
 from ml.artifacts import TFIDF
-from ml.backbone import load_classifier
 from ml.calibration import calibrated_proba
 from ml.explain import (
     CellExplainer,
@@ -40,9 +40,10 @@ from ml.explain import (
     text_explanation,
     vit_cell_function,
 )
+from ml.extras import require_train_extra
+from ml.features import prepare_inputs
 from ml.images import decode_image, to_input
 from ml.predictor import Predictor, ServingHead
-from ml.training import prepare_inputs
 
 DEFAULT_PIXEL_EVALS = 300
 DEFAULT_CELL_EVALS = 1000  # CellExplainer's own default
@@ -73,6 +74,9 @@ def cell_head(services: Services) -> CellHead:
     spec = backbone_spec(services)
     path = artifacts.cell_head_path(services.settings.artifacts_dir, spec.key)
     if not path.exists():
+        require_train_extra("the fast image map of a backbone trained before cell heads were saved")
+        from ml.backbone import load_classifier
+
         path.parent.mkdir(parents=True, exist_ok=True)
         CellHead.from_network(load_classifier(spec)).save(path)
     return CellHead.load(path)
@@ -289,10 +293,9 @@ def _explain(
         image_explanation = CellExplainer(cells).explain(target)
     text_part = None
     if tfidf is not None and text.strip():
-        fusion = artifacts.load_estimator(Path(served_dir(services, model, version)))
         text_part = text_explanation(
             served.vectorizer,
-            fusion.estimator.text_,
+            _text_model(services, served, version),
             _text_background(services, served.vectorizer),
             text,
             index,
@@ -327,10 +330,20 @@ def explain_product(
 def text_branch(services: Services) -> tuple[Any, Any, np.ndarray]:
     """The active fusion's vectorizer, text branch and SHAP background (see text_explanation)."""
     served = predictor_for(services).fusion
-    fusion = artifacts.load_estimator(
-        Path(served_dir(services, served.meta.name, served.meta.version))
-    )
-    return served.vectorizer, fusion.estimator.text_, _text_background(services, served.vectorizer)
+    branch = _text_model(services, served, served.meta.version)
+    return served.vectorizer, branch, _text_background(services, served.vectorizer)
+
+
+def _text_model(services: Services, served: ServingHead, version: int) -> Any:
+    """The text branch of `served`'s model at `version`: saved apart since it serves without
+    PyTorch; older versions keep it only inside the whole (PyTorch) model."""
+    if served.meta.version == version and served.text_branch is not None:
+        return served.text_branch
+    folder = Path(served_dir(services, served.meta.name, version))
+    if (folder / artifacts.TEXT_BRANCH).exists():
+        return joblib.load(folder / artifacts.TEXT_BRANCH)
+    require_train_extra(f"explaining the words of {served.meta.name} v{version}")
+    return artifacts.load_estimator(folder).estimator.text_
 
 
 def reads_feature_map(served: ServingHead) -> bool:

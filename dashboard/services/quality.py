@@ -7,9 +7,8 @@ from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.repo_catalogue import catalogue_version
-from ml.features import FeatureCache
+from ml.features import FeatureCache, prepare_inputs
 from ml.quality import DEFAULT_THRESHOLD, QualityReport, find_duplicates
-from ml.training import prepare_inputs
 
 
 def quality_report(

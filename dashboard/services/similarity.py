@@ -15,8 +15,8 @@ from dashboard.services.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.models import Product
 from db.repo_catalogue import catalogue_version, products_by_ids
+from ml.features import prepare_inputs
 from ml.similarity import FusedEmbedder, VectorIndex, build_index
-from ml.training import prepare_inputs
 
 
 @dataclass(frozen=True)

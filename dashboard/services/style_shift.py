@@ -17,9 +17,9 @@ import numpy as np
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from ml.demo.catalogue import ART_SETS, read_art_sets
+from ml.features import prepare_inputs
 from ml.models.registry import FALLBACK_CANDIDATES, choose_fallback
 from ml.style_shift import SHIFT_MODELS, NoStyles, leave_one_style_out, mean_scores
-from ml.training import prepare_inputs
 
 # Where a served head's conformal sets are calibrated (said by the API and the Models page).
 SETS_ACROSS_STYLES = "answers to art sets the model never saw (leave-one-style-out)"

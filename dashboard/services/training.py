@@ -21,11 +21,12 @@ from db.repo_models import (
     update_metrics,
 )
 from ml.artifacts import ModelMeta, load_estimator
-from ml.backbone import BackboneSpec
+from ml.backbone_spec import BackboneSpec
 from ml.evaluation import classification_metrics
+from ml.extras import require_train_extra
+from ml.features import CatalogueData, NotEnoughData, prepare_inputs
 from ml.models.inputs import product_text
 from ml.models.registry import SERVING
-from ml.training import CatalogueData, NotEnoughData, prepare_inputs, train_models
 
 
 class NoCatalogue(RuntimeError):
@@ -73,6 +74,10 @@ def train(
     activate_new: bool = False,
 ) -> list[TrainingOutcome]:
     """Train `names`; a new version becomes active if asked, or if its model has none yet."""
+    require_train_extra("training")
+    # PyTorch is imported only here: the rest of this module serves without it.
+    from ml.training import train_models
+
     data = catalogue_data(services)
     with session_scope(services.sessions) as session:
         versions = {name: next_version(session, name) for name in names}
@@ -130,6 +135,7 @@ def evaluate(
     services: Services, names: Sequence[str] | None = None, *, progress: bool = True
 ) -> dict[str, dict]:
     """Re-score the active versions (of `names`) on today's test split; store the metrics."""
+    require_train_extra("evaluating")  # the fitted models are PyTorch and scikit-learn objects
     data = catalogue_data(services)
     with session_scope(services.sessions) as session:
         active = {

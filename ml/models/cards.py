@@ -1,32 +1,29 @@
-"""Every model registers itself, timm-style: `@register_model(name, ...)` on its class records
-what it is for, what its ONNX head reads and which models it is built from. Training, serving
-and the dashboard read these cards instead of branching on model names."""
+"""What every model is: its name, role, what its ONNX head reads and which models it is built
+from, as data. Training, serving and the dashboard read these cards instead of branching on
+model names.
+
+The cards name their classes by import path instead of holding them: the model classes are
+PyTorch and scikit-learn code that only training needs, and a serving install has no PyTorch
+(ONNX Runtime serves). `ModelCard.factory` imports the class when a model is built.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import numpy as np
-import torch
-from torch import nn
-
-from ml import artifacts
-from ml.models.inputs import ModelInputs
-from ml.onnx_export import export
+from ml.artifacts import TFIDF
 
 # primary: answers when there is text; fallback: a candidate for image-only answers (the one
 # that holds up best under style shift serves); comparison: trained and shown, never serves.
 Role = Literal["primary", "fallback", "comparison"]
-Model = TypeVar("Model", bound=type)
 
 
 @dataclass(frozen=True)
 class ModelCard:
     name: str
-    factory: Callable[..., Any]
+    factory_path: str  # "module:Class", imported by `factory`
     description: str
     role: Role = "comparison"
     inputs: tuple[str, ...] = ()  # what its ONNX head reads; () for a model with no head
@@ -35,51 +32,59 @@ class ModelCard:
     timm_substitute: bool = False
     reads_image: bool = True  # False: its latency has no backbone pass
 
-
-CARDS: dict[str, ModelCard] = {}
-
-
-def register_model(
-    name: str,
-    *,
-    description: str,
-    role: Role = "comparison",
-    inputs: Sequence[str] = (),
-    members: Sequence[str] = (),
-    timm_substitute: bool = False,
-    reads_image: bool = True,
-) -> Callable[[Model], Model]:
-    def register(cls: Model) -> Model:
-        if name in CARDS:
-            raise ValueError(f"model {name!r} is registered twice")
-        CARDS[name] = ModelCard(
-            name,
-            cls,
-            description,
-            role,
-            tuple(inputs),
-            tuple(members),
-            timm_substitute,
-            reads_image,
-        )
-        return cls
-
-    return register
+    @property
+    def factory(self) -> Any:
+        """The model's class (importing it needs the `train` extra for most models)."""
+        module, _, attribute = self.factory_path.partition(":")
+        return getattr(importlib.import_module(module), attribute)
 
 
-class ServedModel:
-    """A model with an ONNX head over backbone outputs (and, for a text reader, TF-IDF)."""
-
-    def serving_module(self) -> nn.Module:
-        """The fitted head as one exportable module: the card's inputs in, logits out."""
-        raise NotImplementedError
-
-    def serving_arrays(self, X: ModelInputs) -> dict[str, np.ndarray]:
-        arrays = (X.embeddings, X.fmaps, X.stage_features)
-        return dict(zip(artifacts.BACKBONE_OUTPUTS, arrays, strict=True))
-
-    def export_serving(self, X: ModelInputs, inputs: Sequence[str], folder: Path) -> None:
-        arrays = self.serving_arrays(X.take([0]))
-        example = tuple(torch.from_numpy(np.ascontiguousarray(arrays[name])) for name in inputs)
-        head = folder / artifacts.HEAD
-        export(self.serving_module(), example, list(inputs), [artifacts.LOGITS], head)
+_CARDS = (
+    ModelCard(
+        "fusion",
+        "ml.models.fusion:FusionClassifier",
+        "Late fusion of the image embedding and TF-IDF text (primary)",
+        role="primary",
+        inputs=("embedding", TFIDF),
+    ),
+    ModelCard(
+        "baseline",
+        "ml.models.linear:LinearProbeClassifier",
+        "Linear probe on the image embedding",
+        role="fallback",
+        inputs=("embedding",),
+    ),
+    ModelCard(
+        "stage_probe",
+        "ml.models.linear:StageProbeClassifier",
+        "Linear probe on the embedding and pooled earlier backbone stages, image only",
+        role="fallback",
+        inputs=("stages",),
+    ),
+    ModelCard(
+        "vit",
+        "ml.models.vit:ViTClassifier",
+        "Vision Transformer over the backbone's feature-map tokens, image only",
+        role="fallback",
+        inputs=("fmap",),
+        timm_substitute=True,
+    ),
+    ModelCard(
+        "text",
+        "ml.models.linear:TextClassifier",
+        "TF-IDF + logistic regression, text only",
+        reads_image=False,
+    ),
+    ModelCard(
+        "pancan_lite",
+        "ml.models.pancan:PanCANLiteClassifier",
+        "Grid cells + context over the cell graph (2 orders) + multi-scale, image only",
+    ),
+    ModelCard(
+        "ensemble",
+        "ml.models.ensemble:SoftVoteClassifier",
+        "Soft vote of the image-only models (baseline, vit, pancan_lite)",
+        members=("baseline", "vit", "pancan_lite"),
+    ),
+)
+CARDS: dict[str, ModelCard] = {card.name: card for card in _CARDS}

@@ -8,15 +8,9 @@ from typing import Any, cast
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from ml.models.cards import register_model
 from ml.models.inputs import ModelInputs
 
 
-@register_model(
-    "ensemble",
-    description="Soft vote of the image-only models (baseline, vit, pancan_lite)",
-    members=("baseline", "vit", "pancan_lite"),
-)
 class SoftVoteClassifier(ClassifierMixin, BaseEstimator):
     """Averages members' probabilities. With `prefit=True` the members are used as given."""
 

@@ -25,10 +25,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from torch import nn
 
-from ml.artifacts import TFIDF, VECTORIZER
-from ml.models.cards import ServedModel, register_model
-from ml.models.inputs import ModelInputs
-from ml.models.linear import tfidf
+from ml.artifacts import TEXT_BRANCH, TFIDF, VECTORIZER
+from ml.models.inputs import ModelInputs, tfidf
+from ml.models.served import ServedModel
 
 
 def _log_softmax(logits: np.ndarray) -> np.ndarray:
@@ -120,12 +119,6 @@ class LateFusionHead(nn.Module):
         return cast("torch.Tensor", self.fuse(torch.cat([image, text], dim=1)))
 
 
-@register_model(
-    "fusion",
-    description="Late fusion of the image embedding and TF-IDF text (primary)",
-    role="primary",
-    inputs=("embedding", TFIDF),
-)
 class FusionClassifier(ServedModel, ClassifierMixin, BaseEstimator):
     def __init__(
         self,
@@ -157,7 +150,10 @@ class FusionClassifier(ServedModel, ClassifierMixin, BaseEstimator):
 
     def export_serving(self, X: ModelInputs, inputs: Sequence[str], folder: Path) -> None:
         super().export_serving(X, inputs, folder)
-        joblib.dump(self.vectorizer_, folder / VECTORIZER)  # serving applies it in sklearn
+        # Serving applies the vocabulary in scikit-learn, and explains words with the text
+        # branch, both without PyTorch.
+        joblib.dump(self.vectorizer_, folder / VECTORIZER)
+        joblib.dump(self.text_, folder / TEXT_BRANCH)
 
     def _branches(
         self, embeddings: np.ndarray, tfidf_vectors: np.ndarray, y: np.ndarray

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,14 @@ class ModelInputs:
 def product_text(name: str | None, description: str | None) -> str:
     """The text the models read: the name, then the description."""
     return " ".join(part.strip() for part in (name or "", description or "") if part.strip())
+
+
+def tfidf(min_df: int = 2, max_features: int | None = 20000) -> TfidfVectorizer:
+    """Words and word pairs, sublinear counts: the text representation every model shares."""
+    return TfidfVectorizer(
+        sublinear_tf=True,
+        ngram_range=(1, 2),
+        min_df=min_df,
+        max_features=max_features,
+        strip_accents="unicode",
+    )

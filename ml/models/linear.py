@@ -8,25 +8,13 @@ from typing import cast
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-from ml.models.cards import ServedModel, register_model
-from ml.models.inputs import ModelInputs
-
-
-def tfidf(min_df: int = 2, max_features: int | None = 20000) -> TfidfVectorizer:
-    """Words and word pairs, sublinear counts: the text representation every model shares."""
-    return TfidfVectorizer(
-        sublinear_tf=True,
-        ngram_range=(1, 2),
-        min_df=min_df,
-        max_features=max_features,
-        strip_accents="unicode",
-    )
+from ml.models.inputs import ModelInputs, tfidf
+from ml.models.served import ServedModel
 
 
 class _SelectedLogistic(ClassifierMixin, BaseEstimator):
@@ -72,12 +60,6 @@ class _SelectedLogistic(ClassifierMixin, BaseEstimator):
         return int(model.coef_.size + model.intercept_.size)
 
 
-@register_model(
-    "baseline",
-    description="Linear probe on the image embedding",
-    role="fallback",
-    inputs=("embedding",),
-)
 class LinearProbeClassifier(ServedModel, _SelectedLogistic):
     """`baseline`: standardised backbone embedding -> logistic regression."""
 
@@ -95,12 +77,6 @@ class LinearProbeClassifier(ServedModel, _SelectedLogistic):
         return ProbeHead(self)
 
 
-@register_model(
-    "stage_probe",
-    description="Linear probe on the embedding and pooled earlier backbone stages, image only",
-    role="fallback",
-    inputs=("stages",),
-)
 class StageProbeClassifier(LinearProbeClassifier):
     """`stage_probe`: logistic regression on the embedding plus pooled intermediate stages.
 
@@ -112,9 +88,6 @@ class StageProbeClassifier(LinearProbeClassifier):
         return X.stage_features
 
 
-@register_model(
-    "text", description="TF-IDF + logistic regression, text only", reads_image=False
-)
 class TextClassifier(_SelectedLogistic):
     """`text`: TF-IDF of name and description -> logistic regression."""
 

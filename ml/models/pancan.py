@@ -12,7 +12,6 @@ from typing import cast
 import torch
 from torch import nn
 
-from ml.models.cards import register_model
 from ml.models.inputs import ModelInputs
 from ml.models.torch_head import FeatureMapHeadClassifier
 
@@ -33,6 +32,7 @@ def grid_adjacency(rows: int, cols: int) -> torch.Tensor:
 class PanCANLite(nn.Module):
     input_scale: torch.Tensor  # buffers, typed for mypy
     adjacency: torch.Tensor
+
     def __init__(
         self,
         channels: int,
@@ -70,10 +70,6 @@ class PanCANLite(nn.Module):
         return cast("torch.Tensor", self.classifier(torch.cat(scales, dim=1)))
 
 
-@register_model(
-    "pancan_lite",
-    description="Grid cells + context over the cell graph (2 orders) + multi-scale, image only",
-)
 class PanCANLiteClassifier(FeatureMapHeadClassifier):
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""Every model by name, from the cards the model classes register (`ml.models.cards`).
+"""Every model by name, from the model cards (`ml.models.cards`).
 
 The roles come from the cards: the one primary model answers when there is text; the fallback
 candidates are the image-only models with a serving head, of which the one that holds up best
@@ -11,9 +11,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from ml.artifacts import BACKBONE_OUTPUTS
-
-# Imported for their @register_model cards.
-from ml.models import ensemble, fusion, linear, pancan, vit  # noqa: F401
 from ml.models.cards import CARDS, ModelCard
 
 _ROLE_ORDER = {"primary": 0, "fallback": 1, "comparison": 2}

@@ -14,14 +14,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from torch import nn
 from tqdm import tqdm
 
+from ml.calibration import softmax
 from ml.models.inputs import ModelInputs
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(shifted)
-    return cast(np.ndarray, exp / exp.sum(axis=1, keepdims=True))
-
 
 _epoch_bar: ContextVar[str | None] = ContextVar("epoch_bar", default=None)
 

@@ -12,8 +12,8 @@ from typing import cast
 import torch
 from torch import nn
 
-from ml.models.cards import ServedModel, register_model
 from ml.models.inputs import ModelInputs
+from ml.models.served import ServedModel
 from ml.models.torch_head import FeatureMapHeadClassifier
 
 
@@ -57,6 +57,7 @@ class EncoderBlock(nn.Module):
 
 class HybridViT(nn.Module):
     input_scale: torch.Tensor  # buffer, typed for mypy
+
     def __init__(
         self,
         channels: int,
@@ -89,13 +90,6 @@ class HybridViT(nn.Module):
         return cast("torch.Tensor", self.head(self.norm(self.blocks(x))[:, 0]))
 
 
-@register_model(
-    "vit",
-    description="Vision Transformer over the backbone's feature-map tokens, image only",
-    role="fallback",
-    inputs=("fmap",),
-    timm_substitute=True,
-)
 class ViTClassifier(ServedModel, FeatureMapHeadClassifier):
     def __init__(
         self,

@@ -13,13 +13,8 @@ from PIL import Image
 from skimage import data as skimage_data
 from timm.data import ImageNetInfo
 
-from ml.backbone import (
-    BackboneSpec,
-    WeightsMismatch,
-    load_classifier,
-    load_extractor,
-    map_by_order,
-)
+from ml.backbone import load_classifier, load_extractor, map_by_order
+from ml.backbone_spec import BackboneSpec, WeightsMismatch
 from ml.images import to_input
 
 

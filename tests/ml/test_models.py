@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from ml.artifacts import BACKBONE_OUTPUTS, TFIDF
-from ml.models.cards import register_model
 from ml.models.registry import (
     FALLBACK_CANDIDATES,
     MODEL_NAMES,
@@ -104,7 +103,8 @@ def test_cards_say_what_serves_and_what_each_head_reads() -> None:
     assert not card("text").reads_image
 
 
-def test_a_name_cannot_be_registered_twice() -> None:
-    with pytest.raises(ValueError, match="registered twice"):
-        register_model("baseline", description="another baseline")(object)
-    assert card("baseline").factory is not object
+def test_every_card_builds_a_scikit_learn_classifier() -> None:
+    for name in MODEL_NAMES:
+        model = card(name).factory()
+        assert hasattr(model, "fit") and hasattr(model, "predict_proba"), name
+        assert model.get_params() is not None, name
