@@ -21,14 +21,16 @@ from dashboard.web.app import create_app
 from dashboard.web.context import services as services_of
 
 
-def _predict(app: Flask, index: int = 0) -> dict[str, Any]:
+def _predict(app: Flask, index: int = 0, note: str = "") -> dict[str, Any]:
+    """Predict test product `index`; a `note` added to its text makes its explanations its own
+    (they are cached by image and text across the tests sharing `trained_settings`)."""
     data = catalogue_data(services_of(app))
     i = int(data.index("test")[index])
     answer = app.test_client().post(
         "/api/predict",
         data={
             "image": (io.BytesIO(data.image_paths[i].read_bytes()), "p.jpg"),
-            "text": data.texts[i] or "product",
+            "text": f"{data.texts[i] or 'product'} {note}".strip(),
         },
     )
     assert answer.status_code == 200
@@ -155,7 +157,9 @@ def test_a_killed_job_process_is_a_json_503_not_a_wait_for_ever(trained_settings
 def test_only_fresh_explanations_spend_the_budget(trained_settings: Settings) -> None:
     app = create_app(trained_settings.model_copy(update={"explain_rate_limit": "2/minute"}))
     client = app.test_client()
-    first, second = _predict(app, 3)["prediction_id"], _predict(app, 4)["prediction_id"]
+    # Notes: no other test may have left these maps in the shared cache.
+    first = _predict(app, 3, "budget one")["prediction_id"]
+    second = _predict(app, 4, "budget two")["prediction_id"]
     pixels = "/explanation?mode=pixels&max_evals=50"
     one = f"/api/predictions/{first}{pixels}"
     assert client.get(one).get_json()["started_now"] is True  # 1 of 2
