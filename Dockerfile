@@ -46,7 +46,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VITRINE_INSTANCE_DIR=/data/instance \
     VITRINE_DATA_DIR=/data/catalogue \
     VITRINE_ARTIFACTS_DIR=/data/artifacts
-RUN useradd --create-home --uid 10001 vitrine \
+# Pango, HarfBuzz and a font: what WeasyPrint lays PDF decision reports out with (libraries
+# only, nothing that compiles; the same list as scripts/lib.sh REPORT_PACKAGES).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 vitrine \
     && mkdir -p /data && chown vitrine:vitrine /data
 WORKDIR /data
 VOLUME ["/data"]

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 ensure_venv train
+ensure_report_libs
 exec "$VENV/bin/vitrine" demo "$@"

@@ -24,6 +24,18 @@ ensure_venv() {
   fi
 }
 
+# Debian's libraries WeasyPrint loads to lay out PDF decision reports (Pango, HarfBuzz) and a
+# font to lay them out with; the Dockerfile installs the same packages.
+REPORT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+
+ensure_report_libs() {
+  if ! ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || ! fc-list 2>/dev/null | grep -q .; then
+    echo "Installing the libraries PDF reports need (Pango, fonts)..."
+    # shellcheck disable=SC2086
+    apt_install $REPORT_PACKAGES fontconfig || echo "warning: could not install Pango; PDF reports will fail." >&2
+  fi
+}
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"
   elif command -v sudo >/dev/null 2>&1; then sudo "$@"

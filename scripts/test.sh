@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs Vitrine's whole test suite. Installs what the tests need first: the package with its dev
-# tools, Chromium and chromedriver, axe-core, and running PostgreSQL and Redis servers.
+# tools, Pango (PDF reports) and poppler-utils, Chromium and chromedriver, axe-core, and running
+# PostgreSQL and Redis servers.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k migrations
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 ensure_venv dev
+ensure_report_libs
+# pdftotext reads the PDF reports back in the tests.
+command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || echo "warning: could not install poppler-utils; PDF report tests will fail." >&2
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   echo "Installing Chromium and chromedriver for the browser tests..."

@@ -15,6 +15,7 @@ from dashboard.api import (
     models,
     predict,
     products,
+    report,
     similarity,
 )
 from dashboard.api.routes import Routes
@@ -38,7 +39,8 @@ def create_routes() -> Routes:
             )
         return None
 
-    for module in (health, products, models, predict, similarity, audit, analysis, explain):
+    modules = (health, products, models, predict, similarity, audit, analysis, explain, report)
+    for module in modules:
         module.register(routes)
     docs.register(api, routes.operations)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
 from flask_login import current_user
 from kombu.exceptions import KombuError
+from pydantic import BaseModel
 from redis.exceptions import RedisError
 
 from dashboard.api import schemas as s
@@ -38,6 +40,14 @@ PREDICTION_ID = Param(
     example=1,
 )
 
+# What an explaining operation answers besides its 200 (the explanation, the decision report).
+EXPLAINING_RESPONSES: dict[int, tuple[str, type[BaseModel] | None]] = {
+    404: NOT_FOUND,
+    422: UNPROCESSABLE,
+    429: ("Too many explanations computed for this caller; retry later.", s.ErrorOut),
+    503: UNAVAILABLE,
+}
+
 EXPLANATION = Operation(
     "get",
     "/predictions/{prediction_id}/explanation",
@@ -50,10 +60,7 @@ EXPLANATION = Operation(
             "again after Retry-After seconds (it answers 200 with the map when it is ready).",
             s.ExplanationPendingOut,
         ),
-        404: NOT_FOUND,
-        422: UNPROCESSABLE,
-        429: ("Too many explanations computed for this caller; retry later.", s.ErrorOut),
-        503: UNAVAILABLE,
+        **EXPLAINING_RESPONSES,
     },
     params=(
         PREDICTION_ID,
@@ -174,7 +181,7 @@ def register(routes: Routes) -> None:
                 only_by=visible_owner(),
             )
             if found.pixels and found.cached is None:
-                return _pending(
+                return pending_pixel_job(
                     PixelJob(found.key, prediction_id, target, int(raw_evals), visible_owner())
                 )
             result = found.cached or explain_prediction(
@@ -220,8 +227,9 @@ def register(routes: Routes) -> None:
         )
 
 
-def _pending(job: PixelJob) -> Response:
-    """202 while the job is queued or running (starting it if nobody has); its failure, once."""
+def pending_pixel_job(job: PixelJob, page: bool = False) -> Response:
+    """202 while the job is queued or running (starting it if nobody has); its failure, once.
+    With `page` (a browser following a link), the 202 is a page that reloads itself."""
     server = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
         state, started = pixel_jobs(server).ensure(job)
@@ -239,8 +247,21 @@ def _pending(job: PixelJob) -> Response:
         "total": int(state.get("total", job.max_evals)),
         "retry_after": RETRY_AFTER_S,
     }
-    response = jsonify(body)
+    response = _waiting_page(body) if page else jsonify(body)
     response.status_code = 202
     keep_retry_after(RETRY_AFTER_S)
     response.headers["Location"] = request.full_path.rstrip("?")
     return response
+
+
+def _waiting_page(body: dict[str, Any]) -> Response:
+    """What a person who followed a link sees while the map is computed: it reloads itself."""
+    done, total, wait = body["done"], body["total"], body["retry_after"]
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{wait}">
+<title>Preparing the report of prediction #{body["prediction_id"]}</title></head>
+<body><main><h1>Preparing the report of prediction #{body["prediction_id"]}</h1>
+<p role="status">Its pixel-level map is being computed ({done} of {total} model evaluations).
+This page reloads by itself every {wait} seconds until the report is ready.</p>
+</main></body></html>"""
+    return Response(page, mimetype="text/html")

@@ -23,6 +23,7 @@ COMMANDS = {
     "explain": ("dashboard.cli.explain:explain", "Explanations (SHAP) and the spatial-bias audit."),
     "models": ("dashboard.cli.models:models", "Trained model versions."),
     "predict": ("dashboard.cli.predict:predict_command", "Score a catalogue CSV in batch."),
+    "report": ("dashboard.cli.report:report_command", "Decision report of a prediction."),
     "serve": ("dashboard.cli.serve:serve_command", "Serve the dashboard (development server)."),
     "train": ("dashboard.cli.models:train", "Train models: fit, select, calibrate, score."),
     "users": ("dashboard.cli.users:users", "Accounts and API tokens."),

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.forms import field, get_form
+from dashboard.components.report_links import report_cell_link
 from dashboard.components.tables import table_region
 from dashboard.services.audit import AuditQuery, audit_page
 from dashboard.web.context import services
@@ -71,6 +72,7 @@ COLUMNS = [
     (None, "Product"),
     ("latency_ms", "Latency (ms)"),
     (None, "Request id"),
+    (None, "Report"),
 ]
 
 
@@ -335,6 +337,7 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> C
                 ),
                 html.Td(f"{r.latency_ms:.1f}", className="num"),
                 html.Td(html.Code(r.request_id[:16])),
+                html.Td(report_cell_link(r.id)),
             ]
         )
         for r in rows

@@ -15,6 +15,7 @@ from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.forms import field, get_form
 from dashboard.components.heatmap import shap_heatmap
 from dashboard.components.pixel_map import explanation_lead, pixel_section
+from dashboard.components.report_links import report_links
 from dashboard.components.what_if import what_if_section
 from dashboard.figures.explain import spatial_chart, word_chart
 from dashboard.figures.what_if import comparison, with_text
@@ -156,6 +157,7 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
     return [
         html.H2(f"Prediction #{result.prediction_id}: {result.model} v{result.version}"),
         explanation_lead(result),
+        report_links(result.prediction_id),
         shap_heatmap(result),
         *pixel_job,
         html.H2("Text"),
@@ -173,6 +175,7 @@ def _pixels_only(prediction_id: int, target: str, found: ExplanationLookup) -> l
             "This model reads several stages of the photo's features, so it has no fast cell "
             "map: its map is computed on pixels, in the background."
         ),
+        report_links(prediction_id),
         pixel_section(prediction_id, target, lead=True),
         html.H2("Text"),
         html.P(NO_TEXT),

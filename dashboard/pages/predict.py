@@ -15,6 +15,7 @@ from dashboard.components.cards import notice
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
 from dashboard.components.products import product_cards
+from dashboard.components.report_links import report_links
 from dashboard.figures.predict import probability_chart
 from dashboard.services.prediction import (
     AuditUnavailable,
@@ -213,6 +214,7 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
             )
         )
     )
+    children.append(report_links(recorded.prediction_id))
     if p.fallback:
         children.append(
             notice(

@@ -89,6 +89,10 @@ def _fresh_explanation(response: Response) -> bool:
     return body.get("cached") is False or body.get("started_now") is True
 
 
+def _report_made(response: Response) -> bool:
+    return response.status_code == 200 or _fresh_explanation(response)
+
+
 def keep_retry_after(seconds: int) -> None:
     """Ask that this answer's Retry-After be `seconds` (a 202 to poll), not the window's reset
     that Flask-Limiter writes on every answer."""
@@ -129,6 +133,10 @@ def install(
     views["api.explanation"] = limiter.shared_limit(
         limits["explain"], scope="explain", deduct_when=_fresh_explanation
     )(views["api.explanation"])
+    # A decision report explains too (and lays out a PDF): every one it makes counts.
+    views["api.report"] = limiter.shared_limit(
+        limits["explain"], scope="explain", deduct_when=_report_made
+    )(views["api.report"])
     for budget, limit in limits.items():
 
         def other_callback(budget: str = budget) -> bool:

@@ -74,7 +74,14 @@ def test_dockerfile_is_multi_stage_with_a_lean_non_root_runtime() -> None:
         if not line.startswith("--from="):
             *sources, _dest = line.split()
             assert all((ROOT / s).exists() for s in sources), line
-    assert not re.search(r"\b(gcc|g\+\+|build-essential|apt-get install)\b", stages["base"])
+    # The base installs the libraries PDF reports need, the very list the scripts install.
+    base = stages["base"]
+    assert not re.search(r"\b(gcc|g\+\+|build-essential|-dev)\b", base)
+    installed = re.search(r"--no-install-recommends\s+\\?\s*(.+?)\s*\\\n\s*&&", base, flags=re.S)
+    assert installed, "the base stage installs the report libraries"
+    lib_sh = (ROOT / "scripts/lib.sh").read_text()
+    wanted = re.search(r'^REPORT_PACKAGES="(.+)"$', lib_sh, flags=re.M)
+    assert wanted and installed.group(1).split() == wanted.group(1).split()
     for stage in (runtime, stages["train"]):
         assert not re.search(r"\b(gcc|g\+\+|build-essential|apt-get install)\b", stage)
         user = re.search(r"^USER\s+(\S+)", stage, flags=re.M)

@@ -49,6 +49,7 @@ def test_wheel_carries_migrations_and_assets(wheel: Path) -> None:
         "dashboard/_bundled/assets/10-vitrine.css",
         "ml/__init__.py",
         "db/models.py",
+        "dashboard/services/templates/decision_report.html",  # the decision report's page
     ):
         assert expected in names, expected
 

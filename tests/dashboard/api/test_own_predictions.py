@@ -87,6 +87,21 @@ def test_the_api_shows_a_prediction_only_to_its_owner_and_auditors(
     assert other.get_json()["error"]["message"] == f"no prediction #{anas_prediction}"
 
 
+def test_a_decision_report_follows_who_may_see_the_prediction(
+    people: Any, anas_prediction: int
+) -> None:
+    app, _names, tokens = people
+    client = app.test_client()
+    for fmt in ("html", "pdf"):
+        path = f"/api/predictions/{anas_prediction}/report?format={fmt}"
+        assert client.get(path, headers=_bearer(tokens["ana"])).status_code == 200
+        assert client.get(path, headers=_bearer(tokens["auditor"])).status_code == 200
+        other = client.get(path, headers=_bearer(tokens["bo"]))
+        assert other.status_code == 404 and other.mimetype == "application/json"
+        assert other.get_json()["error"]["message"] == f"no prediction #{anas_prediction}"
+    assert client.get(f"/api/predictions/{anas_prediction}/report").status_code == 401
+
+
 def test_the_explain_page_shows_a_prediction_only_to_its_owner(
     people: Any, anas_prediction: int
 ) -> None:

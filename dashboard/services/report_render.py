@@ -1,0 +1,135 @@
+"""A decision report as one self-contained HTML page (images inline) or a tagged A4 PDF.
+
+The HTML comes from a Jinja2 template (`templates/decision_report.html`, autoescaped); the PDF
+is that same HTML laid out by WeasyPrint as PDF/UA-1 (tagged, with the page's title and
+language), so both say exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import numpy as np
+from jinja2 import Environment, PackageLoader, select_autoescape
+from PIL import Image
+
+from dashboard.services.explain import PredictionExplanation
+from dashboard.services.report import DecisionReport
+from ml.explain import REGIONS
+
+# The Explain page's heatmap colours (PuOr): orange pushes towards the category, purple against.
+TOWARDS = np.array([230, 97, 1], dtype=np.float32)
+AGAINST = np.array([94, 60, 153], dtype=np.float32)
+PHOTO_SIDE = 224
+
+_templates = Environment(
+    loader=PackageLoader("dashboard.services", "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def report_html(report: DecisionReport) -> str:
+    return _templates.get_template("decision_report.html").render(
+        r=report,
+        photo=_data_uri(_png(_square(report.photo))),
+        maps=[_map(m) for m in (report.explanation, report.pixel_explanation) if m is not None],
+        words=_words(report.explanation),
+        similar=[
+            {"item": s, "photo": _data_uri(_png(_square(s.photo, 96)))} for s in report.similar
+        ],
+    )
+
+
+def report_pdf(report: DecisionReport) -> bytes:
+    # Imported when a PDF is asked for: WeasyPrint loads Pango, which nothing else needs.
+    from weasyprint import HTML
+
+    pdf = HTML(string=report_html(report)).write_pdf(pdf_variant="pdf/ua-1")
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def _square(data: bytes, side: int = PHOTO_SIDE) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as image:
+        picture = image.convert("RGB")
+    width, height = picture.size
+    scale = side / min(width, height)
+    picture = picture.resize((max(side, round(width * scale)), max(side, round(height * scale))))
+    left, top = (picture.width - side) // 2, (picture.height - side) // 2
+    return picture.crop((left, top, left + side, top + side))
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def heat_overlay(photo: np.ndarray, values: np.ndarray) -> Image.Image:
+    """The photo the model saw ([224, 224, 3] uint8) tinted by attribution: orange where it
+    pushed towards the category, purple where against, stronger for larger values."""
+    if values.shape != photo.shape[:2]:
+        repeat = photo.shape[0] // values.shape[0]
+        values = np.kron(values, np.ones((repeat, repeat)))
+    scale = float(np.abs(values).max()) or 1.0
+    strength = (np.abs(values) / scale * 0.7)[..., None]
+    colour = np.where((values >= 0)[..., None], TOWARDS, AGAINST)
+    tinted = photo.astype(np.float32) * (1 - strength) + colour * strength
+    return Image.fromarray(np.clip(tinted, 0, 255).astype(np.uint8))
+
+
+def _map(result: PredictionExplanation) -> dict[str, Any]:
+    image = result.image
+    fast = image.mode == "cells"
+    shares = image.quadrant_shares()
+    top = max(shares, key=shares.__getitem__)
+    values = image.grid if image.pixels is None else image.pixels
+    return {
+        "title": "Fast map (7×7 feature cells)" if fast else "Pixel-level map (blurred regions)",
+        "image": _data_uri(_png(heat_overlay(result.photo, values))),
+        "alt": (
+            f"The photo tinted by attribution towards {result.target}; the {top} quarter "
+            f"holds {shares[top]:.0%} of it."
+        ),
+        "kind": (
+            "It masks the model's 7×7 grid of image features, one cell at a time in every "
+            "combination (SHAP), and is exact for what the classifier reads."
+            if fast
+            else "It blurs regions of the photo itself (SHAP partition), so it also shows "
+            "what the image backbone reacts to."
+        ),
+        "summary": image.summary(),
+        "quarters": [(q.replace("-", " "), shares[q]) for q in REGIONS],
+        "meaning": (
+            f"Values are in log-odds of {result.target} (log(p / (1 − p))), readable at any "
+            f"confidence; they add up from {image.base_value:+.2f}, the model's output for an "
+            f"average photo, to {image.output_value:+.2f} for this one."
+        ),
+    }
+
+
+def _words(result: PredictionExplanation | None) -> dict[str, Any] | None:
+    if result is None or result.text is None:
+        return None
+    text = result.text
+    return {
+        "target": result.target,
+        "towards": [c for c in text.contributions if c.value > 0],
+        "against": [c for c in text.contributions if c.value < 0],
+        "other": text.other_words,
+        "meaning": (
+            f"Each value is how much the word moved the text branch's score for "
+            f"{result.target} compared with an average catalogue text: positive pushes towards "
+            f"{result.target}, negative away from it. The score goes from "
+            f"{text.base_value:+.2f} on average to {text.output_value:+.2f} for this text; "
+            f"words not listed add {text.other_words:+.2f} together."
+        ),
+    }
