@@ -7,7 +7,7 @@ from logging.config import fileConfig
 from alembic import context
 
 from db.engine import make_engine
-from db.models import Base
+from db.models import Base, include_object
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -56,6 +56,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,16 +13,13 @@ streams) both ways: row by row in Python, and PostgreSQL's COPY.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from scratch_db import scratch_database, timed
+from sqlalchemy import text
 
 from dashboard.services.audit import AuditQuery, export_csv
-from dashboard.web.resources import migrations_dir
-from db import migrations
 from db.engine import make_engine, make_session_factory, session_scope
 from db.repo_predictions import PredictionFilter, count_predictions, page_predictions
 from ml.categories import CATEGORIES
@@ -60,29 +57,13 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def _timed(fn, repeat: int = 20) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    times.sort()
-    return statistics.median(times) * 1000, times[int(0.95 * (len(times) - 1))] * 1000
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--server", default="postgresql+psycopg2://postgres@127.0.0.1:5432/test")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database.")
     args = parser.parse_args()
-    admin = create_engine(args.server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{DATABASE}"'))
-    url = make_url(args.server).set(database=DATABASE).render_as_string(hide_password=False)
-    try:
-        migrations.upgrade(url, migrations_dir())
+    with scratch_database(args.server, DATABASE, args.keep) as url:
         engine = make_engine(url)
         sessions = make_session_factory(engine)
         started = time.perf_counter()
@@ -113,9 +94,9 @@ def main() -> int:
         )
         with session_scope(sessions) as session:
             for name, filters in cases.items():
-                page = _timed(lambda f=filters: page_predictions(session, f, page_size=25))
-                deep = _timed(lambda f=filters: page_predictions(session, f, page=40))
-                count = _timed(lambda f=filters: count_predictions(session, f), repeat=5)
+                page = timed(lambda f=filters: page_predictions(session, f, page_size=25))
+                deep = timed(lambda f=filters: page_predictions(session, f, page=40))
+                count = timed(lambda f=filters: count_predictions(session, f), repeat=5)
                 matching = count_predictions(session, filters)
                 print(
                     f"{name:<34} {page[0]:>11.1f} {page[1]:>11.1f} {count[0]:>12.1f} "
@@ -145,11 +126,6 @@ def main() -> int:
                 f"{(rows - 1) / export:>10,.0f} {rss_before:>14.0f} {peak:>6.0f}"
             )
         engine.dispose()
-    finally:
-        if not args.keep:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'))
-        admin.dispose()
     return 0
 
 

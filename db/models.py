@@ -44,6 +44,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# Indexes only migrations create: PostgreSQL-only expression indexes (revision 0008's trigram
+# index for product search) that a model cannot declare for SQLite too. Comparing models with
+# a database skips them, so autogenerate never proposes to drop them.
+MIGRATION_ONLY_INDEXES = frozenset({"ix_products_search_trgm"})
+
+
+def include_object(
+    _object: object, name: str | None, type_: str, _reflected: bool, _compare_to: object
+) -> bool:
+    """Alembic's `include_object`: everything but MIGRATION_ONLY_INDEXES."""
+    return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
+
+
 class Product(Base):
     """One catalogue product, keyed publicly by the Flipkart `uniq_id`."""
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.models import Product
 
 _CHUNK = 500
+SEARCH_WORDS = 8  # more words than this in a search are ignored
+# What a search matches, word by word: name, brand and id, lowered. Alembic revision 0008 puts
+# a trigram index on exactly this expression on PostgreSQL, so keep the two the same.
+SEARCH_TEXT = func.lower(
+    Product.product_name
+    + literal_column("' '")
+    + func.coalesce(Product.brand, literal_column("''"))
+    + literal_column("' '")
+    + Product.uniq_id
+)
 
 
 def get_product(session: Session, uniq_id: str) -> Product | None:
@@ -131,3 +141,38 @@ def analysis_rows(session: Session) -> list[dict[str, Any]]:
 
 def catalogue_image_hashes(session: Session) -> set[str]:
     return set(session.scalars(select(Product.image_sha256)))
+
+
+def _like(word: str) -> ColumnElement[bool]:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return SEARCH_TEXT.like(f"%{escaped}%", escape="\\")
+
+
+def search_products(
+    session: Session,
+    query: str = "",
+    *,
+    category: str | None = None,
+    split: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> tuple[int, list[Product]]:
+    """(how many match, one page of them): products whose name, brand or id holds every word
+    of `query` (any case), in `category` and `split` when given. The product with exactly that
+    id comes first, then names that start with the query, then by name."""
+    words = query.lower().split()[:SEARCH_WORDS]
+    conditions = [_like(word) for word in words]
+    if category:
+        conditions.append(Product.category == category)
+    if split:
+        conditions.append(Product.split == split)
+    total = session.scalar(select(func.count()).select_from(Product).where(*conditions)) or 0
+    first = " ".join(words)
+    order = [
+        case((Product.uniq_id == query.strip(), 0), else_=1),
+        case((func.lower(Product.product_name).startswith(first, autoescape=True), 0), else_=1),
+        Product.product_name,
+        Product.uniq_id,
+    ]
+    stmt = select(Product).where(*conditions).order_by(*order).limit(limit).offset(offset)
+    return int(total), list(session.scalars(stmt))

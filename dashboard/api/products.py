@@ -1,17 +1,28 @@
-"""GET /api/products/{id} and its image."""
+"""GET /api/products (search), /api/products/{id} and its image."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, send_file, url_for
+from flask import Response, jsonify, request, send_file, url_for
+from pydantic import ValidationError
 
 from dashboard.api import schemas as s
-from dashboard.api.errors import ApiError
-from dashboard.api.openapi import BAD_REQUEST, NOT_FOUND, PRODUCT_ID, Operation
+from dashboard.api.errors import ApiError, invalid
+from dashboard.api.openapi import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    PRODUCT_ID,
+    UNPROCESSABLE,
+    Operation,
+    Param,
+)
 from dashboard.api.routes import Routes
 from dashboard.api.schemas import ProductOut
 from dashboard.services import imagestore, products
+from dashboard.services.products import ProductQuery, find_products
 from dashboard.web.context import services
 from db.models import Product
+from ml.categories import CATEGORIES
+from ml.splits import SPLITS
 
 IMAGE_MAX_AGE = 7 * 24 * 3600
 
@@ -79,7 +90,63 @@ PRODUCT_IMAGE = Operation(
 )
 
 
+PRODUCTS = Operation(
+    "get",
+    "/products",
+    "Find catalogue products by name, brand or id",
+    "catalogue",
+    {200: ("The products that match, best first.", s.ProductSearchOut), 422: UNPROCESSABLE},
+    params=(
+        Param(
+            "q",
+            "query",
+            {"type": "string", "maxLength": 200, "default": ""},
+            "Words that must all appear in the name, the brand or the id (any case); an exact "
+            "id comes first, then names that start with the words. Empty: every product.",
+            example="watch",
+        ),
+        Param("category", "query", {"type": "string", "enum": list(CATEGORIES)}, "Only this one."),
+        Param("split", "query", {"type": "string", "enum": list(SPLITS)}, "Only this split."),
+        Param(
+            "limit",
+            "query",
+            {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+            "Products per page.",
+        ),
+        Param(
+            "offset",
+            "query",
+            {"type": "integer", "minimum": 0, "maximum": 1_000_000, "default": 0},
+            "Products to skip.",
+        ),
+    ),
+)
+
+
 def register(routes: Routes) -> None:
+    @routes.operation(PRODUCTS)
+    def product_search() -> Response:
+        try:
+            query = ProductQuery.model_validate(request.args.to_dict())
+        except ValidationError as exc:
+            raise invalid(exc, "invalid_query", "The query parameters are not valid.") from exc
+        found = find_products(services(), query)
+        items = [
+            s.ProductHit(
+                uniq_id=p.uniq_id,
+                name=p.product_name,
+                brand=p.brand,
+                category=p.category,
+                split=p.split,
+                image_url=url_for("api.product_image", uniq_id=p.uniq_id),
+            )
+            for p in found.products
+        ]
+        body = s.ProductSearchOut(
+            total=found.total, limit=query.limit, offset=query.offset, items=items
+        )
+        return jsonify(body.model_dump())
+
     @routes.operation(PRODUCT)
     def product(uniq_id: str) -> Response:
         return jsonify(product_out(find_product(uniq_id)).model_dump())

@@ -39,6 +39,24 @@ class HealthOut(BaseModel):
     version: str = Field(examples=["0.1.0"])
 
 
+class ProductHit(BaseModel):
+    uniq_id: str = Field(examples=["c2d766ca982eca8304150849735ffef9"])
+    name: str
+    brand: str | None
+    category: str = Field(examples=["Home Furnishing"])
+    split: str = Field(examples=["test"])
+    image_url: str
+
+
+class ProductSearchOut(BaseModel):
+    """One page of the products that match, best first."""
+
+    total: int = Field(ge=0, description="How many products match in all.")
+    limit: int
+    offset: int
+    items: list[ProductHit]
+
+
 class ProductOut(BaseModel):
     uniq_id: str = Field(examples=["c2d766ca982eca8304150849735ffef9"])
     pid: str | None

@@ -14,6 +14,7 @@ from dashboard.components.aria import aria, data
 from dashboard.components.cards import notice
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
+from dashboard.components.product_search import product_search
 from dashboard.components.products import product_cards
 from dashboard.components.report_links import report_links
 from dashboard.figures.predict import probability_chart
@@ -28,7 +29,7 @@ from dashboard.services.prediction import (
 )
 from dashboard.services.products import InvalidProductId, UnknownProduct
 from dashboard.services.similarity import similar_to_upload
-from dashboard.web.auth import requester
+from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
 from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
@@ -59,7 +60,7 @@ SIMILAR_K = 6
 METERED = {RESULT: ("predict", STATUS)}
 
 
-def layout(product: str | None = None, **_query: str) -> html.Div:
+def layout(product: str | None = None, q: str | None = None, **_query: str) -> html.Div:
     limit_mb = services().settings.max_upload_mb
     formats = services().settings.image_formats.replace(",", ", ")
     return html.Div(
@@ -69,6 +70,7 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                 "Give a product photo, with its name and description if you have them; without "
                 "text, the image-only model answers. Or give the id of a catalogue product."
             ),
+            product_search(services(), PATH, q, only_by=visible_owner()),
             html.Section(
                 className="predict-form",
                 **aria(labelledby=ID("form-title")),

@@ -14,6 +14,7 @@ from dashboard.components.aria import aria
 from dashboard.components.cards import notice
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
+from dashboard.components.product_search import product_search
 from dashboard.components.products import product_cards, thumbnail
 from dashboard.components.tables import data_table
 from dashboard.figures.similarity import map_chart
@@ -26,6 +27,7 @@ from dashboard.services.similarity import (
     similar_to_product,
 )
 from dashboard.services.training import NoCatalogue
+from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
 from db.models import Product
 
@@ -53,7 +55,7 @@ LISTED = 50  # rows shown for a selection; the CSV holds them all
 PROMPT = "Drag a box or a lasso on the map to list products."
 
 
-def layout(product: str | None = None, **_query: str) -> html.Div:
+def layout(product: str | None = None, q: str | None = None, **_query: str) -> html.Div:
     return html.Div(
         [
             html.H1("Similar products"),
@@ -61,6 +63,7 @@ def layout(product: str | None = None, **_query: str) -> html.Div:
                 "Neighbours are ranked by cosine similarity of the fused embedding: the product "
                 "photo as the backbone sees it, and its text."
             ),
+            product_search(services(), PATH, q, only_by=visible_owner()),
             html.Section(
                 className="predict-form",
                 **aria(labelledby=ID("form-title")),

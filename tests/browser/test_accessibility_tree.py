@@ -28,6 +28,8 @@ PAGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "/predict": (
         "Predict a category",
         [
+            ("searchbox", "Name, brand or part of the id"),
+            ("button", "Search"),
             ("button", "Product photo Drag and drop a photo here, or choose a file"),
             ("textbox", "Product name (optional)"),
             ("textbox", "Description (optional)"),
@@ -50,6 +52,8 @@ PAGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "/similar": (
         "Similar products",
         [
+            ("searchbox", "Name, brand or part of the id"),
+            ("button", "Search"),
             ("textbox", "Catalogue product id"),
             ("spinbutton", "How many neighbours"),
             ("button", "Decrease How many neighbours"),

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from dashboard.web.resources import migrations_dir
 from db import migrations
 from db.engine import make_engine
-from db.models import Base
+from db.models import Base, include_object
 
 TABLES = {
     "products",
@@ -47,7 +47,9 @@ def test_upgrade_downgrade_upgrade_round_trip(database_url: str) -> None:
 def test_models_and_migrations_agree(migrated_url: str) -> None:
     engine = make_engine(migrated_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []

@@ -1,4 +1,4 @@
-"""GET /api/products/{id} and its image."""
+"""GET /api/products (search), /api/products/{id} and its image."""
 
 from __future__ import annotations
 
@@ -56,3 +56,34 @@ def test_malformed_ids_never_reach_a_path(loaded_client, bad_id: str) -> None:  
         assert response.status_code in {400, 404}
         assert response.is_json
         assert response.get_json()["error"]["code"] in {"invalid_product_id", "not_found"}
+
+
+def test_search_finds_products_by_name_brand_or_id(loaded_client) -> None:  # type: ignore[no-untyped-def]
+    towels = loaded_client.get("/api/products?q=cotton%20TOWEL").get_json()
+    assert towels["total"] == 2 and {i["name"] for i in towels["items"]} == {
+        "Sathiyas Cotton Bath Towel",
+        "Eurospa Cotton Terry Face Towel Set",
+    }
+    assert all(i["image_url"] == f"/api/products/{i['uniq_id']}/image" for i in towels["items"])
+    assert loaded_client.get("/api/products?q=elegance").get_json()["items"][0]["uniq_id"] == (
+        CURTAIN
+    )
+    by_id = loaded_client.get(f"/api/products?q={CURTAIN[:8]}").get_json()
+    assert [i["uniq_id"] for i in by_id["items"]] == [CURTAIN]
+    everything = loaded_client.get("/api/products?limit=1&offset=1").get_json()
+    assert everything["total"] == 3 and len(everything["items"]) == 1
+    assert everything["limit"] == 1 and everything["offset"] == 1
+    furnishing = loaded_client.get("/api/products?category=Home%20Furnishing").get_json()
+    assert 0 < furnishing["total"] < everything["total"]
+    assert {i["category"] for i in furnishing["items"]} == {"Home Furnishing"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=0", "limit=101", "offset=-1", "category=Shoes", "split=holdout", "colour=red",
+     "q=" + "x" * 201],
+)  # fmt: skip
+def test_a_search_that_is_not_valid_is_a_422(loaded_client, query: str) -> None:  # type: ignore[no-untyped-def]
+    answer = loaded_client.get(f"/api/products?{query}")
+    assert answer.status_code == 422
+    assert answer.get_json()["error"]["code"] == "invalid_query"

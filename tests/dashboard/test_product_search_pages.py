@@ -1,0 +1,35 @@
+"""The Predict and Similar pages find catalogue products by name and link each to its views."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from dashboard.services.training import catalogue_data
+from dashboard.settings import Settings
+from dashboard.web.app import create_app
+from dashboard.web.context import services as services_of
+from tests.dashboard.api.dash_routing import route_page
+
+
+def test_search_results_link_each_product_to_its_views(trained_settings: Settings) -> None:
+    app: Flask = create_app(trained_settings)
+    client = app.test_client()
+    data = catalogue_data(services_of(app))
+    uid = data.ids[0]
+    answer = client.post("/api/predict", json={"product_id": uid})
+    assert answer.status_code == 200
+    pid = answer.get_json()["prediction_id"]
+
+    shown = route_page(client, "/predict", f"?q={uid}")  # its whole id: it comes first
+    assert "1 product match" in shown
+    for href in (
+        f"/predict?product={uid}",  # use it here
+        f"/similar?product={uid}",
+        f"/explain?prediction={pid}",  # its latest prediction
+    ):
+        assert href in shown, href
+    on_similar = route_page(client, "/similar", f"?q={uid[:10]}")
+    assert f"/similar?product={uid}" in on_similar and f"/predict?product={uid}" in on_similar
+    missing = route_page(client, "/similar", "?q=zzzz-no-such-product")
+    assert "No product matches" in missing
+    assert "Find a catalogue product" in route_page(client, "/predict")  # the form, always
