@@ -3,9 +3,9 @@
 Serves the configured instance (run `vitrine demo --no-serve` first) with gunicorn on a free
 port, opens each page in headless Chromium, scrolls so every lazy chart is drawn, and saves
 `<out>/<page>-<width>.png`; then the states a page reaches by a query or an action (a
-prediction's result, a refused input, a pixel map, a what-if, filters with and without rows, a
-filter that is not valid, a page that does not exist) as `<out>/<state>-<width>.png`. Prints
-one line per file.
+prediction's result, a refused input, a product search, a pixel map, a what-if, filters with and
+without rows, a filter that is not valid, a page that does not exist) as
+`<out>/<state>-<width>.png`. Prints one line per file.
 
     .venv/bin/python benchmarks/screenshots.py [--out screenshots] [--pages /,/catalogue]
         [--widths 1280,640] [--no-states]
@@ -84,6 +84,7 @@ def states() -> list[tuple[str, str, Action | None]]:
     catalogue product and a recorded prediction of the configured instance."""
     from sqlalchemy import select
 
+    from dashboard.services.products import find_product
     from dashboard.services.state import Services
     from dashboard.services.training import catalogue_data
     from dashboard.settings import Settings
@@ -91,7 +92,11 @@ def states() -> list[tuple[str, str, Action | None]]:
     from db.models import Prediction
 
     services = Services.from_settings(Settings())
-    product = catalogue_data(services).ids[int(catalogue_data(services).index("test")[0])]
+    data = catalogue_data(services)
+    first = int(data.index("test")[0])
+    product = data.ids[first]
+    name = find_product(services, product).product_name
+    word = max(name.split(), key=len)  # to search the catalogue by
     with session_scope(services.sessions) as session:
         prediction = session.scalar(select(Prediction.id).order_by(Prediction.id.desc()))
     services.engine.dispose()
@@ -104,6 +109,8 @@ def states() -> list[tuple[str, str, Action | None]]:
         ),
         ("predict-refused", "/predict", _click("#predict-submit", _wait_text("main", "Choose"))),
         ("similar-product", f"/similar?product={product}", None),
+        ("predict-search", f"/predict?q={word}", None),
+        ("similar-search-none", "/similar?q=zzzz-no-such-product", None),
         ("explain-prediction", explain, _wait_text("#explain-pixels-status", "ready")),
         ("explain-what-if", explain, _what_if_without_text),
         ("explain-unknown", "/explain?prediction=999999999", None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -158,9 +159,13 @@ def search_products(
     offset: int = 0,
 ) -> tuple[int, list[Product]]:
     """(how many match, one page of them): products whose name, brand or id holds every word
-    of `query` (any case), in `category` and `split` when given. The product with exactly that
+    of `query` (any case, punctuation around words dropped), in `category` and `split` when
+    given. The product with exactly that
     id comes first, then names that start with the query, then by name."""
-    words = query.lower().split()[:SEARCH_WORDS]
+    # Punctuation around a word is how it was typed or pasted ("absorbent," "(pack"), not
+    # what is looked for; inside a word it stays ("100%", "story@home").
+    words = [w.strip(string.punctuation) for w in query.lower().split()]
+    words = [w for w in words if w][:SEARCH_WORDS]
     conditions = [_like(word) for word in words]
     if category:
         conditions.append(Product.category == category)

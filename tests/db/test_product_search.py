@@ -58,8 +58,11 @@ def test_search_finds_every_word_in_name_brand_or_id(migrated_url: str) -> None:
     assert _search(migrated_url, "milton")[1] == ["ff00ee11"]  # the brand
     assert _search(migrated_url, "c3d")[1] == ["a1b2c3d5", "a1b2c3d4"]  # part of the id, by name
     assert _search(migrated_url, "watch123")[1][0] == "watch123"  # the exact id first
-    assert _search(migrated_url, "100%")[1] == ["ff00ee11"]  # % is a character, not a wildcard
-    assert _search(migrated_url, "_")[0] == 0
+    assert _search(migrated_url, "(milton),")[1] == ["ff00ee11"]  # punctuation as typed
+    assert _search(migrated_url, "100%")[1] == ["ff00ee11"]
+    # % and _ inside a word are characters, not LIKE's wildcards ("100% leak", "a1b2").
+    assert _search(migrated_url, "0%l")[0] == 0
+    assert _search(migrated_url, "a_b")[0] == 0
     assert _search(migrated_url, "bottle", category="Baby Care")[1] == ["99887766"]
     assert _search(migrated_url, "watch", split="test")[1] == ["a1b2c3d5"]
     assert _search(migrated_url, "nothing like it") == (0, [])

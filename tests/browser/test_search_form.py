@@ -7,6 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from dashboard.services.products import find_product
 from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
@@ -17,9 +18,8 @@ pytestmark = pytest.mark.browser
 
 def test_search_by_name_then_use_the_product(served, axe, trained_settings: Settings) -> None:  # type: ignore[no-untyped-def]
     services = Services.from_settings(trained_settings)
-    data = catalogue_data(services)
+    name = find_product(services, catalogue_data(services).ids[0]).product_name
     services.engine.dispose()
-    name = data.texts[0].split(".")[0]
     word = max(name.split(), key=len)  # the longest word of its name
     driver = served.driver
 
@@ -33,7 +33,7 @@ def test_search_by_name_then_use_the_product(served, axe, trained_settings: Sett
     assert f"q={word}" in driver.current_url
     hits = driver.find_elements(By.CSS_SELECTOR, ".product-hit")
     assert 1 <= len(hits) <= 8
-    assert all(word.lower() in h.text.lower() for h in hits)
+    assert all(word.strip(",.()").lower() in h.text.lower() for h in hits)
     axe.assert_clean("/predict (search results)")
 
     use = hits[0].find_element(By.LINK_TEXT, "Use it here")
