@@ -113,7 +113,7 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
                     html.Div(
                         [
                             html.Strong(product.product_name),
-                            html.Span(f"{product.category} · {product.split} · "),
+                            html.Span(f"{product.category} · {product.split}"),
                             html.Code(uid),
                             html.Span(_joined(links), className="product-hit__links"),
                         ],
