@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from dash import dcc, html
+from dash.exceptions import PreventUpdate
 from flask import current_app
-from itsdangerous import URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 
 from dashboard.components.aria import aria
 from dashboard.components.forms import field
@@ -100,9 +101,13 @@ def what_if_section(before: Original) -> html.Section:
 
 
 def prediction_id(request: Any) -> int:
-    """The prediction the page signed into the form; BadData when it was not this page's."""
+    """The prediction the page signed into the form. A request this page did not sign (forged,
+    or from another secret) changes nothing: the callback stops with PreventUpdate."""
     signed = request.get("prediction", "") if isinstance(request, dict) else ""
-    return int(_signer().loads(signed))
+    try:
+        return int(_signer().loads(signed))
+    except (BadData, ValueError, TypeError):
+        raise PreventUpdate from None
 
 
 def refused(exc: Exception) -> str:

@@ -6,8 +6,6 @@ import logging
 from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html
-from dash.exceptions import PreventUpdate
-from itsdangerous import BadData
 
 from dashboard.components import pixel_map
 from dashboard.components import what_if as what_if_form
@@ -228,10 +226,7 @@ def _what_if_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def run(_clicks: int | None, request: Any, name: str | None, description: str | None):
-        try:
-            prediction_id = what_if_form.prediction_id(request)
-        except (BadData, ValueError, TypeError):
-            raise PreventUpdate from None
+        prediction_id = what_if_form.prediction_id(request)
         try:
             found = what_if(services(), prediction_id, name or "", description or "",
                             visible_owner())  # fmt: skip
@@ -253,10 +248,7 @@ def _what_if_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def record(_clicks: int | None, request: Any, name: str | None, description: str | None):
-        try:
-            prediction_id = what_if_form.prediction_id(request)
-        except (BadData, ValueError, TypeError):
-            raise PreventUpdate from None
+        prediction_id = what_if_form.prediction_id(request)
         try:
             recorded = record_what_if(
                 services(),
