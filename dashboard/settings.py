@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -101,6 +103,38 @@ class Settings(BaseSettings):
         15, gt=0, le=600, description="PostgreSQL: the server cancels a statement past this."
     )
     instance_dir: Path = Field(Path("instance"), description="Local state: SQLite, caches, keys.")
+    drift_webhook_url: str | None = Field(
+        None,
+        description="http(s) address that receives a JSON alert (POST) when a drift check finds "
+        "dataset drift; retried, and recorded either way.",
+    )
+    drift_every: str | None = Field(
+        None,
+        description="Run the drift check on this schedule, e.g. 1h, 30m, 1d (Celery beat in "
+        "`vitrine worker --beat`; without Redis, `vitrine drift --every`).",
+    )
+    public_url: str | None = Field(
+        None, description="The dashboard's address as people reach it, for links in alerts."
+    )
+
+    @field_validator("drift_webhook_url", "public_url")
+    @classmethod
+    def _http_address(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("http://", "https://")) or len(value) > 2000:
+            raise ValueError("give an http:// or https:// address")
+        return value.rstrip("/")
+
+    @field_validator("drift_every")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        parse_duration(value)
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -117,6 +151,21 @@ class Settings(BaseSettings):
         return int(self.max_upload_mb * 1024 * 1024)
 
     @property
+    def drift_interval(self) -> timedelta | None:
+        return parse_duration(self.drift_every) if self.drift_every else None
+
+    @property
     def uses_redis(self) -> bool:
         """Whether caches and background jobs are shared through Redis."""
         return bool(self.cache_url and self.cache_url.startswith(("redis://", "rediss://")))
+
+
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """"90s", "30m", "1h", "1d" as a timedelta; ValueError for anything else (or under 1 s)."""
+    found = re.fullmatch(r"\s*(\d{1,6})\s*([smhd])\s*", text.lower())
+    if not found or int(found.group(1)) < 1:
+        raise ValueError("give a whole number and a unit: 90s, 30m, 1h or 1d")
+    return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})

@@ -168,6 +168,26 @@ class DriftReport(Base):
     html_path: Mapped[str | None] = mapped_column(Text)
 
 
+class DriftAlert(Base):
+    """One alert sent (or not) to the drift webhook for a report that found drift."""
+
+    __tablename__ = "drift_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    drift_report_id: Mapped[int] = mapped_column(
+        ForeignKey("drift_reports.id", ondelete="CASCADE"), index=True
+    )
+    # Scheme and host only: a webhook's path often holds its secret.
+    target: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))  # sent or failed
+    attempts: Mapped[int] = mapped_column(Integer)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class User(Base):
     """An account of the dashboard and API; `role` is viewer, auditor or admin."""
 

@@ -1,4 +1,4 @@
-"""Stored drift reports (one row per Evidently run)."""
+"""Stored drift reports (one row per Evidently run) and the alerts sent for them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import DriftReport
+from db.models import DriftAlert, DriftReport
 
 
 def add_drift_report(session: Session, **fields: Any) -> DriftReport:
@@ -31,3 +31,16 @@ def set_html_path(session: Session, report_id: int, path: str) -> None:
     row = session.get(DriftReport, report_id)
     if row is not None:
         row.html_path = path
+
+
+def add_drift_alert(session: Session, **fields: Any) -> DriftAlert:
+    row = DriftAlert(**fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def recent_drift_alerts(session: Session, limit: int = 10) -> list[DriftAlert]:
+    """The newest alerts first."""
+    stmt = select(DriftAlert).order_by(DriftAlert.created_at.desc(), DriftAlert.id.desc())
+    return list(session.scalars(stmt.limit(limit)))

@@ -3,6 +3,7 @@ shift."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import click
@@ -13,9 +14,11 @@ from dashboard.services.drift import (
     LIVE_SOURCES,
     DriftWindow,
     TooFewRows,
-    run_and_store,
     simulate,
 )
+from dashboard.services.drift_alerts import check_drift
+from dashboard.services.state import Services
+from dashboard.settings import parse_duration
 
 
 @click.group(cls=VitrineGroup, invoke_without_command=True)
@@ -40,6 +43,19 @@ from dashboard.services.drift import (
     show_default=True,
     help="The newest N predictions of the window.",
 )
+@click.option(
+    "--every",
+    default=None,
+    metavar="DURATION",
+    help="Check again on this schedule (90s, 30m, 1h, 1d) until stopped; with "
+    "VITRINE_DRIFT_WEBHOOK_URL set, each check that finds drift sends an alert.",
+)
+@click.option(
+    "--checks",
+    type=click.IntRange(1),
+    default=None,
+    help="With --every: stop after this many checks.",
+)
 @click.pass_context
 def drift(
     ctx: click.Context,
@@ -47,19 +63,43 @@ def drift(
     since: datetime | None,
     until: datetime | None,
     last: int,
+    every: str | None,
+    checks: int | None,
 ) -> None:
     """Compare a window of live predictions with the test split (Evidently); store the report.
 
-    The window never holds the test split the demo scores: that is the reference itself."""
+    The window never holds the test split the demo scores: that is the reference itself.
+    A report that finds drift is sent to VITRINE_DRIFT_WEBHOOK_URL when it is set."""
     if ctx.invoked_subcommand is not None:
         return
+    try:
+        interval = parse_duration(every) if every else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--every") from None
     services = ready_services(ctx)
     start, end = (t.replace(tzinfo=UTC) if t else None for t in (since, until))
     window = DriftWindow(sources or LIVE_SOURCES, start, end, last)
-    try:
-        stored = run_and_store(services, window)
-    except TooFewRows as exc:
-        raise CliError(f"no drift report: {exc}") from None
+    if interval is None:
+        try:
+            _check(services, window)
+        except TooFewRows as exc:
+            raise CliError(f"no drift report: {exc}") from None
+        return
+    done = 0
+    while checks is None or done < checks:
+        if done:
+            time.sleep(interval.total_seconds())
+        click.echo(f"Drift check at {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC (every {every})")
+        try:
+            _check(services, window)
+        except TooFewRows as exc:  # a quiet spell is no reason to stop watching
+            click.echo(f"no drift report: {exc}")
+        done += 1
+
+
+def _check(services: Services, window: DriftWindow) -> None:
+    checked = check_drift(services, window)
+    stored = checked.stored
     used = stored.window
     counts = ", ".join(f"{source} {n}" for source, n in used.by_source.items())
     click.echo(
@@ -89,6 +129,8 @@ def drift(
             f"(threshold {embedding['threshold']:.3f}: chance exceeds it 5% of the time)"
         )
     click.echo(f"  HTML report: {stored.html_path}")
+    if checked.alert is not None:
+        click.echo(f"  Webhook: {checked.alert.describe()}")
 
 
 @drift.command("simulate")

@@ -37,8 +37,14 @@ def serve_command(ctx: click.Context, host: str, port: int, migrate: bool) -> No
     type=click.IntRange(1, 64),
     help="Jobs run at once (each in its own process).",
 )
+@click.option(
+    "--beat",
+    is_flag=True,
+    help="Also send the scheduled jobs (the drift check every VITRINE_DRIFT_EVERY); run one "
+    "worker with --beat, not several.",
+)
 @click.pass_context
-def worker_command(ctx: click.Context, concurrency: int) -> None:
+def worker_command(ctx: click.Context, concurrency: int, beat: bool) -> None:
     """Run a Celery worker for the dashboard's background jobs (needs VITRINE_CACHE_URL=redis://)."""
     settings = settings_from(ctx)
     if not settings.uses_redis:
@@ -50,6 +56,11 @@ def worker_command(ctx: click.Context, concurrency: int) -> None:
     server = create_app(settings)
     celery = server.extensions[EXTENSION_KEY]
     # prefork: a cancelled job's process is terminated without taking the worker down.
-    celery.worker_main(
-        ["worker", "--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO"]
-    )
+    argv = ["worker", "--pool=prefork", f"--concurrency={concurrency}", "--loglevel=INFO"]
+    if beat:
+        if settings.drift_interval is None:
+            raise CliError("--beat has nothing to schedule: set VITRINE_DRIFT_EVERY (e.g. 1h)")
+        schedule = settings.instance_dir / "celerybeat-schedule"
+        schedule.parent.mkdir(parents=True, exist_ok=True)
+        argv += ["--beat", f"--schedule={schedule}"]
+    celery.worker_main(argv)

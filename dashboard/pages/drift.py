@@ -9,6 +9,7 @@ from dash import Dash, html
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.tables import data_table
 from dashboard.figures.drift import history_chart
+from dashboard.services.drift_alerts import latest_alerts, target_of
 from dashboard.web.context import services
 from db.repo_drift import drift_history
 
@@ -73,10 +74,54 @@ def layout(report: str | None = None, **_query: str) -> html.Div:
         *_window(summary),
         _columns_table(summary),
         history_chart(history),
+        *_alerts(),
         html.H2("Full Evidently report", id="drift-report"),
         *_full_report(latest.id, inline=report == "inline"),
     ]
     return html.Div(children)
+
+
+def _alerts() -> list[Any]:
+    """Who is told when a check finds drift, on what schedule, and what the last alerts did."""
+    settings = services().settings
+    every = settings.drift_every
+    said = [
+        f"Checks run every {every} (VITRINE_DRIFT_EVERY, sent by `vitrine worker --beat`)."
+        if every
+        else "No schedule is set: run `vitrine drift --every 1h`, or a cron line such as "
+        "`0 * * * * vitrine drift`, or set VITRINE_DRIFT_EVERY with Redis and a "
+        "`vitrine worker --beat`.",
+        f" A check that finds drift sends an alert to {target_of(settings.drift_webhook_url)}."
+        if settings.drift_webhook_url
+        else " No webhook is set (VITRINE_DRIFT_WEBHOOK_URL): a check that finds drift is "
+        "only recorded here.",
+    ]
+    alerts = latest_alerts(services())
+    out: list[Any] = [html.H2("Alerts"), html.P(said)]
+    if not alerts:
+        out.append(html.P("No alert has been sent yet.", className="result__meta"))
+        return out
+    rows = [
+        (
+            a.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"#{a.drift_report_id}",
+            a.target,
+            "✓ sent" if a.status == "sent" else "⚠ failed",
+            a.attempts,
+            f"HTTP {a.http_status}" if a.http_status else (a.error or "—"),
+        )
+        for a in alerts
+    ]
+    out.append(
+        data_table(
+            f"The {len(rows)} newest drift alerts",
+            ["Time (UTC)", "Report", "Sent to", "Result", "Attempts", "Answer"],
+            rows,
+            numeric=[False, False, False, False, True, False],
+            prose=(5,),
+        )
+    )
+    return out
 
 
 def _window(summary: dict[str, Any]) -> list[Any]:

@@ -20,6 +20,7 @@ from dashboard.web import (
     auth,
     background,
     callback_requests,
+    drift_schedule,
     login,
     metrics,
     pixel_jobs,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     celery = background.celery_app(settings)
     server.extensions[background.EXTENSION_KEY] = celery
     pixel_jobs.install(server, celery)
+    drift_schedule.install(server, celery)
     app = VitrineDash(
         "vitrine",
         server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask instance

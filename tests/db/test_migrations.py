@@ -16,6 +16,7 @@ TABLES = {
     "model_versions",
     "predictions",
     "drift_reports",
+    "drift_alerts",
     "users",
     "api_tokens",
     "user_sessions",
