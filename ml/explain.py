@@ -286,18 +286,18 @@ def normalise_batch(images: np.ndarray) -> np.ndarray:
     return ((pixels - IMAGENET_MEAN) / IMAGENET_STD).transpose(0, 3, 1, 2).copy()
 
 
-def square_input(image: Any) -> np.ndarray:
-    """A PIL image resized and centre-cropped as for prediction, as uint8 [224, 224, 3]."""
+def square_input(image: Any, side: int = INPUT_SIZE) -> np.ndarray:
+    """A PIL image resized and centre-cropped as for prediction, as uint8 [side, side, 3]."""
     from PIL import Image
 
     width, height = image.size
-    scale = INPUT_SIZE / min(width, height)
+    scale = side / min(width, height)
     resized = image.resize(
-        (max(INPUT_SIZE, round(width * scale)), max(INPUT_SIZE, round(height * scale))),
+        (max(side, round(width * scale)), max(side, round(height * scale))),
         Image.Resampling.BICUBIC,
     )
-    left, top = (resized.width - INPUT_SIZE) // 2, (resized.height - INPUT_SIZE) // 2
-    return np.asarray(resized.crop((left, top, left + INPUT_SIZE, top + INPUT_SIZE)))
+    left, top = (resized.width - side) // 2, (resized.height - side) // 2
+    return np.asarray(resized.crop((left, top, left + side, top + side)))
 
 
 def text_explanation(

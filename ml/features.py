@@ -19,6 +19,7 @@ from ml.backbone_spec import BackboneSpec
 from ml.extras import MissingTrainExtra, has_train_extra
 from ml.images import to_input
 from ml.models.inputs import ModelInputs
+from ml.predictor import session
 
 # Preprocessed images [N, 3, 224, 224] -> embedding [N, D], feature map [N, C, H, W], stages.
 Extractor = Callable[[np.ndarray], Sequence[np.ndarray]]
@@ -97,8 +98,6 @@ def default_extractor(artifacts_dir: Path, spec: BackboneSpec, threads: int = 2)
             f"image features need the backbone, and neither PyTorch nor {path} is here: "
             "train first, with pip install 'vitrine[train]'"
         )
-    from ml.predictor import session
-
     backbone = session(path, threads)
     names = list(artifacts.BACKBONE_OUTPUTS)
     return lambda pixels: backbone.run(names, {artifacts.IMAGE: pixels})

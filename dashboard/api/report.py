@@ -23,7 +23,7 @@ from dashboard.web.requestlog import current_request_id
 
 log = logging.getLogger(__name__)
 
-FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+FORMATS = {"html": "text/html", "pdf": "application/pdf"}
 LANGUAGES = ("en",)
 
 REPORT = Operation(
@@ -94,7 +94,7 @@ def register(routes: Routes) -> None:
             fmt,
             current_request_id(),
         )
-        response = Response(body, mimetype=FORMATS[fmt].split(";")[0])
+        response = Response(body, mimetype=FORMATS[fmt])
         name = f"vitrine-decision-{prediction_id}.{fmt}"
         disposition = "attachment" if fmt == "pdf" else "inline"
         response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'

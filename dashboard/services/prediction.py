@@ -20,8 +20,10 @@ from dashboard.services import imagestore, style_shift
 from dashboard.services.products import find_product, product_image
 from dashboard.services.state import Services
 from db.engine import answer_within, session_scope
+from db.models import Prediction as PredictionRow
 from db.repo_models import active_versions, get_version
 from db.repo_predictions import record_prediction
+from ml.doubt import review_sentence
 from ml.images import ImageLimits
 from ml.models.inputs import product_text
 from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY, choose_fallback
@@ -290,3 +292,9 @@ def predict_and_record_many(
             prediction.model, str(prediction.version), prediction.category, source
         ).inc()
     return [Recorded(p, i, request_id) for p, i in zip(predictions, ids, strict=True)]
+
+
+def recorded_review(row: PredictionRow) -> str:
+    """The review sentence of a recorded prediction, from its stored set and reason codes."""
+    reasons = tuple(r for r in (row.review_reasons or "").split(",") if r)
+    return review_sentence(row.category, tuple(row.prediction_set or ()), reasons)

@@ -21,7 +21,7 @@ from dashboard.services.explain import (
     find_explanation,
     stored_inputs,
 )
-from dashboard.services.prediction import predictor_for
+from dashboard.services.prediction import predictor_for, recorded_review
 from dashboard.services.products import product_image
 from dashboard.services.similarity import SimilarProduct, similar_to_upload
 from dashboard.services.spatial_audit import stored_audit
@@ -30,7 +30,7 @@ from dashboard.services.style_shift import shift_accuracy
 from db.engine import session_scope
 from db.repo_models import get_version
 from db.repo_predictions import get_prediction
-from ml.doubt import review_sentence
+from ml.categories import CATEGORIES
 from ml.images import decode_image, to_input
 
 SIMILAR = 3
@@ -117,11 +117,7 @@ def build_report(
             confidence=row.confidence,
             probabilities=sorted(row.probabilities.items(), key=lambda item: -item[1]),
             needs_review=row.needs_review,
-            review=review_sentence(
-                row.category,
-                row.prediction_set or [],
-                (row.review_reasons or "").split(",") if row.review_reasons else [],
-            ),
+            review=recorded_review(row),
             fallback=row.fallback,
         )
         model, version = row.model_name, row.model_version
@@ -194,10 +190,9 @@ def _limits(services: Services, shifts: dict[str, float | None]) -> list[str]:
     predictor = predictor_for(services)
     fusion, fallback = predictor.fusion.meta.name, predictor.fallback.meta.name
     said = [
-        "The model chooses one of seven catalogue categories (Baby Care, Beauty and Personal "
-        "Care, Computers, Home Decor & Festive Needs, Home Furnishing, Kitchen & Dining, "
-        "Watches). A product of any other kind still gets one of them, so a wrong category "
-        "is possible even when the confidence is high.",
+        f"The model chooses one of {len(CATEGORIES)} catalogue categories "
+        f"({', '.join(CATEGORIES)}). A product of any other kind still gets one of them, so a "
+        "wrong category is possible even when the confidence is high.",
         f"With a name or description, {fusion} reads the photo and the words together. "
         f"Without text, the image-only {fallback} answers alone, and it is less reliable.",
     ]

@@ -17,7 +17,7 @@ from PIL import Image
 
 from dashboard.services.explain import PredictionExplanation
 from dashboard.services.report import DecisionReport
-from ml.explain import REGIONS
+from ml.explain import REGIONS, square_input
 
 # The Explain page's heatmap colours (PuOr): orange pushes towards the category, purple against.
 TOWARDS = np.array([230, 97, 1], dtype=np.float32)
@@ -35,7 +35,7 @@ _templates = Environment(
 def report_html(report: DecisionReport) -> str:
     return _templates.get_template("decision_report.html").render(
         r=report,
-        photo=_data_uri(_png(_square(report.photo))),
+        photo=_data_uri(_png(_square(report.photo, PHOTO_SIDE))),
         maps=[_map(m) for m in (report.explanation, report.pixel_explanation) if m is not None],
         words=_words(report.explanation),
         similar=[
@@ -53,14 +53,10 @@ def report_pdf(report: DecisionReport) -> bytes:
     return bytes(pdf)
 
 
-def _square(data: bytes, side: int = PHOTO_SIDE) -> Image.Image:
+def _square(data: bytes, side: int) -> Image.Image:
+    """The photo as the model sees it (centre square), `side` pixels wide."""
     with Image.open(io.BytesIO(data)) as image:
-        picture = image.convert("RGB")
-    width, height = picture.size
-    scale = side / min(width, height)
-    picture = picture.resize((max(side, round(width * scale)), max(side, round(height * scale))))
-    left, top = (picture.width - side) // 2, (picture.height - side) // 2
-    return picture.crop((left, top, left + side, top + side))
+        return Image.fromarray(square_input(image.convert("RGB"), side))
 
 
 def _png(image: Image.Image) -> bytes:

@@ -19,6 +19,7 @@ from dashboard.services.prediction import (
     check_text,
     predict_and_record,
     predictor_for,
+    recorded_review,
 )
 from dashboard.services.products import InvalidProductId, UnknownProduct, find_product
 from dashboard.services.state import Services
@@ -80,14 +81,13 @@ def original(services: Services, prediction_id: int, only_by: int | None) -> Ori
         if row is None or (only_by is not None and row.user_id != only_by):
             raise NotExplainable(f"no prediction #{prediction_id}")
         text = row.input_text or ""
-        reasons = tuple(r for r in (row.review_reasons or "").split(",") if r)
         answer = Answer(
             row.category,
             row.confidence,
             dict(row.probabilities),
             f"{row.model_name} v{row.model_version}",
             row.fallback,
-            review_sentence(row.category, tuple(row.prediction_set or ()), reasons),
+            recorded_review(row),
         )
         product_id = row.product_uniq_id
     name, description = "", text
