@@ -104,9 +104,9 @@ def send_alert(
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except urllib3.exceptions.MaxRetryError as exc:
-        attempts, error = ATTEMPTS, str(exc.reason)[:500]
+        attempts, error = ATTEMPTS, f"no answer: {_plain(exc.reason)}"
     except urllib3.exceptions.HTTPError as exc:
-        attempts, error = 1, str(exc)[:500]
+        attempts, error = 1, f"no answer: {_plain(exc)}"
     outcome = AlertOutcome(target_of(url), error is None, attempts, status, error)
     with session_scope(services.sessions) as session:
         add_drift_alert(
@@ -119,6 +119,12 @@ def send_alert(
             error=outcome.error,
         )
     return outcome
+
+
+def _plain(reason: object) -> str:
+    """urllib3's reason without the connection object's repr: "Connection refused",
+    "Read timed out. (read timeout=10)"."""
+    return str(reason).rsplit(": ", 1)[-1].split("] ", 1)[-1][:300]
 
 
 def check_drift(services: Services, window: DriftWindow | None = None) -> DriftCheck:
