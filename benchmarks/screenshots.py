@@ -118,6 +118,9 @@ def states() -> list[tuple[str, str, Action | None]]:
         ("catalogue-not-valid", "/catalogue?category=Nope", None),
         ("audit-needs-review", "/audit?needs_review=true", None),
         ("audit-not-valid", "/audit?max_confidence=900", None),
+        ("review-reviewed", "/review?status=reviewed", None),
+        ("review-suspect-labels", "/review?reason=suspect_label&status=any", None),
+        ("review-not-valid", "/review?max_margin=150", None),
         ("not-found", "/no-such-page", None),
     ]
 

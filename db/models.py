@@ -135,6 +135,8 @@ class Prediction(Base):
     input_text: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(64))
     confidence: Mapped[float] = mapped_column(Float, index=True)
+    # The top probability minus the runner-up's: a small margin is a near tie (review queue).
+    margin: Mapped[float | None] = mapped_column(Float, index=True)
     probabilities: Mapped[dict[str, float]] = mapped_column(JSONType)
     fallback: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -147,6 +149,60 @@ class Prediction(Base):
     # The signed-in account that asked (NULL: open mode, the CLI, or before revision 0007).
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))
+
+
+class Review(Base):
+    """A person's decision about a prediction or a catalogue label; never updated or deleted.
+
+    It keeps what the reviewer was shown (model version, category, confidence), so a later
+    model or a relabelled product does not change what the decision was about.
+    """
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(16))  # prediction or product
+    prediction_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("predictions.id", ondelete="RESTRICT"), index=True
+    )
+    product_uniq_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    model_name: Mapped[str | None] = mapped_column(String(32))
+    model_version: Mapped[int | None] = mapped_column(Integer)
+    shown_category: Mapped[str] = mapped_column(String(64))
+    shown_confidence: Mapped[float | None] = mapped_column(Float)
+    decision: Mapped[str] = mapped_column(String(16))  # confirm or correct
+    category: Mapped[str] = mapped_column(String(64))  # the category the person decided on
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class LabelIssue(Base):
+    """A catalogue product whose given label a model version's out-of-fold answers contradict
+    (cleanlab), with the evidence, as found when that version was trained."""
+
+    __tablename__ = "label_issues"
+    __table_args__ = (UniqueConstraint("model_version_id", "product_uniq_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="CASCADE"), index=True
+    )
+    # The catalogue it was found on (db.repo_catalogue.catalogue_version at training time).
+    catalogue_size: Mapped[int] = mapped_column(Integer)
+    catalogue_updated: Mapped[str] = mapped_column(String(40))
+    product_uniq_id: Mapped[str] = mapped_column(String(64), index=True)
+    given_category: Mapped[str] = mapped_column(String(64))
+    suggested_category: Mapped[str] = mapped_column(String(64))
+    quality: Mapped[float] = mapped_column(Float)  # cleanlab's label quality: low is suspect
+    rank: Mapped[int] = mapped_column(Integer)  # 1: the most suspect
+    probabilities: Mapped[dict[str, float]] = mapped_column(JSONType)
+    # [{uniq_id, category, similarity}] of the 3 nearest catalogue products
+    neighbours: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
 
 
 class DriftReport(Base):

@@ -16,7 +16,8 @@ from sqlalchemy import Boolean, ColumnElement, DateTime, case, func, literal, li
 from sqlalchemy.orm import Session
 
 from db.models import Prediction
-from db.repo_predictions import PredictionFilter, ordered_predictions
+from db.repo_predictions import REVIEW_COLUMNS, PredictionFilter, ordered_predictions
+from db.repo_reviews import latest_reviews
 
 _CHUNK_BYTES = 256 * 1024
 _QUEUED_CHUNKS = 8  # at most ~2 MB in flight: memory stays flat whatever the row count
@@ -56,7 +57,8 @@ def copy_csv(
     descending: bool = True,
 ) -> Iterator[bytes]:
     """CSV lines (no header) of every matching prediction: `columns` of the table, then each
-    probability key, then the drift features as JSON; chunks of about 256 kB.
+    probability key, the drift features as JSON, and the newest review's REVIEW_COLUMNS (those
+    in `formula_guarded` guarded too); chunks of about 256 kB.
 
     COPY hands rows to a writer callback, so it runs in a thread feeding a small queue; closing
     the iterator early (a client that hangs up) cancels the query.
@@ -70,7 +72,14 @@ def copy_csv(
     ]
     cells += [table.probabilities[key].as_string().label(f"p_{key}") for key in probability_keys]
     cells.append(func.coalesce(table.drift_features, literal_column("'{}'::jsonb")))
-    stmt = ordered_predictions(filters, sort, descending, columns=cells)
+    latest = latest_reviews()
+    cells += [
+        _cell(
+            latest.c[column], formula_guard=name in formula_guarded, formula_start=formula_start
+        ).label(name)
+        for name, column in REVIEW_COLUMNS.items()
+    ]
+    stmt = ordered_predictions(filters, sort, descending, columns=cells, latest=latest)
 
     connection = session.connection()
     raw = connection.connection.dbapi_connection

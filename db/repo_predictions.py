@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, Integer, RowMapping, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Prediction
+from db.repo_reviews import latest_reviews
 
+# The newest review of a prediction, as export columns: name -> column of the reviews table.
+REVIEW_COLUMNS = {
+    "review_decision": "decision",
+    "reviewed_category": "category",
+    "reviewed_by": "username",
+    "reviewed_at": "created_at",
+    "review_comment": "comment",
+}
 SORTABLE = {
     "created_at": Prediction.created_at,
     "confidence": Prediction.confidence,
@@ -84,14 +93,19 @@ def ordered_predictions(
     descending: bool,
     *,
     columns: Sequence[ColumnElement[Any]] | None = None,
+    latest: Subquery | None = None,
 ) -> Select:  # type: ignore[type-arg]
-    """Matching predictions in page order: ORM objects, or the given `columns` as rows."""
+    """Matching predictions in page order: ORM objects, or the given `columns` as rows
+    (which may name `latest`, db.repo_reviews.latest_reviews(), joined when given)."""
     column = SORTABLE[sort]
     order = column.desc() if descending else column.asc()
     # The id breaks ties, so pages never overlap or skip rows.
     tie = Prediction.id.desc() if descending else Prediction.id.asc()
     base = select(*columns) if columns is not None else select(Prediction)
-    return filters.apply(base.select_from(Prediction)).order_by(order, tie)
+    base = base.select_from(Prediction)
+    if latest is not None:
+        base = base.outerjoin(latest, latest.c.prediction_id == Prediction.id)
+    return filters.apply(base).order_by(order, tie)
 
 
 def page_predictions(
@@ -116,14 +130,18 @@ def stream_predictions(
     descending: bool = True,
     batch: int = 5000,
 ) -> Iterator[RowMapping]:
-    """Every matching row as a mapping of column name to value, fetched `batch` at a time
-    (a server-side cursor on PostgreSQL): flat memory and no ORM object per row, since an
-    export streams millions."""
+    """Every matching row as a mapping of column name to value, with its newest review's
+    REVIEW_COLUMNS, fetched `batch` at a time (a server-side cursor on PostgreSQL): flat memory
+    and no ORM object per row, since an export streams millions."""
     # Plain column rows rather than ORM objects: far cheaper per row.
-    columns = list(Prediction.__table__.columns)
-    stmt = ordered_predictions(filters, sort, descending, columns=columns).execution_options(
-        yield_per=batch
-    )
+    latest = latest_reviews()
+    columns = [
+        *Prediction.__table__.columns,
+        *(latest.c[column].label(name) for name, column in REVIEW_COLUMNS.items()),
+    ]
+    stmt = ordered_predictions(
+        filters, sort, descending, columns=columns, latest=latest
+    ).execution_options(yield_per=batch)
     yield from session.execute(stmt).mappings()
 
 

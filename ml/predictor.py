@@ -45,6 +45,12 @@ class Prediction:
     prediction_set: tuple[str, ...] = ()
     review_reasons: tuple[str, ...] = ()
 
+    @property
+    def margin(self) -> float:
+        """The top probability minus the runner-up's: near 0, the answer is close to a tie."""
+        top = sorted(self.probabilities.values(), reverse=True)
+        return float(top[0] - (top[1] if len(top) > 1 else 0.0)) if top else 0.0
+
 
 def session(path: Path, threads: int = 2) -> ort.InferenceSession:
     options = ort.SessionOptions()

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
 
-from ml import artifacts
+from ml import artifacts, label_issues
 from ml.backbone import load_extractor, numpy_extractor
 from ml.backbone_spec import BackboneSpec
 from ml.calibration import TemperatureScaled, fit_temperature
@@ -29,7 +29,7 @@ from ml.features import CatalogueData, NotEnoughData, prepare_inputs
 from ml.images import decode_image, to_input
 from ml.models.inputs import ModelInputs
 from ml.models.linear import LinearProbeClassifier, ProbeHead
-from ml.models.registry import card, create_model, with_members
+from ml.models.registry import PRIMARY, card, create_model, with_members
 from ml.models.torch_head import epoch_progress
 from ml.onnx_export import export, export_backbone, quantize_backbone
 from ml.tracking import log_run
@@ -166,6 +166,11 @@ def train_models(
         if serving is not None:
             joblib.dump(fit_doubt(calibrated, X, y, train, val), folder / artifacts.DOUBT)
         meta.save(folder)
+        if name == PRIMARY:
+            report("looking for suspect catalogue labels (out-of-fold answers, cleanlab)")
+            issues = find_suspect_labels(name, X, data, configs.get(name))
+            if issues is not None:
+                label_issues.save(issues, folder)
         log_run(
             artifacts_dir / "mlruns",
             f"{name}-v{versions[name]}",
@@ -233,6 +238,25 @@ def _fit_calibrated(
     y_val = np.array([label_index[c] for c in y[val]])
     temperature = fit_temperature(model.decision_function(X.take(val)), y_val)
     return TemperatureScaled(model, temperature)
+
+
+def find_suspect_labels(
+    name: str, X: ModelInputs, data: CatalogueData, config: dict[str, Any] | None = None
+) -> list[label_issues.LabelIssue] | None:
+    """Suspect labels over the whole catalogue, from `name` refitted on k folds (None when a
+    category has fewer than 2 products: no fold split can hold one out)."""
+    labels = np.asarray(data.labels)
+    classes = [str(c) for c in np.unique(labels)]
+    smallest = min(int((labels == c).sum()) for c in classes)
+    if len(classes) < 2 or smallest < 2:
+        return None
+
+    def fit(X_fold: ModelInputs, y_fold: np.ndarray) -> Any:
+        return create_model(name, **(config or {})).fit(X_fold, y_fold)
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        proba = label_issues.out_of_fold_proba(fit, X, labels, classes, folds=min(5, smallest))
+    return label_issues.label_issues(proba, labels, classes, data.ids, X.embeddings)
 
 
 def fit_doubt(

@@ -16,6 +16,7 @@ from dashboard.api import (
     predict,
     products,
     report,
+    reviews,
     similarity,
 )
 from dashboard.api.routes import Routes
@@ -39,7 +40,18 @@ def create_routes() -> Routes:
             )
         return None
 
-    modules = (health, products, models, predict, similarity, audit, analysis, explain, report)
+    modules = (
+        health,
+        products,
+        models,
+        predict,
+        similarity,
+        audit,
+        analysis,
+        explain,
+        report,
+        reviews,
+    )
     for module in modules:
         module.register(routes)
     docs.register(api, routes.operations)

@@ -31,9 +31,7 @@ AUDIT_PREDICTIONS = Operation(
         200: ("A page of audit rows (or the CSV file with format=csv).", s.AuditPageOut),
         422: UNPROCESSABLE,
     },
-    params=tuple(
-        Param(name, "query", schema, text) for name, schema, text in s.AUDIT_QUERY_PARAMS
-    ),
+    params=tuple(Param(name, "query", schema, text) for name, schema, text in s.AUDIT_QUERY_PARAMS),
     produces=(JSON, "text/csv"),
     role="auditor",
 )
@@ -53,7 +51,8 @@ def register(routes: Routes) -> None:
             response.headers["Content-Disposition"] = 'attachment; filename="predictions.csv"'
             return response
         found = audit_page(services(), query)
-        total, items = found.total, [row_dict(row) for row in found.rows]
+        total = found.total
+        items = [row_dict(row, found.reviews.get(row.id)) for row in found.rows]
         return jsonify(
             {
                 "total": total,

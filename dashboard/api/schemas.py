@@ -267,3 +267,33 @@ def _audit_params() -> tuple[tuple[str, dict[str, Any], str], ...]:
 
 
 AUDIT_QUERY_PARAMS = _audit_params()
+
+
+class ReviewShown(BaseModel):
+    model: str | None = Field(description="The model that answered (None: a catalogue label).")
+    model_version: int | None
+    category: str = Field(description="The category the reviewer was shown.")
+    confidence: float | None
+
+
+class ReviewOut(BaseModel):
+    """One recorded decision; never changed afterwards (a new decision supersedes it)."""
+
+    id: int
+    created_at: str
+    username: str | None
+    subject: Literal["prediction", "product"]
+    prediction_id: int | None
+    product_id: str | None
+    shown: ReviewShown
+    decision: Literal["confirm", "correct"]
+    category: str = Field(description="The category the reviewer decided on.")
+    comment: str | None
+
+
+class ReviewPageOut(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[ReviewOut]

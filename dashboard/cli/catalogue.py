@@ -8,6 +8,7 @@ import click
 
 from dashboard.cli.base import CliError, VitrineGroup, images_option, ready_services
 from dashboard.services.ingest import ingest_catalogue
+from dashboard.services.label_issues import suspect_labels
 from dashboard.services.quality import quality_report
 from dashboard.services.uploads import prune_uploads
 from ml.catalogue import CatalogueError
@@ -68,6 +69,42 @@ def data_check(ctx: click.Context, threshold: float, show: int) -> None:
     hidden = len(report.pairs) - show
     if hidden > 0:
         click.echo(f"  ... and {hidden} more pair{'s' if hidden > 1 else ''} (--show N lists more)")
+
+
+@data.command("issues")
+@click.option(
+    "--status",
+    type=click.Choice(["unreviewed", "reviewed", "any"]),
+    default="unreviewed",
+    show_default=True,
+    help="Only labels nobody has decided on yet, only decided ones, or both.",
+)
+@click.option("--show", default=20, show_default=True, help="How many to list.")
+@click.pass_context
+def data_issues(ctx: click.Context, status: str, show: int) -> None:
+    """List suspect catalogue labels, most suspect first, as the Review page shows them."""
+    found = suspect_labels(ready_services(ctx), status=status, page_size=max(1, show))
+    if found.model is None:
+        raise CliError("no active fusion model yet: run `vitrine train` first")
+    click.echo(
+        f"{found.total} suspect label{'s' if found.total != 1 else ''} ({status}), found "
+        f"by {found.model} on out-of-fold answers:"
+    )
+    for item in found.items:
+        issue, product = item.issue, item.product
+        p = issue.probabilities
+        near = ", ".join(f"{n['category']} ({n['similarity']:.2f})" for n in issue.neighbours)
+        click.echo(
+            f"{issue.rank:>4}. {product.uniq_id}  {product.product_name[:60]}\n"
+            f"      given {issue.given_category} ({p.get(issue.given_category, 0):.0%}), "
+            f"suggested {issue.suggested_category} ({p.get(issue.suggested_category, 0):.0%}); "
+            f"nearest: {near}"
+        )
+        if item.review is not None:
+            click.echo(f"      decided: {item.review.decision} {item.review.category}")
+    hidden = found.total - len(found.items)
+    if hidden > 0:
+        click.echo(f"... and {hidden} more (--show N lists more)")
 
 
 @data.command("prune")

@@ -56,6 +56,36 @@ def metrics_table(
     return "\n".join(lines)
 
 
+def reviews_table(rows: list[tuple[str, int, dict[str, Any]]]) -> str:
+    """Each version trained on reviews beside the version that was active, on the same data."""
+
+    def pct(value: float | None) -> str:
+        return f"{value * 100:6.1f}" if value is not None else "     -"
+
+    lines = [f"{'model':<12} {'version':>8} {'test acc%':>9} {'reviewed acc%':>13}"]
+    for name, version, metrics in rows:
+        reviews = metrics.get("reviews")
+        if not reviews:
+            continue
+        lines.append(
+            f"{name:<12} {'v' + str(version):>8} {pct(reviews['test_accuracy']):>9} "
+            f"{pct(reviews['reviewed_accuracy']):>13}  (new)"
+        )
+        active = reviews.get("active")
+        if active:
+            lines.append(
+                f"{name:<12} {'v' + str(active['version']):>8} "
+                f"{pct(active['test_accuracy']):>9} {pct(active['reviewed_accuracy']):>13}"
+                "  (active)"
+            )
+    reviewed = max((m.get("reviews", {}).get("reviewed_items", 0) for _n, _v, m in rows), default=0)
+    lines.append(
+        f"on the test split with corrected labels, and on {reviewed} reviewed predictions "
+        "(the new versions trained on the reviewed uploads among them)"
+    )
+    return "\n".join(lines)
+
+
 def shift_table(result: dict[str, Any]) -> str:
     def pct(value: float | None) -> str:
         return "   -" if value is None else f"{value * 100:5.1f}"
@@ -102,8 +132,14 @@ def shift_table(result: dict[str, Any]) -> str:
     show_default=True,
     help="Make the new versions active (a model with no active version gets one).",
 )
+@click.option(
+    "--use-reviews",
+    is_flag=True,
+    help="Train on the labels reviewers corrected, with reviewed uploads added; compare each "
+    "new version with the active one on the test split and the reviewed predictions.",
+)
 @click.pass_context
-def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
+def train(ctx: click.Context, models: str | None, activate_new: bool, use_reviews: bool) -> None:
     """Train models on the train split, select on validation, score on test."""
     names = model_names(models)
     services = ready_services(ctx)
@@ -112,8 +148,11 @@ def train(ctx: click.Context, models: str | None, activate_new: bool) -> None:
         names,
         report=lambda line: click.echo(f"  {line}"),
         activate_new=activate_new,
+        use_reviews=use_reviews,
     )
     click.echo(metrics_table([(o.name, o.version, o.metrics, o.activated) for o in outcomes]))
+    if use_reviews:
+        click.echo(reviews_table([(o.name, o.version, o.metrics) for o in outcomes]))
 
 
 @click.command()

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import notice
-from dashboard.components.products import thumbnail
+from dashboard.components.products import product_views, thumbnail
 from dashboard.services.products import ProductQuery, find_products
 from dashboard.services.state import Services
 
@@ -87,24 +87,9 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
                 href=f"{page}?product={uid}",
                 **aria(label=f"Use {product.product_name} on this page"),
             ),
+            " · ",
         ]
-        for label, href in (
-            ("Predict", f"/predict?product={uid}"),
-            ("Similar", f"/similar?product={uid}"),
-        ):
-            if href.split("?")[0] != page:
-                links.append(
-                    html.A(label, href=href, **aria(label=f"{label}: {product.product_name}"))
-                )
-        if uid in found.predictions:
-            pid = found.predictions[uid]
-            links.append(
-                html.A(
-                    "Explain",
-                    href=f"/explain?prediction={pid}",
-                    **aria(label=f"Explain the latest prediction of {product.product_name}"),
-                )
-            )
+        links += product_views(product, found.predictions.get(uid), here=page)
         items.append(
             html.Li(
                 className="product-hit",
@@ -115,7 +100,7 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
                             html.Strong(product.product_name),
                             html.Span(f"{product.category} · {product.split}"),
                             html.Code(uid),
-                            html.Span(_joined(links), className="product-hit__links"),
+                            html.Span(links, className="product-hit__links"),
                         ],
                         className="product-hit__text",
                     ),
@@ -128,12 +113,3 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
             html.Ul(items, className="product-hits", **aria(label="Matching products")),
         ]
     )
-
-
-def _joined(links: list) -> list:
-    out: list = []
-    for link in links:
-        if out:
-            out.append(" · ")
-        out.append(link)
-    return out

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from dash import html
 
+from dashboard.components.aria import aria
 from dashboard.services.similarity import SimilarProduct
 from db.models import Product
 
@@ -27,9 +29,41 @@ def thumbnail(
     )
 
 
-def product_cards(similar: Sequence[SimilarProduct], *, compare_to: str | None) -> html.Ol:
-    """Neighbours, most similar first; whether each shares the category is said in words and
-    a symbol, not by colour."""
+def product_views(product: Product, prediction_id: int | None, *, here: str = "") -> list[Any]:
+    """Links to the product's views (Predict, Similar, and Explain when it has a prediction),
+    leaving out the page `here`; each link names the product for a screen reader's list."""
+    name = product.product_name
+    views = [
+        ("Predict", f"/predict?product={product.uniq_id}", f"Predict: {name}"),
+        ("Similar", f"/similar?product={product.uniq_id}", f"Similar: {name}"),
+    ]
+    if prediction_id is not None:
+        views.append(
+            (
+                "Explain",
+                f"/explain?prediction={prediction_id}",
+                f"Explain the latest prediction of {name}",
+            )
+        )
+    out: list[Any] = []
+    for text, href, label in views:
+        if href.split("?")[0] == here:
+            continue
+        if out:
+            out.append(" · ")
+        out.append(html.A(text, href=href, **aria(label=label)))
+    return out
+
+
+def product_cards(
+    similar: Sequence[SimilarProduct],
+    *,
+    compare_to: str | None,
+    predictions: Mapping[str, int] | None = None,
+) -> html.Ol:
+    """Neighbours, most similar first, each with links to its views (`predictions`: the
+    newest prediction of each, to explain); whether each shares the category is said in
+    words and a symbol, not by colour."""
     items = []
     for rank, item in enumerate(similar, start=1):
         p = item.product
@@ -57,6 +91,10 @@ def product_cards(similar: Sequence[SimilarProduct], *, compare_to: str | None) 
                                 if same is not None
                                 else "",
                                 className="product-card__same",
+                            ),
+                            html.Span(
+                                product_views(p, (predictions or {}).get(p.uniq_id)),
+                                className="product-card__links",
                             ),
                         ],
                     ),

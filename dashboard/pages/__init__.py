@@ -27,6 +27,7 @@ from dashboard.pages import (
     not_found_404,
     overview,
     predict,
+    review,
     similarity,
 )
 from dashboard.web.auth import page_denial
@@ -41,6 +42,7 @@ PAGES: tuple[ModuleType, ...] = (
     explain,
     models,
     analysis,
+    review,
     audit,
     drift,
     accessibility,

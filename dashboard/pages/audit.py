@@ -17,7 +17,9 @@ from pydantic import ValidationError
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
 from dashboard.components.forms import field, get_form
+from dashboard.components.pager import page_link, pager
 from dashboard.components.report_links import report_cell_link
+from dashboard.components.review_marks import review_said
 from dashboard.components.tables import table_region
 from dashboard.services.audit import AuditQuery, audit_page
 from dashboard.web.context import services
@@ -72,6 +74,7 @@ COLUMNS = [
     (None, "Product"),
     ("latency_ms", "Latency (ms)"),
     (None, "Request id"),
+    (None, "Review"),
     (None, "Report"),
 ]
 
@@ -173,8 +176,8 @@ def layout(**query: str) -> html.Div:
                     download="predictions.csv",
                 )
             ),
-            _table(rows, parsed, raw, total),
-            _pager(parsed, raw, total),
+            _table(rows, found.reviews, parsed, raw, total),
+            pager(PATH, raw, parsed.page, parsed.page_size, total),
         ]
     )
 
@@ -270,12 +273,9 @@ def _form(raw: dict[str, str]) -> html.Form:
     )
 
 
-def _link(raw: dict[str, str], **changes: Any) -> str:
-    params = {**raw, **{k: str(v) for k, v in changes.items()}}
-    return f"{PATH}?{urlencode(params)}"
-
-
-def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> Component:
+def _table(
+    rows: list, reviews: dict, parsed: AuditQuery, raw: dict[str, str], total: int
+) -> Component:
     if not rows:
         return notice(
             "No prediction matches",
@@ -298,7 +298,7 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> C
                 **aria(sort=sort_state),
                 children=html.A(
                     [label, html.Span(arrow, **aria(hidden="true"))],
-                    href=_link(raw, sort=next_sort, page=1),
+                    href=page_link(PATH, raw, sort=next_sort, page=1),
                     title=f"Sort by {label.lower()}",
                 ),
             )
@@ -337,6 +337,7 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> C
                 ),
                 html.Td(f"{r.latency_ms:.1f}", className="num"),
                 html.Td(html.Code(r.request_id[:16])),
+                html.Td(review_said(reviews.get(r.id))),
                 html.Td(report_cell_link(r.id)),
             ]
         )
@@ -352,17 +353,6 @@ def _table(rows: list, parsed: AuditQuery, raw: dict[str, str], total: int) -> C
         label="Predictions",
         table_id="audit-table",
     )
-
-
-def _pager(parsed: AuditQuery, raw: dict[str, str], total: int) -> html.Nav:
-    pages = max(1, -(-total // parsed.page_size))
-    items = []
-    if parsed.page > 1:
-        items.append(html.Li(html.A("Previous page", href=_link(raw, page=parsed.page - 1))))
-    items.append(html.Li(f"Page {parsed.page} of {pages}", **aria(current="page")))
-    if parsed.page < pages:
-        items.append(html.Li(html.A("Next page", href=_link(raw, page=parsed.page + 1))))
-    return html.Nav(html.Ul(items, className="pager"), **aria(label="Pages"))
 
 
 def register_callbacks(app: Dash) -> None:

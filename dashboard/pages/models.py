@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
 
+from dashboard.components import review_training
 from dashboard.components.aria import aria
 from dashboard.components.cards import notice
 from dashboard.components.formats import num, pct
@@ -70,6 +71,7 @@ def layout(**_query: str) -> html.Div:
             html.H2("All models on the test split"),
             _comparison_table(versions, roles),
             comparison_chart(versions),
+            *review_training.section(),
             *style_shift_section(style_shift.latest(services()), fallback),
             *_global_section(),
             html.H2("One model in detail"),
@@ -172,6 +174,8 @@ def detail(version: ModelVersion) -> list[Any]:
 
 
 def register_callbacks(app: Dash) -> None:
+    review_training.register_callbacks(app)
+
     @app.callback(
         Output(CHOICE_ID, "data"),
         Output({"type": PICK_TYPE, "name": ALL}, "aria-pressed"),

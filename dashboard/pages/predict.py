@@ -27,7 +27,7 @@ from dashboard.services.prediction import (
     predict_and_record,
     resolve_inputs,
 )
-from dashboard.services.products import InvalidProductId, UnknownProduct
+from dashboard.services.products import InvalidProductId, UnknownProduct, latest_predictions
 from dashboard.services.similarity import similar_to_upload
 from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
@@ -108,9 +108,7 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
                                     ),
                                 ),
                             ),
-                            html.P(
-                                id=FILE_STATUS, className="field__hint", **aria(live="polite")
-                            ),
+                            html.P(id=FILE_STATUS, className="field__hint", **aria(live="polite")),
                         ],
                     ),
                     field(
@@ -238,7 +236,7 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
     children.append(probability_chart(recorded))
     children.append(html.H2("Similar catalogue products"))
     children.append(
-        product_cards(similar, compare_to=p.category)
+        product_cards(similar, compare_to=p.category, predictions=_explainable(similar))
         if similar
         else html.P("The catalogue is empty, so there is nothing to compare with.")
     )
@@ -313,3 +311,9 @@ def register_callbacks(app: Dash) -> None:
             )
         )
         return result_view(recorded, similar), status
+
+
+def _explainable(products: list) -> dict[str, int]:
+    """The newest prediction of each card's product the current user may open."""
+    ids = [item.product.uniq_id for item in products]
+    return latest_predictions(services(), ids, only_by=visible_owner())

@@ -18,7 +18,12 @@ from dashboard.components.product_search import product_search
 from dashboard.components.products import product_cards, thumbnail
 from dashboard.components.tables import data_table
 from dashboard.figures.similarity import map_chart
-from dashboard.services.products import InvalidProductId, UnknownProduct, find_product
+from dashboard.services.products import (
+    InvalidProductId,
+    UnknownProduct,
+    find_product,
+    latest_predictions,
+)
 from dashboard.services.similarity import (
     MapPoint,
     catalogue_map,
@@ -162,7 +167,9 @@ def _result(product_id: str | None, k: int) -> list[Any]:
             ],
         ),
         html.P(f"{same} of {len(neighbours)} neighbours share its category ({product.category})."),
-        product_cards(neighbours, compare_to=product.category),
+        product_cards(
+            neighbours, compare_to=product.category, predictions=_explainable(neighbours)
+        ),
     ]
 
 
@@ -259,3 +266,9 @@ def register_callbacks(app: Dash) -> None:
             product_id = str(click["points"][0].get("customdata") or product_id)
         k = int(k) if k and 1 <= int(k) <= 50 else 10
         return _result(product_id, k), product_id
+
+
+def _explainable(products: list) -> dict[str, int]:
+    """The newest prediction of each card's product the current user may open."""
+    ids = [item.product.uniq_id for item in products]
+    return latest_predictions(services(), ids, only_by=visible_owner())

@@ -10,13 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from sqlalchemy.orm import Session
 
+from dashboard.services.query_fields import CategoryName, SortedQuery
+from dashboard.services.reviews import review_dict
 from dashboard.services.state import Services
-from db.models import Prediction
+from db.models import Prediction, Review
 from db.repo_export import copy_csv, supports_copy
 from db.repo_predictions import (
+    REVIEW_COLUMNS,
     SORTABLE,
     PredictionFilter,
     count_predictions,
@@ -24,6 +27,7 @@ from db.repo_predictions import (
     stream_predictions,
     totals,
 )
+from db.repo_reviews import latest_reviews_of
 from ml.categories import CATEGORIES
 
 # Output name -> table column, for the JSON rows and the first CSV columns alike.
@@ -46,27 +50,27 @@ _SCALARS = (
     ("text_sha256", "text_sha256"),
     ("text_length", "text_length"),
 )
+# The newest review of each prediction comes last, so the earlier columns keep their places.
 CSV_COLUMNS = [
     *(name for name, _ in _SCALARS),
     *(f"p_{c}" for c in CATEGORIES),
     "drift_features",
+    *REVIEW_COLUMNS,
 ]
-# Only these can start like a spreadsheet formula (request and product ids and usernames may
-# begin with "-"); every other cell is a number, a fixed word, a hash or JSON.
-_FREE_TEXT = frozenset(("request_id", "product_id", "username"))
+# Only these can start like a spreadsheet formula (request and product ids, usernames and
+# comments may begin with "-"); every other cell is a number, a fixed word, a hash or JSON.
+_FREE_TEXT = frozenset(("request_id", "product_id", "username", "reviewed_by", "review_comment"))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(SortedQuery):
     """Filters, sort and page of the audit trail, as given in a URL query."""
-
-    model_config = {"extra": "forbid"}
 
     since: date | datetime | None = Field(None, description="From this date or time (UTC).")
     until: date | datetime | None = Field(
         None, description="Up to this time (UTC); a date includes that whole day."
     )
-    category: str | None = None
+    category: CategoryName | None = None
     model: str | None = Field(None, description="Model name, e.g. fusion.")
     model_version: int | None = Field(None, ge=1, le=2**31 - 1)
     source: Literal["ui", "api", "batch"] | None = None
@@ -78,11 +82,6 @@ class AuditQuery(BaseModel):
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(25, ge=1, le=500)
     format: Literal["json", "csv"] = "json"
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: Any) -> Any:
-        return None if value == "" else value
 
     @field_validator("since", "until")
     @classmethod
@@ -97,13 +96,6 @@ class AuditQuery(BaseModel):
                 datetime.combine(value, time.min, tzinfo=UTC) + timedelta(days=1)
         except OverflowError as exc:
             raise ValueError("a time between the years 1 and 9999") from exc
-        return value
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str | None) -> str | None:
-        if value is not None and value not in CATEGORIES:
-            raise ValueError(f"unknown category; one of: {', '.join(CATEGORIES)}")
         return value
 
     @field_validator("sort")
@@ -134,14 +126,6 @@ class AuditQuery(BaseModel):
             needs_review=self.needs_review,
         )
 
-    @property
-    def sort_column(self) -> str:
-        return self.sort.lstrip("-")
-
-    @property
-    def descending(self) -> bool:
-        return self.sort.startswith("-")
-
 
 def _instant(value: date | datetime | None, *, end: bool) -> datetime | None:
     if value is None:
@@ -157,23 +141,26 @@ class AuditPage:
     total: int  # predictions matching the filter
     rows: list[Prediction]  # the query's page of them, in its order
     summary: dict[str, Any] | None  # totals over every match (when asked for)
+    reviews: dict[int, Review]  # the newest review of each row that has one
 
 
 def audit_page(services: Services, query: AuditQuery, *, summary: bool = False) -> AuditPage:
     """One page of the audit trail, as the Audit page and GET /api/audit/predictions show it."""
     filters = query.filters()
     with services.sessions() as session:
+        rows = page_predictions(
+            session,
+            filters,
+            sort=query.sort_column,
+            descending=query.descending,
+            page=query.page,
+            page_size=query.page_size,
+        )
         return AuditPage(
             total=count_predictions(session, filters),
-            rows=page_predictions(
-                session,
-                filters,
-                sort=query.sort_column,
-                descending=query.descending,
-                page=query.page,
-                page_size=query.page_size,
-            ),
+            rows=rows,
             summary=totals(session, filters) if summary else None,
+            reviews=latest_reviews_of(session, [r.id for r in rows]),
         )
 
 
@@ -197,12 +184,13 @@ def _scalars(get: Callable[[str], Any]) -> dict[str, Any]:
     return record
 
 
-def row_dict(row: Prediction) -> dict[str, Any]:
+def row_dict(row: Prediction, review: Review | None = None) -> dict[str, Any]:
     return {
         **_scalars(lambda column: getattr(row, column)),
         "probabilities": row.probabilities,
         "prediction_set": row.prediction_set,
         "drift_features": row.drift_features,
+        "latest_review": review_dict(review) if review else None,
     }
 
 
@@ -226,7 +214,8 @@ def export_csv(session: Session, query: AuditQuery, *, copy: bool | None = None)
         query.filters(),
         columns=[column for _, column in _SCALARS],
         probability_keys=CATEGORIES,
-        formula_guarded={column for name, column in _SCALARS if name in _FREE_TEXT},
+        formula_guarded={column for name, column in _SCALARS if name in _FREE_TEXT}
+        | (_FREE_TEXT & set(REVIEW_COLUMNS)),
         formula_start=_FORMULA_START,
         sort=query.sort_column,
         descending=query.descending,
@@ -262,6 +251,11 @@ def csv_lines(rows: Iterable[Mapping[Any, Any]], batch: int = 1000) -> Iterator[
         probabilities = row["probabilities"] or {}
         values += [probabilities.get(c) for c in CATEGORIES]
         values.append(json.dumps(row["drift_features"] or {}, sort_keys=True))
+        for name in REVIEW_COLUMNS:
+            value = row[name]
+            if isinstance(value, datetime):
+                value = _utc_text(value)
+            values.append(safe_cell(value) if name in _FREE_TEXT else value)
         writer.writerow(values)
         pending += 1
         if pending == batch:

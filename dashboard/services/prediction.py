@@ -272,6 +272,7 @@ def predict_and_record_many(
                         input_text=text.strip() or None,
                         category=prediction.category,
                         confidence=prediction.confidence,
+                        margin=prediction.margin,
                         probabilities=prediction.probabilities,
                         fallback=prediction.fallback,
                         needs_review=prediction.needs_review,

@@ -73,6 +73,14 @@ class ProductMatches:
     predictions: dict[str, int]
 
 
+def latest_predictions(
+    services: Services, uniq_ids: list[str], *, only_by: int | None = None
+) -> dict[str, int]:
+    """The newest recorded prediction of each product (of `only_by`'s, if given), to explain."""
+    with session_scope(services.sessions) as session:
+        return latest_prediction_ids(session, uniq_ids, user_id=only_by)
+
+
 def find_products(
     services: Services, query: ProductQuery, *, only_by: int | None = None
 ) -> ProductMatches:

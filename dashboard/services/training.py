@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from dashboard.services import imagestore
+from dashboard.services.label_issues import record_label_issues
+from dashboard.services.review_training import ReviewedData, comparison, with_reviews
 from dashboard.services.state import Services
 from db.engine import session_scope
 from db.repo_catalogue import training_rows
@@ -72,15 +75,31 @@ def train(
     progress: bool = True,
     report: Callable[[str], None] = print,
     activate_new: bool = False,
+    use_reviews: bool = False,
 ) -> list[TrainingOutcome]:
-    """Train `names`; a new version becomes active if asked, or if its model has none yet."""
+    """Train `names`; a new version becomes active if asked, or if its model has none yet.
+
+    `use_reviews`: on the catalogue as reviewers corrected it, with reviewed uploads added
+    (dashboard.services.review_training); each new version's metrics then hold "reviews",
+    its scores beside the active version's on the same test split and reviewed predictions.
+    """
     require_train_extra("training")
     # PyTorch is imported only here: the rest of this module serves without it.
     from ml.training import train_models
 
     data = catalogue_data(services)
+    reviewed = None
+    if use_reviews:
+        data, reviewed = with_reviews(services, data)
+        report(
+            f"reviews: {reviewed.corrected} catalogue labels corrected, {reviewed.added} "
+            f"reviewed uploads added to the train split"
+        )
     with session_scope(services.sessions) as session:
         versions = {name: next_version(session, name) for name in names}
+        before = {
+            n: (mv.version, Path(mv.artifact_path)) for n, mv in active_versions(session).items()
+        }
     spec = backbone_spec(services)
     settings = services.settings
     # A local timm ViT weights file makes the vit fallback a probe on that ViT.
@@ -97,11 +116,14 @@ def train(
         report=report,
         vit_spec=vit_spec,
     )
+    if reviewed is not None:
+        _compare_on_reviews(services, trained, data, reviewed, before, progress)
     outcomes = []
+    stored: list[tuple[int, Path]] = []
     with session_scope(services.sessions) as session:
         active = active_versions(session)
         for model in trained:
-            add_model_version(
+            row = add_model_version(
                 session,
                 name=model.name,
                 version=model.version,
@@ -116,7 +138,38 @@ def train(
             outcomes.append(
                 TrainingOutcome(model.name, model.version, model.meta.metrics, make_active)
             )
+            stored.append((row.id, model.path))
+    for version_id, folder in stored:
+        found = record_label_issues(services, version_id, folder)
+        if found is not None:
+            report(f"suspect catalogue labels: {found} (`vitrine data issues` lists them)")
     return outcomes
+
+
+def _compare_on_reviews(
+    services: Services,
+    trained: Sequence[Any],
+    data: CatalogueData,
+    reviewed: ReviewedData,
+    before: dict[str, tuple[int, Path]],
+    progress: bool,
+) -> None:
+    """Score each new version and the active one on the same data; into the new metrics."""
+    artifacts_dir, spec = services.settings.artifacts_dir, backbone_spec(services)
+    inputs = prepare_inputs(data, artifacts_dir, spec, progress=progress)
+    test = data.index("test")
+    on_test = (inputs.take(test), data.labels[test])
+    on_reviewed = None
+    if len(reviewed.reviewed.ids):
+        scored = prepare_inputs(reviewed.reviewed, artifacts_dir, spec, progress=progress)
+        on_reviewed = (scored, reviewed.reviewed.labels)
+    for model in trained:
+        if model.meta.backbone_key != spec.key:
+            continue  # reads another backbone's features (a local timm ViT)
+        version, folder = before.get(model.name, (None, None))
+        model.meta.metrics["reviews"] = comparison(
+            model.path, folder, on_test, on_reviewed, reviewed, version
+        )
 
 
 def activate_best(services: Services, names: Sequence[str] = SERVING) -> dict[str, int]:

@@ -226,6 +226,12 @@ def _guard_page(path: str) -> Any:
     return None
 
 
+def allowed(role: str) -> bool:
+    """Whether the current user holds `role` (anyone may, with access control off). Callbacks
+    that change data check it themselves: the callback guard only asks for a signed-in user."""
+    return not enabled() or current_user.may(role)
+
+
 def requester() -> Requester | None:
     """Who a prediction made now is recorded for (None in open mode)."""
     if enabled() and current_user.is_authenticated:

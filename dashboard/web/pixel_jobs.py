@@ -35,6 +35,7 @@ from flask import Flask
 
 from dashboard.services.explain import NotExplainable, explain_prediction
 from dashboard.services.prediction import ModelsNotReady
+from dashboard.services.processes import alive
 from dashboard.settings import Settings
 from dashboard.web.context import services
 
@@ -78,15 +79,7 @@ def job_state(server: Flask, key: str) -> dict[str, Any] | None:
 
 def _alive(pid: int | None) -> bool:
     """Jobs run on this host when they carry a pid (no Redis: the cache is a local folder)."""
-    if pid is None:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid is None or alive(pid)
 
 
 def forget(server: Flask, key: str) -> None:

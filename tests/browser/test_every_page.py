@@ -63,7 +63,7 @@ def served_trained(dash_duo, trained_settings):  # type: ignore[no-untyped-def]
     return dash_duo
 
 
-def _open(duo, path: str, timeout: int = 15) -> None:  # type: ignore[no-untyped-def]
+def _open(duo, path: str, timeout: int = 60) -> None:  # type: ignore[no-untyped-def]
     duo.driver.get(duo.server_url + path)
     duo.wait_for_element("#main-content h1", timeout=timeout)
 
@@ -156,6 +156,8 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(served_trained
     # The comparison chart is on the first screen and draws at once; the detail charts below
     # wait for the reader to scroll to them.
     WebDriverWait(driver, 30).until(lambda d: _drawn(d)[0])
+    # The detail's charts come from a callback, which a busy machine answers later.
+    WebDriverWait(driver, 30).until(lambda d: len(_drawn(d)) == 5)
     drawn = _drawn(driver)
     assert len(drawn) == 5 and drawn[-1] is False, drawn
     _draw_every_chart(driver)

@@ -33,3 +33,21 @@ def test_search_results_link_each_product_to_its_views(trained_settings: Setting
     missing = route_page(client, "/similar", "?q=zzzz-no-such-product")
     assert "No product matches" in missing
     assert "Find a catalogue product" in route_page(client, "/predict")  # the form, always
+
+
+def test_similar_product_cards_link_to_predict_similar_and_explain(
+    trained_settings: Settings,
+) -> None:
+    app: Flask = create_app(trained_settings)
+    client = app.test_client()
+    data = catalogue_data(services_of(app))
+    focus = data.ids[1]
+    shown = route_page(client, "/similar", f"?product={focus}")
+    cards = shown.split("Embeddings map", 1)[0]  # the neighbours' cards, not the map below
+    neighbour = next(uid for uid in data.ids if uid != focus and f"/similar?product={uid}" in cards)
+    assert f"/predict?product={neighbour}" in cards
+    answer = client.post("/api/predict", json={"product_id": neighbour})
+    pid = answer.get_json()["prediction_id"]
+    cards = route_page(client, "/similar", f"?product={focus}").split("Embeddings map", 1)[0]
+    assert f"/explain?prediction={pid}" in cards  # once it has a prediction, it can be explained
+    assert "Explain the latest prediction of" in cards

@@ -69,13 +69,78 @@ def test_updates_and_deletes_of_the_audit_trail_are_refused(migrated_url: str) -
     _record(migrated_url, 1)
     statements = ["UPDATE predictions SET category = 'Computers'", "DELETE FROM predictions"]
     if migrated_url.startswith("postgresql"):
-        statements.append("TRUNCATE predictions")
+        statements.append("TRUNCATE predictions CASCADE")  # reviews refer to it
     for statement in statements:
         said = _refused(migrated_url, statement)
         assert "refused: the audit trail is append-only" in said, said
     assert _count(migrated_url) == 1
     _record(migrated_url, 2)  # adding to it still works
     assert _count(migrated_url) == 2
+
+
+def test_reviews_are_append_only_and_a_later_decision_supersedes(migrated_url: str) -> None:
+    from db.repo_reviews import add_review, latest_reviews_of
+
+    _record(migrated_url, 1)
+    engine = make_engine(migrated_url)
+    sessions = make_session_factory(engine)
+    decision = {
+        "subject": "prediction",
+        "prediction_id": 1,
+        "shown_category": "Watches",
+        "decision": "confirm",
+        "category": "Watches",
+    }
+    with session_scope(sessions) as session:
+        add_review(session, **decision)
+    with session_scope(sessions) as session:
+        add_review(session, **{**decision, "decision": "correct", "category": "Computers"})
+    engine.dispose()
+    statements = ["UPDATE reviews SET category = 'Baby Care'", "DELETE FROM reviews"]
+    if migrated_url.startswith("postgresql"):
+        statements.append("TRUNCATE reviews")
+    for statement in statements:
+        said = _refused(migrated_url, statement)
+        assert "on reviews refused" in said, said
+    engine = make_engine(migrated_url)
+    with session_scope(make_session_factory(engine)) as session:
+        newest = latest_reviews_of(session, [1])
+        assert newest[1].category == "Computers"
+        assert session.scalar(text("SELECT count(*) FROM reviews")) == 2
+    engine.dispose()
+
+
+def test_the_margin_column_is_filled_for_rows_recorded_before_it(database_url: str) -> None:
+    """Revision 0010 adds predictions.margin to rows already in the append-only trail, and the
+    trail is append-only again afterwards."""
+    from dashboard.web.resources import migrations_dir
+    from db import migrations
+
+    migrations.upgrade(database_url, migrations_dir(), "0009")
+    engine = make_engine(database_url)
+    columns = ", ".join(k for k in _row(0) if k != "created_at")
+    with engine.begin() as conn:
+        for i, probabilities in enumerate(['{"Watches": 0.55, "Computers": 0.35}', '{"A": 1.0}']):
+            values = {**_row(i), "probabilities": probabilities, "drift_features": "{}"}
+            values.pop("created_at")
+            conn.execute(
+                text(
+                    f"INSERT INTO predictions (created_at, fallback, needs_review, {columns}) "
+                    f"VALUES (CURRENT_TIMESTAMP, false, false, "
+                    + ", ".join(f":{k}" for k in values)
+                    + ")"
+                ),
+                values,
+            )
+    engine.dispose()
+    migrations.upgrade(database_url, migrations_dir())
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        margins = conn.execute(text("SELECT margin FROM predictions ORDER BY id")).scalars()
+        assert [round(m, 6) for m in margins] == [0.2, 1.0]
+    engine.dispose()
+    said = _refused(database_url, "UPDATE predictions SET margin = 0")
+    assert "refused: the audit trail is append-only" in said
 
 
 @pytest.fixture
@@ -114,10 +179,20 @@ def test_the_least_privilege_role_runs_the_app_but_cannot_rewrite_the_audit(
     app = create_app(make_settings(tmp_path, app_role_url, auth="required"))
     client = app.test_client()
     assert sign_in(client, "ana", "long enough").status_code == 302
+    decided = client.post(
+        "/api/reviews", json={"prediction_id": 1, "decision": "correct", "category": "Computers"}
+    )
+    assert decided.status_code == 201, decided.get_json()
     listed = client.get("/api/audit/predictions").get_json()
     assert [item["request_id"] for item in listed["items"]] == ["req-1"]
+    assert listed["items"][0]["latest_review"]["category"] == "Computers"
+    assert client.get("/api/audit/predictions?format=csv").status_code == 200
     assert client.get("/api/health").get_json()["database"] == "ok"
     assert client.post("/logout").status_code == 302  # sessions are written and ended
-    for statement in ("UPDATE predictions SET confidence = 0", "DELETE FROM predictions"):
+    for statement in (
+        "UPDATE predictions SET confidence = 0",
+        "DELETE FROM predictions",
+        "UPDATE reviews SET category = 'Watches'",
+    ):
         assert "permission denied" in _refused(app_role_url, statement)
     assert _count(app_role_url) == 1

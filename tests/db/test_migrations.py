@@ -17,6 +17,8 @@ TABLES = {
     "predictions",
     "drift_reports",
     "drift_alerts",
+    "reviews",
+    "label_issues",
     "users",
     "api_tokens",
     "user_sessions",

@@ -42,6 +42,8 @@ ENDPOINTS: list[tuple[str, str, Any, str | None]] = [
     ("GET", "/api/audit/predictions", None, "auditor"),
     ("GET", "/api/audit/predictions?format=csv", None, "auditor"),
     ("GET", "/api/audit/drift-report", None, "auditor"),
+    ("GET", "/api/reviews", None, "auditor"),
+    ("POST", "/api/reviews", {"prediction_id": 1, "decision": "confirm"}, "auditor"),
     ("POST", "/api/model/activate", {"name": "fusion", "version": 1}, "admin"),
 ]
 PAGES: list[tuple[str, str | None]] = [
@@ -51,6 +53,7 @@ PAGES: list[tuple[str, str | None]] = [
     ("/explain", "viewer"),
     ("/models", "viewer"),
     ("/audit", "auditor"),
+    ("/review", "auditor"),
     ("/drift", "auditor"),
     ("/accessibility", None),
 ]

@@ -1,0 +1,175 @@
+"""The Models page's "Trained on reviewers' decisions": versions trained with
+`--use-reviews` beside the version that was active, on the same test split and reviewed
+predictions; for admins, a button to retrain the fusion so, and one to activate a version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.components.aria import aria
+from dashboard.components.formats import pct
+from dashboard.components.ids import page_ids
+from dashboard.components.tables import data_table
+from dashboard.services.retrain_job import AlreadyRunning, RetrainState, can_train, start, state
+from dashboard.services.review_training import (
+    ReviewedVersion,
+    activate_version,
+    reviewed_versions,
+)
+from dashboard.web.auth import allowed
+from dashboard.web.context import services
+from ml.models.registry import PRIMARY
+
+ID = page_ids("models-reviews")
+ADMIN = "admin"
+ACTIVATE = ID("activate")
+RETRAIN = ID("retrain")
+STATUS = ID("status")
+POLL = ID("poll")
+
+
+def _rows(found: list[ReviewedVersion]) -> list[tuple[Any, ...]]:
+    rows = []
+    for v in found:
+        r = v.reviews
+        rows.append(
+            (
+                f"{v.name} v{v.version}",
+                "active" if v.active else "trained on reviews",
+                pct(r.get("test_accuracy")),
+                pct(r.get("reviewed_accuracy")),
+                r.get("corrected_labels"),
+                r.get("added_examples"),
+            )
+        )
+        before = r.get("active")
+        if before:
+            rows.append(
+                (
+                    f"{v.name} v{before['version']}",
+                    "active when it was trained",
+                    pct(before.get("test_accuracy")),
+                    pct(before.get("reviewed_accuracy")),
+                    None,
+                    None,
+                )
+            )
+    return rows
+
+
+def _said(run: RetrainState | None) -> str:
+    if run is None:
+        return ""
+    if run.running:
+        return f"Retraining since {run.started_at} UTC…"
+    if run.exit_code == 0:
+        return f"The retraining started {run.started_at} UTC is done: reload to compare."
+    return f"The retraining started {run.started_at} UTC failed (exit {run.exit_code})."
+
+
+def section() -> list[Any]:
+    found = reviewed_versions(services())
+    children: list[Any] = [html.H2("Trained on reviewers' decisions")]
+    if found:
+        children += [
+            html.P(
+                "Each version trained with the labels reviewers corrected (and the reviewed "
+                "uploads added to its train split), beside the version that was active, both "
+                "scored on the same test split with corrected labels and on the reviewed "
+                "predictions. The new version learnt from the reviewed uploads, so its figure "
+                "on them is optimistic."
+            ),
+            data_table(
+                "Versions trained on reviews, beside the active one",
+                [
+                    "Version",
+                    "Status",
+                    "Test accuracy",
+                    "Accuracy on reviewed predictions",
+                    "Labels corrected",
+                    "Uploads added",
+                ],
+                _rows(found),
+                numeric=[False, False, True, True, True, True],
+            ),
+        ]
+    else:
+        children.append(
+            html.P(
+                "No version is trained on reviewers' decisions yet: decide on the Review page, "
+                "then retrain (`vitrine train --use-reviews`, or the button below for admins)."
+            )
+        )
+    if not allowed(ADMIN):
+        return children
+    candidates = [v for v in found if not v.active]
+    buttons: list[Any] = [
+        html.Button(
+            f"Activate {v.name} v{v.version}",
+            id={"type": ACTIVATE, "name": v.name, "version": v.version},
+            type="button",
+            className="btn btn-outline-primary",
+        )
+        for v in candidates
+    ]
+    if can_train():
+        buttons.append(
+            html.Button(
+                f"Retrain {PRIMARY} on reviews",
+                id=RETRAIN,
+                type="button",
+                className="btn btn-primary",
+            )
+        )
+    else:
+        children.append(html.P("Retraining needs the train extra (the train image): run it there."))
+    run = state(services().settings)
+    children += [
+        html.Div(buttons, className="toggle-group", role="group", **aria(label="Admin actions")),
+        html.P(_said(run), id=STATUS, role="status"),
+        dcc.Interval(id=POLL, interval=3000, disabled=not (run and run.running)),
+    ]
+    return children
+
+
+def register_callbacks(app: Dash) -> None:
+    @app.callback(
+        Output(STATUS, "children"),
+        Input({"type": ACTIVATE, "name": ALL, "version": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def activate(clicks: list[int | None]) -> str:
+        chosen = ctx.triggered_id
+        if not isinstance(chosen, dict) or not any(clicks):
+            raise PreventUpdate
+        # The same role as POST /api/model/activate.
+        if not allowed(ADMIN):
+            return f"Not activated: this needs the {ADMIN} role."
+        try:
+            activate_version(services(), str(chosen["name"]), int(chosen["version"]))
+        except LookupError as exc:
+            return f"Not activated: {exc.args[0]}"
+        return f"{chosen['name']} v{chosen['version']} is now active: reload to see it."
+
+    @app.callback(
+        Output(STATUS, "children", allow_duplicate=True),
+        Output(POLL, "disabled"),
+        Input(RETRAIN, "n_clicks"),
+        Input(POLL, "n_intervals"),
+        State(STATUS, "children"),
+        prevent_initial_call=True,
+    )
+    def retrain(clicks: int | None, _ticks: int | None, shown: str) -> tuple[str, bool]:
+        if not allowed(ADMIN):
+            return f"Not started: this needs the {ADMIN} role.", True
+        settings = services().settings
+        if ctx.triggered_id == RETRAIN and clicks:
+            try:
+                start(settings)
+            except AlreadyRunning as exc:
+                return str(exc), False
+        run = state(settings)
+        return _said(run) or shown, not (run and run.running)

@@ -1,0 +1,82 @@
+"""Suspect catalogue labels per model version, with the newest decision about each product."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import LabelIssue, Product, Review
+
+
+def add_label_issues(
+    session: Session,
+    model_version_id: int,
+    catalogue: tuple[int, str],
+    issues: Iterable[dict[str, Any]],
+) -> int:
+    """Store the issues found for a model version (fields of ml.label_issues.LabelIssue)."""
+    count = 0
+    for issue in issues:
+        session.add(
+            LabelIssue(
+                model_version_id=model_version_id,
+                catalogue_size=catalogue[0],
+                catalogue_updated=catalogue[1],
+                product_uniq_id=issue["uniq_id"],
+                given_category=issue["given"],
+                suggested_category=issue["suggested"],
+                quality=issue["quality"],
+                rank=issue["rank"],
+                probabilities=issue["probabilities"],
+                neighbours=issue["neighbours"],
+            )
+        )
+        count += 1
+    session.flush()
+    return count
+
+
+def _latest_product_reviews() -> Any:
+    newest = (
+        select(func.max(Review.id).label("review_id"))
+        .where(Review.subject == "product")
+        .group_by(Review.product_uniq_id)
+        .subquery("newest_product_reviews")
+    )
+    return aliased(Review, select(Review).join(newest, Review.id == newest.c.review_id).subquery())
+
+
+def _issues(model_version_id: int, status: str) -> tuple[Select, Any]:  # type: ignore[type-arg]
+    latest = _latest_product_reviews()
+    stmt = (
+        select(LabelIssue, Product, latest)
+        .join(Product, Product.uniq_id == LabelIssue.product_uniq_id)
+        .outerjoin(latest, latest.product_uniq_id == LabelIssue.product_uniq_id)
+        .where(LabelIssue.model_version_id == model_version_id)
+    )
+    if status == "unreviewed":
+        stmt = stmt.where(latest.id.is_(None))
+    elif status == "reviewed":
+        stmt = stmt.where(latest.id.is_not(None))
+    return stmt, latest
+
+
+def page_label_issues(
+    session: Session,
+    model_version_id: int,
+    *,
+    status: str = "unreviewed",
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[int, list[tuple[LabelIssue, Product, Review | None]]]:
+    """How many issues of the version (still in the catalogue) match `status` (unreviewed,
+    reviewed or any), and one page of them, most suspect first."""
+    stmt, _latest = _issues(model_version_id, status)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(
+        stmt.order_by(LabelIssue.rank).limit(page_size).offset((page - 1) * page_size)
+    ).tuples()
+    return int(total), [(issue, product, review) for issue, product, review in rows]
