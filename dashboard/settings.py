@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         None, description="The dashboard's address as people reach it, for links in alerts."
     )
+    mlflow_tracking_uri: str | None = Field(
+        None,
+        description="MLflow backend store for training runs (with the `mlflow` extra), e.g. "
+        "postgresql://...; default sqlite:///INSTANCE_DIR/mlflow.db, run files in "
+        "INSTANCE_DIR/mlruns.",
+    )
 
     @field_validator("drift_webhook_url", "public_url")
     @classmethod

@@ -49,7 +49,7 @@ def _latest_product_reviews() -> Any:
     return aliased(Review, select(Review).join(newest, Review.id == newest.c.review_id).subquery())
 
 
-def _issues(model_version_id: int, status: str) -> tuple[Select, Any]:  # type: ignore[type-arg]
+def _issues(model_version_id: int, status: str, category: str | None) -> tuple[Select, Any]:  # type: ignore[type-arg]
     latest = _latest_product_reviews()
     stmt = (
         select(LabelIssue, Product, latest)
@@ -57,6 +57,8 @@ def _issues(model_version_id: int, status: str) -> tuple[Select, Any]:  # type: 
         .outerjoin(latest, latest.product_uniq_id == LabelIssue.product_uniq_id)
         .where(LabelIssue.model_version_id == model_version_id)
     )
+    if category is not None:
+        stmt = stmt.where(LabelIssue.given_category == category)
     if status == "unreviewed":
         stmt = stmt.where(latest.id.is_(None))
     elif status == "reviewed":
@@ -69,12 +71,13 @@ def page_label_issues(
     model_version_id: int,
     *,
     status: str = "unreviewed",
+    category: str | None = None,
     page: int = 1,
     page_size: int = 20,
 ) -> tuple[int, list[tuple[LabelIssue, Product, Review | None]]]:
     """How many issues of the version (still in the catalogue) match `status` (unreviewed,
-    reviewed or any), and one page of them, most suspect first."""
-    stmt, _latest = _issues(model_version_id, status)
+    reviewed or any) and the given `category`, and one page of them, most suspect first."""
+    stmt, _latest = _issues(model_version_id, status, category)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(
         stmt.order_by(LabelIssue.rank).limit(page_size).offset((page - 1) * page_size)

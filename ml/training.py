@@ -32,7 +32,7 @@ from ml.models.linear import LinearProbeClassifier, ProbeHead
 from ml.models.registry import PRIMARY, card, create_model, with_members
 from ml.models.torch_head import epoch_progress
 from ml.onnx_export import export, export_backbone, quantize_backbone
-from ml.tracking import log_run
+from ml.tracking import Tracking, log_run
 
 EMBEDDING = artifacts.BACKBONE_OUTPUTS[0]
 
@@ -58,6 +58,7 @@ def train_models(
     report: Callable[[str], None] = log.info,
     configs: dict[str, dict[str, Any]] | None = None,
     vit_spec: BackboneSpec | None = None,
+    tracking: Tracking | None = None,
 ) -> list[TrainedModel]:
     """Train `names` (in registry order), writing version `versions[name]` of each.
 
@@ -171,13 +172,31 @@ def train_models(
             issues = find_suspect_labels(name, X, data, configs.get(name))
             if issues is not None:
                 label_issues.save(issues, folder)
-        log_run(
-            artifacts_dir / "mlruns",
+        run = log_run(
+            tracking,
             f"{name}-v{versions[name]}",
-            {"model": name, "version": versions[name], "backbone": meta.backbone_key},
-            {k: metrics[k] for k in ("accuracy", "macro_f1", "ece", "latency_ms")},
+            {
+                "model": name,
+                "version": versions[name],
+                "backbone": meta.backbone_key,
+                **(configs.get(name) or {}),
+            },
+            {
+                **{f"test_{k}": float(metrics[k]) for k in ("accuracy", "macro_f1", "ece")},
+                "validation_accuracy": float(metrics["val_accuracy"]),
+                "latency_ms": float(metrics["latency_ms"]),
+                "train_seconds": float(metrics["train_seconds"]),
+            },
+            {
+                "confusion_matrix.json": {
+                    "classes": metrics.get("classes"),
+                    "matrix": metrics.get("confusion_matrix"),
+                }
+            },
             folder,
         )
+        if run is not None:
+            report(f"{name} v{versions[name]}: MLflow run {run}")
         report(
             f"{name} v{versions[name]}: accuracy {metrics['accuracy']:.3f}, "
             f"macro-F1 {metrics['macro_f1']:.3f}, ECE {metrics['ece']:.3f}"

@@ -111,7 +111,11 @@ def layout(**query: str) -> html.Div:
             ]
         )
     suspects = suspect_labels(
-        services(), status=parsed.status, page=parsed.page, page_size=parsed.page_size
+        services(),
+        status=parsed.status,
+        category=parsed.category,
+        page=parsed.page,
+        page_size=parsed.page_size,
     )
     found = review_queue(services(), parsed)
     counts = found.counts
@@ -180,7 +184,7 @@ def _form(raw: dict[str, str]) -> html.Form:
                 _select("reason", WHY, raw.get("reason"), True),
             ),
             grid(
-                "Predicted category",
+                "Category (predicted, or given label)",
                 "category",
                 _select("category", [(c, c) for c in CATEGORIES], raw.get("category"), True),
             ),

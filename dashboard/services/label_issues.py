@@ -42,15 +42,20 @@ class SuspectPage:
 
 
 def suspect_labels(
-    services: Services, *, status: str = "unreviewed", page: int = 1, page_size: int = 20
+    services: Services,
+    *,
+    status: str = "unreviewed",
+    category: str | None = None,
+    page: int = 1,
+    page_size: int = 20,
 ) -> SuspectPage:
-    """The active primary version's suspect labels, most suspect first."""
+    """The active primary version's suspect labels (given `category`), most suspect first."""
     with session_scope(services.sessions) as session:
         version = active_versions(session).get(PRIMARY)
         if version is None:
             return SuspectPage(None, 0, [])
         total, rows = page_label_issues(
-            session, version.id, status=status, page=page, page_size=page_size
+            session, version.id, status=status, category=category, page=page, page_size=page_size
         )
         session.expunge_all()
     return SuspectPage(

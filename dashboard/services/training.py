@@ -30,6 +30,7 @@ from ml.extras import require_train_extra
 from ml.features import CatalogueData, NotEnoughData, prepare_inputs
 from ml.models.inputs import product_text
 from ml.models.registry import SERVING
+from ml.tracking import Tracking
 
 
 class NoCatalogue(RuntimeError):
@@ -40,6 +41,13 @@ class NoCatalogue(RuntimeError):
 def backbone_spec(services: Services) -> BackboneSpec:
     settings = services.settings
     return BackboneSpec(settings.backbone, settings.backbone_weights)
+
+
+def tracking(services: Services) -> Tracking:
+    """Where MLflow records training runs (used when the `mlflow` extra is installed)."""
+    instance = services.settings.instance_dir.resolve()
+    uri = services.settings.mlflow_tracking_uri or f"sqlite:///{instance / 'mlflow.db'}"
+    return Tracking(uri, instance / "mlruns")
 
 
 def catalogue_data(services: Services) -> CatalogueData:
@@ -115,6 +123,7 @@ def train(
         progress=progress,
         report=report,
         vit_spec=vit_spec,
+        tracking=tracking(services),
     )
     if reviewed is not None:
         _compare_on_reviews(services, trained, data, reviewed, before, progress)

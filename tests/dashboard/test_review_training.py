@@ -17,7 +17,7 @@ from dashboard.services.retrain_job import AlreadyRunning, start, state
 from dashboard.services.review_training import with_reviews
 from dashboard.services.reviews import choose_category
 from dashboard.services.state import Services
-from dashboard.services.training import catalogue_data, train
+from dashboard.services.training import catalogue_data, tracking, train
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
 from dashboard.web.resources import migrations_dir
@@ -43,6 +43,16 @@ def test_training_on_reviews_uses_the_decisions_and_compares(
     csv_path = generate(tmp_path / "demo", per_category=20, seed=3, progress=False)
     ingest_catalogue(services, csv_path, tmp_path / "demo/Images", progress=False)
     train(services, ["fusion", "baseline"], progress=False, report=lambda _line: None)
+    # Each model fitted became an MLflow run in the instance's store (the dev install has it).
+    client = pytest.importorskip("mlflow").MlflowClient(tracking_uri=tracking(services).uri)
+    runs = {
+        r.info.run_name: r
+        for r in client.search_runs([client.get_experiment_by_name("vitrine").experiment_id])
+    }
+    assert set(runs) == {"fusion-v1", "baseline-v1"}
+    with session_scope(services.sessions) as session:
+        fusion_v1 = active_versions(session)["fusion"].metrics
+    assert runs["fusion-v1"].data.metrics["test_accuracy"] == pytest.approx(fusion_v1["accuracy"])
 
     data = catalogue_data(services)
     product = data.ids[int(data.index("train")[0])]
@@ -67,9 +77,11 @@ def test_training_on_reviews_uses_the_decisions_and_compares(
     assert merged.texts[-1] == "an unbranded thing"
     assert list(reviewed.reviewed.labels) == [decided]  # scored on what the reviewer decided
 
-    listed = CliRunner().invoke(
-        main, ["train", "--models", "fusion", "--use-reviews"], env=_env(settings)
-    )
+    # A tracking store that cannot be written costs the run, never the model version.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {**_env(settings), "VITRINE_MLFLOW_TRACKING_URI": f"sqlite:///{blocker / 'm.db'}"}
+    listed = CliRunner().invoke(main, ["train", "--models", "fusion", "--use-reviews"], env=env)
     assert listed.exit_code == 0, listed.output
     assert "1 catalogue labels corrected, 1 reviewed uploads added" in listed.output
     assert "(new)" in listed.output and "(active)" in listed.output

@@ -32,6 +32,10 @@ def test_training_stores_suspect_labels_listed_by_the_cli_and_the_page(
     assert found.model == version
     assert [i.issue.product_uniq_id for i in found.items] == [s.uniq_id for s in saved]
     assert [i.issue.given_category for i in found.items] == [s.given for s in saved]
+    one_label = suspect_labels(services, status="any", category=saved[0].given, page_size=500)
+    assert [i.issue.product_uniq_id for i in one_label.items] == [
+        s.uniq_id for s in saved if s.given == saved[0].given
+    ]
 
     listed = CliRunner().invoke(
         main, ["data", "issues", "--status", "any", "--show", "2"], env=_env(trained_settings)
