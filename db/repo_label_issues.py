@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import LabelIssue, Product, Review
+from db.repo_reviews import latest_reviews
 
 
 def add_label_issues(
@@ -39,18 +40,8 @@ def add_label_issues(
     return count
 
 
-def _latest_product_reviews() -> Any:
-    newest = (
-        select(func.max(Review.id).label("review_id"))
-        .where(Review.subject == "product")
-        .group_by(Review.product_uniq_id)
-        .subquery("newest_product_reviews")
-    )
-    return aliased(Review, select(Review).join(newest, Review.id == newest.c.review_id).subquery())
-
-
-def _issues(model_version_id: int, status: str, category: str | None) -> tuple[Select, Any]:  # type: ignore[type-arg]
-    latest = _latest_product_reviews()
+def _issues(model_version_id: int, status: str, category: str | None) -> Select:  # type: ignore[type-arg]
+    latest = aliased(Review, latest_reviews("product"))
     stmt = (
         select(LabelIssue, Product, latest)
         .join(Product, Product.uniq_id == LabelIssue.product_uniq_id)
@@ -63,7 +54,7 @@ def _issues(model_version_id: int, status: str, category: str | None) -> tuple[S
         stmt = stmt.where(latest.id.is_(None))
     elif status == "reviewed":
         stmt = stmt.where(latest.id.is_not(None))
-    return stmt, latest
+    return stmt
 
 
 def page_label_issues(
@@ -77,7 +68,7 @@ def page_label_issues(
 ) -> tuple[int, list[tuple[LabelIssue, Product, Review | None]]]:
     """How many issues of the version (still in the catalogue) match `status` (unreviewed,
     reviewed or any) and the given `category`, and one page of them, most suspect first."""
-    stmt, _latest = _issues(model_version_id, status, category)
+    stmt = _issues(model_version_id, status, category)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(
         stmt.order_by(LabelIssue.rank).limit(page_size).offset((page - 1) * page_size)

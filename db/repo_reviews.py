@@ -59,21 +59,21 @@ def page_reviews(
     return int(total), rows
 
 
-def latest_review_ids() -> Subquery:
-    """prediction_id -> the id of its newest review (a later decision supersedes an earlier)."""
-    return (
-        select(Review.prediction_id, func.max(Review.id).label("review_id"))
-        .where(Review.prediction_id.is_not(None))
-        .group_by(Review.prediction_id)
-        .subquery("latest_review_ids")
+def latest_reviews(subject: str = "prediction") -> Subquery:
+    """The newest review of each reviewed prediction (or, with subject="product", of each
+    catalogue label), as a subquery to outer-join on `prediction_id` (`product_uniq_id`)."""
+    key = Review.prediction_id if subject == "prediction" else Review.product_uniq_id
+    newest = (
+        select(func.max(Review.id).label("review_id"))
+        .where(Review.subject == subject)
+        .group_by(key)
+        .subquery(f"newest_{subject}_reviews")
     )
-
-
-def latest_reviews() -> Subquery:
-    """The newest review of each reviewed prediction, as a subquery to outer-join on
-    `prediction_id`."""
-    newest = latest_review_ids()
-    return select(Review).join(newest, Review.id == newest.c.review_id).subquery("latest_reviews")
+    return (
+        select(Review)
+        .join(newest, Review.id == newest.c.review_id)
+        .subquery(f"latest_{subject}_reviews")
+    )
 
 
 def latest_reviews_of(session: Session, prediction_ids: Sequence[int]) -> dict[int, Review]:
@@ -125,14 +125,8 @@ def agreement(session: Session) -> list[Agreement]:
 
 def label_decisions(session: Session) -> dict[str, str]:
     """Catalogue product -> the category its newest label review decided."""
-    newest = (
-        select(func.max(Review.id))
-        .where(Review.subject == "product")
-        .group_by(Review.product_uniq_id)
-    )
-    rows = session.execute(
-        select(Review.product_uniq_id, Review.category).where(Review.id.in_(newest))
-    )
+    latest = latest_reviews("product")
+    rows = session.execute(select(latest.c.product_uniq_id, latest.c.category))
     return {str(uid): str(category) for uid, category in rows}
 
 

@@ -46,3 +46,25 @@ def get_form(
             *after,
         ],
     )
+
+
+def choice(
+    control_id: str,
+    name: str,
+    options: Sequence[tuple[str, str]],
+    current: str | None,
+    *,
+    blank: str | None = "Any",
+) -> html.Select:
+    """A native select of a GET form: (value, text) options, `current` chosen, and first an
+    empty choice named `blank` (None: no empty choice)."""
+    choices = [("", blank), *options] if blank is not None else list(options)
+    return html.Select(
+        id=control_id,
+        name=name,
+        className="form-select",
+        children=[
+            html.Option(text, value=value, selected=(value == (current or "")))
+            for value, text in choices
+        ],
+    )

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
-from dashboard.components.forms import field, get_form
+from dashboard.components.forms import choice, field, get_form
 from dashboard.components.pager import page_link, pager
 from dashboard.components.report_links import report_cell_link
 from dashboard.components.review_marks import review_said
@@ -183,15 +183,7 @@ def layout(**query: str) -> html.Div:
 
 
 def _select(name: str, options: list[tuple[str, str]], current: str | None) -> html.Select:
-    return html.Select(
-        id=f"audit-{name}",
-        name=name,
-        className="form-select",
-        children=[
-            html.Option(text, value=value, selected=(value == (current or "")))
-            for value, text in [("", "Any"), *options]
-        ],
-    )
+    return choice(f"audit-{name}", name, options, current)
 
 
 def _input(name: str, kind: Any, current: str | None, **extra: Any) -> dcc.Input:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from dashboard.components.aria import aria
 from dashboard.components.cards import kpi_cards, notice
-from dashboard.components.forms import field, get_form
+from dashboard.components.forms import choice, field, get_form
 from dashboard.components.pager import pager
 from dashboard.components.review_decision import (
     KINDS,
@@ -146,16 +146,7 @@ def layout(**query: str) -> html.Div:
 
 
 def _select(name: str, options: list[tuple[str, str]], current: str | None, blank: bool) -> Any:
-    choices = [("", "Any"), *options] if blank else options
-    return html.Select(
-        id=f"review-{name}",
-        name=name,
-        className="form-select",
-        children=[
-            html.Option(text, value=value, selected=(value == (current or "")))
-            for value, text in choices
-        ],
-    )
+    return choice(f"review-{name}", name, options, current, blank="Any" if blank else None)
 
 
 def _form(raw: dict[str, str]) -> html.Form:

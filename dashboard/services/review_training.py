@@ -4,7 +4,6 @@ the same (corrected) test split and on the reviewed predictions."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,14 +28,15 @@ class ReviewedData:
     reviewed: CatalogueData  # every reviewed prediction, labelled as decided (to score on)
 
 
-def _rows(data: CatalogueData, keep: list[int]) -> CatalogueData:
+def _catalogue(rows: list[tuple[str, str, str, Path, str]], split: str) -> CatalogueData:
+    """(id, text, image sha, image path, label) rows as CatalogueData, all in `split`."""
     return CatalogueData(
-        ids=[data.ids[i] for i in keep],
-        labels=data.labels[keep],
-        splits=data.splits[keep],
-        texts=tuple(data.texts[i] for i in keep),
-        image_shas=[data.image_shas[i] for i in keep],
-        image_paths=[data.image_paths[i] for i in keep],
+        ids=[r[0] for r in rows],
+        labels=np.array([r[4] for r in rows], dtype=str),
+        splits=np.array([split] * len(rows), dtype=str),
+        texts=tuple(r[1] for r in rows),
+        image_shas=[r[2] for r in rows],
+        image_paths=[r[3] for r in rows],
     )
 
 
@@ -50,49 +50,29 @@ def with_reviews(services: Services, data: CatalogueData) -> tuple[CatalogueData
             for p, r in reviewed_predictions(session)
         ]
     labels = np.array(
-        [decisions.get(uid, label) for uid, label in zip(data.ids, data.labels, strict=True)],
-        dtype=object,
+        [decisions.get(uid, str(c)) for uid, c in zip(data.ids, data.labels, strict=True)]
     )
     corrected = int((labels != data.labels).sum())
-    ids, texts, shas, paths, decided = [], [], [], [], []
-    for prediction_id, product_id, sha, text, category in reviewed:
+    rows = []
+    uploads: dict[tuple[str, str], tuple[str, str, str, Path, str]] = {}
+    for prediction_id, product_id, sha, text, category in reviewed:  # oldest first
         path = imagestore.find(data_dir, sha)
         if path is None:
             continue  # the photo was pruned: nothing left to learn from or score on
-        ids.append(product_id or f"prediction-{prediction_id}")
-        texts.append(text)
-        shas.append(sha)
-        paths.append(path)
-        decided.append(category)
-    scored = CatalogueData(
-        ids=ids,
-        labels=np.array(decided, dtype=object),
-        splits=np.array(["reviewed"] * len(ids)),
-        texts=tuple(texts),
-        image_shas=shas,
-        image_paths=paths,
-    )
-    # Uploads (not catalogue products, whose own row is already there) join the train split,
-    # once per photo and text.
-    seen: set[tuple[str, str]] = set()
-    added = []
-    for i in reversed(range(len(ids))):  # the newest decision about a photo wins
-        key = (shas[i], texts[i])
-        if ids[i].startswith("prediction-") and key not in seen:
-            seen.add(key)
-            added.append(i)
-    added.reverse()
-    extra = _rows(scored, added)
+        row = (product_id or f"prediction-{prediction_id}", text, sha, path, category)
+        rows.append(row)
+        if product_id is None:  # a catalogue product's own row is already there
+            uploads[(sha, text)] = row  # once per photo and text; the newest decision wins
+    extra = _catalogue(list(uploads.values()), "train")
     merged = CatalogueData(
         ids=[*data.ids, *extra.ids],
-        labels=np.concatenate([labels, extra.labels]).astype(str),
-        splits=np.concatenate([data.splits, np.array(["train"] * len(added))]),
+        labels=np.concatenate([labels, extra.labels]),
+        splits=np.concatenate([data.splits, extra.splits]),
         texts=(*data.texts, *extra.texts),
         image_shas=[*data.image_shas, *extra.image_shas],
         image_paths=[*data.image_paths, *extra.image_paths],
     )
-    scored = dataclasses.replace(scored, labels=scored.labels.astype(str))
-    return merged, ReviewedData(corrected, len(added), scored)
+    return merged, ReviewedData(corrected, len(uploads), _catalogue(rows, "reviewed"))
 
 
 def score(folder: Path, inputs: ModelInputs, labels: np.ndarray) -> float | None:
