@@ -43,7 +43,7 @@ def can_train() -> bool:
 
 @dataclass(frozen=True)
 class RetrainState:
-    started_at: str
+    started_at: str  # UTC, YYYY-MM-DD HH:MM
     running: bool
     exit_code: int | None
     tail: list[str]  # the log's last lines
@@ -97,7 +97,7 @@ def start(settings: Settings) -> RetrainState:
             start_new_session=True,  # not a child the web worker must wait for
         )
     threading.Thread(target=process.wait, daemon=True).start()  # reaped when it ends
-    started = datetime.now(UTC).isoformat(timespec="seconds")
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")  # said as "... UTC"
     (settings.instance_dir / STATE).write_text(
         json.dumps({"pid": process.pid, "started_at": started, "log": str(log)})
     )
