@@ -135,8 +135,11 @@ def train_models(
         metrics["ece_uncalibrated"] = classification_metrics(
             model.predict_proba(X.take(test))[known], y_test[known], list(classes)
         )["ece"]
-        y_val = np.array([label_index[c] for c in y[val]])
-        val_pred = calibrated.predict_proba(X.take(val)).argmax(axis=1)
+        # As when fitting: validation rows of a class no training row has (every one of them
+        # relabelled by reviewers) cannot be answered, so they are not scored.
+        val_known = val[np.isin(y[val], classes)]
+        y_val = np.array([label_index[c] for c in y[val_known]])
+        val_pred = calibrated.predict_proba(X.take(val_known)).argmax(axis=1)
         metrics["val_accuracy"] = float((val_pred == y_val).mean())
         metrics["train_seconds"] = round(time.perf_counter() - started, 2)
         metrics["n_parameters"] = int(calibrated.n_parameters_)
