@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dashboard.services.prediction import fallback_name
+from dashboard.services.serving import fallback_name
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from dashboard.settings import Settings

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -99,6 +100,9 @@ class ModelVersion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     artifact_path: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Scores every live prediction of its model beside the active version, answering nobody
+    # (at most one per model name; see dashboard.services.shadow).
+    is_shadow: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     backbone: Mapped[str | None] = mapped_column(String(128))
     params_count: Mapped[int | None] = mapped_column(BigInteger)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
@@ -149,6 +153,53 @@ class Prediction(Base):
     # The signed-in account that asked (NULL: open mode, the CLI, or before revision 0007).
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))
+
+
+class ShadowAnswer(Base):
+    """What the shadow version answered to a live prediction, scored after the live answer was
+    returned; never updated or deleted. Apart from `predictions` since that row is written, and
+    append-only, before the shadow has answered."""
+
+    __tablename__ = "shadow_answers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    # One shadow answer per prediction: a repeated job cannot count twice.
+    prediction_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("predictions.id", ondelete="RESTRICT"), unique=True
+    )
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="RESTRICT"), index=True
+    )
+    model_name: Mapped[str] = mapped_column(String(32))
+    model_version: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(64))
+    confidence: Mapped[float] = mapped_column(Float)
+    probabilities: Mapped[dict[str, float]] = mapped_column(JSONType)
+    needs_review: Mapped[bool] = mapped_column(Boolean)
+    prediction_set: Mapped[list[str]] = mapped_column(JSONType)
+    review_reasons: Mapped[str] = mapped_column(String(128))
+    latency_ms: Mapped[float] = mapped_column(Float)
+
+
+class ModelEvent(Base):
+    """Who made which version serve or shadow, and when; never updated or deleted."""
+
+    __tablename__ = "model_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # activate, shadow, unshadow or promote
+    model_name: Mapped[str] = mapped_column(String(32), index=True)
+    model_version: Mapped[int] = mapped_column(Integer)
+    # The version that was active before (activate, promote): what to go back to.
+    replaced_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class Review(Base):

@@ -15,8 +15,13 @@ from typing import Any
 from sqlalchemy import Boolean, ColumnElement, DateTime, case, func, literal, literal_column
 from sqlalchemy.orm import Session
 
-from db.models import Prediction
-from db.repo_predictions import REVIEW_COLUMNS, PredictionFilter, ordered_predictions
+from db.models import Prediction, ShadowAnswer
+from db.repo_predictions import (
+    REVIEW_COLUMNS,
+    SHADOW_COLUMNS,
+    PredictionFilter,
+    ordered_predictions,
+)
 from db.repo_reviews import latest_reviews
 
 _CHUNK_BYTES = 256 * 1024
@@ -57,8 +62,9 @@ def copy_csv(
     descending: bool = True,
 ) -> Iterator[bytes]:
     """CSV lines (no header) of every matching prediction: `columns` of the table, then each
-    probability key, the drift features as JSON, and the newest review's REVIEW_COLUMNS (those
-    in `formula_guarded` guarded too); chunks of about 256 kB.
+    probability key, the drift features as JSON, the newest review's REVIEW_COLUMNS (those
+    in `formula_guarded` guarded too) and the shadow answer's SHADOW_COLUMNS; chunks of
+    about 256 kB.
 
     COPY hands rows to a writer callback, so it runs in a thread feeding a small queue; closing
     the iterator early (a client that hangs up) cancels the query.
@@ -79,7 +85,12 @@ def copy_csv(
         ).label(name)
         for name, column in REVIEW_COLUMNS.items()
     ]
-    stmt = ordered_predictions(filters, sort, descending, columns=cells, latest=latest)
+    shadow = ShadowAnswer.__table__.c
+    cells += [
+        _cell(shadow[column], formula_guard=False, formula_start=formula_start).label(name)
+        for name, column in SHADOW_COLUMNS.items()
+    ]
+    stmt = ordered_predictions(filters, sort, descending, columns=cells, latest=latest, shadow=True)
 
     connection = session.connection()
     raw = connection.connection.dbapi_connection

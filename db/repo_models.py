@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import ModelVersion
+from db.models import ModelEvent, ModelVersion
 
 
 def list_model_versions(session: Session) -> list[ModelVersion]:
@@ -61,6 +61,7 @@ def activate(session: Session, name: str, version: int) -> ModelVersion:
         raise LookupError(f"no version {version} of model {name!r}")
     session.execute(update(ModelVersion).where(ModelVersion.name == name).values(is_active=False))
     row.is_active = True
+    row.is_shadow = False  # an active version answers: it cannot shadow itself
     session.flush()
     return row
 
@@ -78,3 +79,31 @@ def update_metrics(session: Session, name: str, version: int, metrics: dict[str,
     if row is None:
         raise LookupError(f"no version {version} of model {name!r}")
     row.metrics = {**row.metrics, **metrics}
+
+
+def add_event(
+    session: Session,
+    action: str,
+    name: str,
+    version: int,
+    *,
+    replaced_version: int | None = None,
+    user_id: int | None = None,
+    username: str | None = None,
+) -> ModelEvent:
+    row = ModelEvent(
+        action=action,
+        model_name=name,
+        model_version=version,
+        replaced_version=replaced_version,
+        user_id=user_id,
+        username=username,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def recent_events(session: Session, limit: int = 20) -> list[ModelEvent]:
+    """The newest activations, shadows and promotions, newest first."""
+    return list(session.scalars(select(ModelEvent).order_by(ModelEvent.id.desc()).limit(limit)))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, RowMapping, Select, Subquery, func, select
 from sqlalchemy.orm import Session
 
-from db.models import Prediction
+from db.models import Prediction, ShadowAnswer
 from db.repo_reviews import latest_reviews
 
 # The newest review of a prediction, as export columns: name -> column of the reviews table.
@@ -20,6 +20,13 @@ REVIEW_COLUMNS = {
     "reviewed_by": "username",
     "reviewed_at": "created_at",
     "review_comment": "comment",
+}
+# The answer of the version in shadow, as export columns: name -> column of shadow_answers.
+SHADOW_COLUMNS = {
+    "shadow_model": "model_name",
+    "shadow_version": "model_version",
+    "shadow_category": "category",
+    "shadow_confidence": "confidence",
 }
 SORTABLE = {
     "created_at": Prediction.created_at,
@@ -94,9 +101,11 @@ def ordered_predictions(
     *,
     columns: Sequence[ColumnElement[Any]] | None = None,
     latest: Subquery | None = None,
+    shadow: bool = False,
 ) -> Select:  # type: ignore[type-arg]
     """Matching predictions in page order: ORM objects, or the given `columns` as rows
-    (which may name `latest`, db.repo_reviews.latest_reviews(), joined when given)."""
+    (which may name `latest`, db.repo_reviews.latest_reviews(), joined when given, and
+    shadow_answers, joined with `shadow`)."""
     column = SORTABLE[sort]
     order = column.desc() if descending else column.asc()
     # The id breaks ties, so pages never overlap or skip rows.
@@ -105,6 +114,8 @@ def ordered_predictions(
     base = base.select_from(Prediction)
     if latest is not None:
         base = base.outerjoin(latest, latest.c.prediction_id == Prediction.id)
+    if shadow:
+        base = base.outerjoin(ShadowAnswer, ShadowAnswer.prediction_id == Prediction.id)
     return filters.apply(base).order_by(order, tie)
 
 
@@ -131,16 +142,18 @@ def stream_predictions(
     batch: int = 5000,
 ) -> Iterator[RowMapping]:
     """Every matching row as a mapping of column name to value, with its newest review's
-    REVIEW_COLUMNS, fetched `batch` at a time (a server-side cursor on PostgreSQL): flat memory
-    and no ORM object per row, since an export streams millions."""
+    REVIEW_COLUMNS and its shadow answer's SHADOW_COLUMNS, fetched `batch` at a time (a
+    server-side cursor on PostgreSQL): flat memory and no ORM object per row, since an export
+    streams millions."""
     # Plain column rows rather than ORM objects: far cheaper per row.
     latest = latest_reviews()
     columns = [
         *Prediction.__table__.columns,
         *(latest.c[column].label(name) for name, column in REVIEW_COLUMNS.items()),
+        *(ShadowAnswer.__table__.c[column].label(n) for n, column in SHADOW_COLUMNS.items()),
     ]
     stmt = ordered_predictions(
-        filters, sort, descending, columns=columns, latest=latest
+        filters, sort, descending, columns=columns, latest=latest, shadow=True
     ).execution_options(yield_per=batch)
     yield from session.execute(stmt).mappings()
 

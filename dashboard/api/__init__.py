@@ -17,6 +17,7 @@ from dashboard.api import (
     products,
     report,
     reviews,
+    shadow,
     similarity,
 )
 from dashboard.api.routes import Routes
@@ -51,6 +52,7 @@ def create_routes() -> Routes:
         explain,
         report,
         reviews,
+        shadow,
     )
     for module in modules:
         module.register(routes)

@@ -52,7 +52,10 @@ def register(routes: Routes) -> None:
             return response
         found = audit_page(services(), query)
         total = found.total
-        items = [row_dict(row, found.reviews.get(row.id)) for row in found.rows]
+        items = [
+            row_dict(row, found.reviews.get(row.id), found.shadows.get(row.id))
+            for row in found.rows
+        ]
         return jsonify(
             {
                 "total": total,

@@ -11,10 +11,13 @@ from dashboard.api.openapi import NOT_FOUND, UNPROCESSABLE, Operation
 from dashboard.api.routes import Routes
 from dashboard.api.schemas import ActivatedOut, ActivateIn
 from dashboard.services import style_shift
-from dashboard.services.prediction import serving_roles
+from dashboard.services.model_roles import activate_version
+from dashboard.services.serving import serving_roles
+from dashboard.web.auth import requester
 from dashboard.web.context import services
 from db.engine import session_scope
-from db.repo_models import activate, active_versions, list_model_versions
+from db.models import ModelVersion
+from db.repo_models import active_versions, list_model_versions
 from ml.backbone_spec import BackboneSpec
 from ml.categories import CATEGORIES
 from ml.models.registry import DESCRIPTIONS
@@ -41,6 +44,13 @@ MODEL_ACTIVATE = Operation(
 )
 
 
+def _role(mv: ModelVersion, roles: dict[str, str]) -> str:
+    """primary or fallback (answers), shadow (scores beside it) or comparison."""
+    if mv.is_shadow:
+        return "shadow"
+    return roles.get(mv.name, "comparison") if mv.is_active else "comparison"
+
+
 def register(routes: Routes) -> None:
     @routes.operation(MODEL_INFO)
     def model_info() -> Response:
@@ -55,7 +65,8 @@ def register(routes: Routes) -> None:
                     "name": mv.name,
                     "version": mv.version,
                     "active": mv.is_active,
-                    "role": roles.get(mv.name, "comparison") if mv.is_active else "comparison",
+                    "shadow": mv.is_shadow,
+                    "role": _role(mv, roles),
                     "description": DESCRIPTIONS.get(mv.name, ""),
                     "parameters": mv.params_count,
                     "backbone": mv.backbone,
@@ -90,12 +101,9 @@ def register(routes: Routes) -> None:
     @routes.operation(MODEL_ACTIVATE)
     def model_activate() -> Response:
         body = parse_body(ActivateIn)
-        with session_scope(services().sessions) as session:
-            try:
-                row = activate(session, body.name, body.version)
-            except LookupError as exc:
-                raise ApiError(
-                    404, "version_not_found", str(exc.args[0]), {"name": body.name}
-                ) from exc
-            out = ActivatedOut(name=row.name, version=row.version, active=row.is_active)
+        try:
+            change = activate_version(services(), body.name, body.version, requester())
+        except LookupError as exc:
+            raise ApiError(404, "version_not_found", str(exc.args[0]), {"name": body.name}) from exc
+        out = ActivatedOut(name=change.name, version=change.version, active=True)
         return jsonify(out.model_dump())

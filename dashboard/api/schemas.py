@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from dashboard.services.analysis import VARIABLES
 from dashboard.services.audit import SORTABLE, AuditQuery
 from ml.categories import CATEGORIES
-from ml.models.registry import PRIMARY
+from ml.models.registry import MODEL_NAMES, PRIMARY
 
 CATEGORY_NAMES = tuple(CATEGORIES)
 MAX_ID = 2**31 - 1  # ids and versions fit a 32-bit column on every database
@@ -216,6 +216,41 @@ class ActivatedOut(BaseModel):
     name: str
     version: int
     active: bool
+
+
+def _known_model(name: str) -> str:
+    if name not in MODEL_NAMES:
+        raise ValueError(f"unknown model; known: {', '.join(MODEL_NAMES)}")
+    return name
+
+
+# A model's name, one of ml.models.registry.MODEL_NAMES.
+ModelName = Annotated[
+    str, AfterValidator(_known_model), Field(json_schema_extra={"enum": list(MODEL_NAMES)})
+]
+
+
+class ShadowIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: ModelName = Field(examples=[PRIMARY])
+    version: int = Field(ge=1, le=MAX_ID, examples=[3])
+
+
+class PromoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: ModelName = Field(examples=[PRIMARY])
+
+
+class ModelChangeOut(BaseModel):
+    action: str  # activate, shadow, unshadow or promote
+    name: str
+    version: int
+    replaced_version: int | None
+
+
+class ShadowsOut(BaseModel):
+    shadows: list[dict[str, Any]]
+    events: list[dict[str, Any]]
 
 
 class AuditPageOut(BaseModel):

@@ -9,9 +9,17 @@ import click
 
 from dashboard.cli.base import CliError, VitrineGroup, ready_services
 from dashboard.services import style_shift, training
-from dashboard.services.prediction import serving_roles
+from dashboard.services.model_roles import (
+    ShadowRefused,
+    activate_version,
+    promote_shadow,
+    put_in_shadow,
+    stop_shadow,
+)
+from dashboard.services.serving import serving_roles
+from dashboard.services.shadow_figures import shadow_summary, shadow_views
 from db.engine import session_scope
-from db.repo_models import activate, list_model_versions
+from db.repo_models import list_model_versions
 from ml.models.registry import MODEL_NAMES
 from ml.style_shift import SHIFT_MODELS, NoStyles
 
@@ -224,8 +232,61 @@ def models_activate(ctx: click.Context, name: str, version: int) -> None:
     model_names(name)
     services = ready_services(ctx)
     try:
-        with session_scope(services.sessions) as session:
-            activate(session, name, version)
+        change = activate_version(services, name, version, None)
     except LookupError as exc:
         raise CliError(exc.args[0]) from exc
-    click.echo(f"{name} v{version} is now active.")
+    was = f" (v{change.replaced_version} was)" if change.replaced_version else ""
+    click.echo(f"{name} v{version} is now active{was}.")
+
+
+@models.command("shadow")
+@click.argument("name")
+@click.argument("version", type=int)
+@click.pass_context
+def models_shadow(ctx: click.Context, name: str, version: int) -> None:
+    """Put VERSION of NAME in shadow: it scores every live prediction, answering nobody."""
+    model_names(name)
+    services = ready_services(ctx)
+    try:
+        put_in_shadow(services, name, version, None)
+    except (LookupError, ShadowRefused) as exc:
+        raise CliError(str(exc.args[0])) from exc
+    click.echo(f"{name} v{version} is in shadow: see `vitrine models shadows` or the Models page.")
+
+
+@models.command("unshadow")
+@click.argument("name")
+@click.pass_context
+def models_unshadow(ctx: click.Context, name: str) -> None:
+    """Stop scoring NAME's shadow version."""
+    model_names(name)
+    try:
+        change = stop_shadow(ready_services(ctx), name, None)
+    except LookupError as exc:
+        raise CliError(exc.args[0]) from exc
+    click.echo(f"{name} v{change.version} is no longer in shadow.")
+
+
+@models.command("promote")
+@click.argument("name")
+@click.pass_context
+def models_promote(ctx: click.Context, name: str) -> None:
+    """Make NAME's shadow version the active one."""
+    model_names(name)
+    try:
+        change = promote_shadow(ready_services(ctx), name, None)
+    except LookupError as exc:
+        raise CliError(exc.args[0]) from exc
+    click.echo(f"{name} v{change.version} is now active (v{change.replaced_version} was).")
+
+
+@models.command("shadows")
+@click.pass_context
+def models_shadows(ctx: click.Context) -> None:
+    """Compare each version in shadow with the version it shadows, on live predictions."""
+    views = shadow_views(ready_services(ctx))
+    if not views:
+        click.echo("No version is in shadow: `vitrine models shadow NAME VERSION` puts one.")
+        return
+    for view in views:
+        click.echo(shadow_summary(view))

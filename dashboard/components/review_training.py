@@ -13,18 +13,15 @@ from dashboard.components.aria import aria
 from dashboard.components.formats import pct
 from dashboard.components.ids import page_ids
 from dashboard.components.tables import data_table
+from dashboard.services.model_roles import ADMIN_ROLE as ADMIN
+from dashboard.services.model_roles import activate_version
 from dashboard.services.retrain_job import AlreadyRunning, RetrainState, can_train, start, state
-from dashboard.services.review_training import (
-    ReviewedVersion,
-    activate_version,
-    reviewed_versions,
-)
-from dashboard.web.auth import allowed
+from dashboard.services.review_training import ReviewedVersion, reviewed_versions
+from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
 from ml.models.registry import PRIMARY
 
 ID = page_ids("models-reviews")
-ADMIN = "admin"
 ACTIVATE = ID("activate")
 RETRAIN = ID("retrain")
 STATUS = ID("status")
@@ -149,7 +146,7 @@ def register_callbacks(app: Dash) -> None:
         if not allowed(ADMIN):
             return f"Not activated: this needs the {ADMIN} role."
         try:
-            activate_version(services(), str(chosen["name"]), int(chosen["version"]))
+            activate_version(services(), str(chosen["name"]), int(chosen["version"]), requester())
         except LookupError as exc:
             return f"Not activated: {exc.args[0]}"
         return f"{chosen['name']} v{chosen['version']} is now active: reload to see it."

@@ -45,9 +45,17 @@ NO_TEXT = "No text was given: the image-only model answered, so there are no wor
 METERED = {pixel_map.JOB: ("explain", pixel_map.STATUS), **what_if_form.METERED}
 
 
-def layout(prediction: str | None = None, target: str | None = None, **_query: str) -> html.Div:
-    children: list[Any] = [html.H1("Explain a prediction"), _form(prediction, target)]
-    if prediction:
+def layout(
+    prediction: str | None = None,
+    target: str | None = None,
+    shadow: str | None = None,
+    **_query: str,
+) -> html.Div:
+    in_shadow = shadow == "1"
+    children: list[Any] = [html.H1("Explain a prediction"), _form(prediction, target, in_shadow)]
+    if prediction and in_shadow:
+        children += _shadow_explanation(prediction, target)
+    elif prediction:
         children += _explanation(prediction, target)
     else:
         children.append(
@@ -60,7 +68,13 @@ def layout(prediction: str | None = None, target: str | None = None, **_query: s
     return html.Div(children)
 
 
-def _form(prediction: str | None, target: str | None) -> html.Form:
+def _form(prediction: str | None, target: str | None, in_shadow: bool = False) -> html.Form:
+    # Explaining another category of the shadow's answer keeps to the shadow's answer.
+    keep = (
+        [dcc.Input(id="explain-shadow", type="hidden", name="shadow", value="1")]
+        if in_shadow
+        else []
+    )
     return get_form(
         action=PATH,
         title="Prediction",
@@ -95,6 +109,7 @@ def _form(prediction: str | None, target: str | None) -> html.Form:
             ),
         ],
         submit="Explain",
+        after=keep,
     )
 
 
@@ -161,6 +176,51 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
         html.H2("Text"),
         *_text(result),
         what_if_section(before),
+    ]
+
+
+def _shadow_explanation(prediction: str, target: str | None) -> list[Any]:
+    """The answer of the version in shadow to a live prediction (Models page, "Shadow
+    versions"), on the fast map only: pixel maps run for live answers."""
+    if not str(prediction).isdigit():
+        return [notice("Not a prediction number", "Give a whole number.", kind="error")]
+    current = services()
+    number = int(prediction)
+    try:
+        found = find_explanation(
+            current, number, target=target or None, only_by=visible_owner(), shadow=True
+        )
+        if found.pixels and found.cached is None:
+            return [
+                notice(
+                    "No fast map for this shadow version",
+                    f"{found.model} v{found.version} reads several stages of the photo's "
+                    "features, so only a pixel-level map could explain it, and those are "
+                    "computed for live answers only.",
+                    kind="warning",
+                )
+            ]
+        result = found.cached or explain_prediction(
+            current, number, target=target or None, only_by=visible_owner(), shadow=True
+        )
+    except NotExplainable as exc:
+        return [notice("This shadow answer cannot be explained", str(exc.args[0]), kind="error")]
+    except ModelsNotReady as exc:
+        return [notice("No model to explain with", str(exc), kind="error")]
+    return [
+        html.H2(f"Prediction #{number}: the answer of {result.model} v{result.version}, in shadow"),
+        html.P(
+            [
+                "Nobody was shown this answer: the version in shadow scored the prediction "
+                "beside the active one. ",
+                html.A("Explain the active answer", href=f"/explain?prediction={number}"),
+                ".",
+            ]
+        ),
+        explanation_lead(result),
+        shap_heatmap(result),
+        html.H2("Text"),
+        *_text(result),
     ]
 
 

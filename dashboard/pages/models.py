@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
 
-from dashboard.components import review_training
+from dashboard.components import review_training, shadow_models
 from dashboard.components.aria import aria
 from dashboard.components.cards import notice
 from dashboard.components.formats import num, pct
@@ -18,7 +18,8 @@ from dashboard.figures.global_explanations import cells_chart, words_table
 from dashboard.figures.models import comparison_chart, confusion, per_class, reliability
 from dashboard.services import style_shift
 from dashboard.services.global_explanations import global_explanation
-from dashboard.services.prediction import ModelsNotReady, serving_roles
+from dashboard.services.prediction import ModelsNotReady
+from dashboard.services.serving import serving_roles
 from dashboard.services.training import NoCatalogue
 from dashboard.web.context import services
 from db.engine import session_scope
@@ -72,6 +73,7 @@ def layout(**_query: str) -> html.Div:
             _comparison_table(versions, roles),
             comparison_chart(versions),
             *review_training.section(),
+            *shadow_models.section(),
             *style_shift_section(style_shift.latest(services()), fallback),
             *_global_section(),
             html.H2("One model in detail"),
@@ -175,6 +177,7 @@ def detail(version: ModelVersion) -> list[Any]:
 
 def register_callbacks(app: Dash) -> None:
     review_training.register_callbacks(app)
+    shadow_models.register_callbacks(app)
 
     @app.callback(
         Output(CHOICE_ID, "data"),

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from dashboard.services.query_fields import CategoryName, SortedQuery
 from dashboard.services.reviews import review_dict
 from dashboard.services.state import Services
-from db.models import Prediction, Review
+from db.models import Prediction, Review, ShadowAnswer
 from db.repo_export import copy_csv, supports_copy
 from db.repo_predictions import (
     REVIEW_COLUMNS,
+    SHADOW_COLUMNS,
     SORTABLE,
     PredictionFilter,
     count_predictions,
@@ -28,6 +29,7 @@ from db.repo_predictions import (
     totals,
 )
 from db.repo_reviews import latest_reviews_of
+from db.repo_shadow import shadow_answers_of
 from ml.categories import CATEGORIES
 
 # Output name -> table column, for the JSON rows and the first CSV columns alike.
@@ -50,12 +52,14 @@ _SCALARS = (
     ("text_sha256", "text_sha256"),
     ("text_length", "text_length"),
 )
-# The newest review of each prediction comes last, so the earlier columns keep their places.
+# Columns added later come last (the newest review, then the shadow's answer), so the earlier
+# columns keep their places.
 CSV_COLUMNS = [
     *(name for name, _ in _SCALARS),
     *(f"p_{c}" for c in CATEGORIES),
     "drift_features",
     *REVIEW_COLUMNS,
+    *SHADOW_COLUMNS,
 ]
 # Only these can start like a spreadsheet formula (request and product ids, usernames and
 # comments may begin with "-"); every other cell is a number, a fixed word, a hash or JSON.
@@ -142,6 +146,7 @@ class AuditPage:
     rows: list[Prediction]  # the query's page of them, in its order
     summary: dict[str, Any] | None  # totals over every match (when asked for)
     reviews: dict[int, Review]  # the newest review of each row that has one
+    shadows: dict[int, ShadowAnswer]  # the shadow version's answer to each row that has one
 
 
 def audit_page(services: Services, query: AuditQuery, *, summary: bool = False) -> AuditPage:
@@ -161,6 +166,7 @@ def audit_page(services: Services, query: AuditQuery, *, summary: bool = False) 
             rows=rows,
             summary=totals(session, filters) if summary else None,
             reviews=latest_reviews_of(session, [r.id for r in rows]),
+            shadows=shadow_answers_of(session, [r.id for r in rows]),
         )
 
 
@@ -184,13 +190,29 @@ def _scalars(get: Callable[[str], Any]) -> dict[str, Any]:
     return record
 
 
-def row_dict(row: Prediction, review: Review | None = None) -> dict[str, Any]:
+def shadow_dict(answer: ShadowAnswer) -> dict[str, Any]:
+    return {
+        "model": answer.model_name,
+        "version": answer.model_version,
+        "category": answer.category,
+        "confidence": answer.confidence,
+        "probabilities": answer.probabilities,
+        "needs_review": answer.needs_review,
+        "prediction_set": answer.prediction_set,
+        "review_reasons": answer.review_reasons,
+    }
+
+
+def row_dict(
+    row: Prediction, review: Review | None = None, shadow: ShadowAnswer | None = None
+) -> dict[str, Any]:
     return {
         **_scalars(lambda column: getattr(row, column)),
         "probabilities": row.probabilities,
         "prediction_set": row.prediction_set,
         "drift_features": row.drift_features,
         "latest_review": review_dict(review) if review else None,
+        "shadow_answer": shadow_dict(shadow) if shadow else None,
     }
 
 
@@ -256,6 +278,7 @@ def csv_lines(rows: Iterable[Mapping[Any, Any]], batch: int = 1000) -> Iterator[
             if isinstance(value, datetime):
                 value = _utc_text(value)
             values.append(safe_cell(value) if name in _FREE_TEXT else value)
+        values += [row[name] for name in SHADOW_COLUMNS]
         writer.writerow(values)
         pending += 1
         if pending == batch:

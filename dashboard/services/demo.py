@@ -10,7 +10,8 @@ from pathlib import Path
 from dashboard.services import style_shift, training
 from dashboard.services.drift import REFERENCE_REQUEST_ID
 from dashboard.services.ingest import IngestResult, ingest_catalogue
-from dashboard.services.prediction import fallback_name, predict_and_record_many
+from dashboard.services.prediction import predict_and_record_many
+from dashboard.services.serving import fallback_name
 from dashboard.services.state import Services
 from dashboard.settings import Settings
 from db.engine import session_scope

@@ -18,12 +18,14 @@ import numpy as np
 
 from dashboard.services import imagestore
 from dashboard.services.prediction import predictor_for
+from dashboard.services.shadow import shadow_scorer
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from db.engine import session_scope
 from db.models import Prediction
 from db.repo_models import get_version
 from db.repo_predictions import get_prediction
+from db.repo_shadow import shadow_answers_of
 from ml import artifacts
 from ml.artifacts import TFIDF
 from ml.calibration import calibrated_proba
@@ -143,11 +145,13 @@ def find_explanation(
     pixels: bool = False,
     max_evals: int = DEFAULT_PIXEL_EVALS,
     only_by: int | None = None,
+    shadow: bool = False,
 ) -> ExplanationLookup:
     """Check that a prediction can be explained and look its explanation up, computing nothing.
     With `only_by`, a prediction of another account is treated as one that does not exist,
-    so its photo, text and even its existence stay private."""
-    return _lookup(services, prediction_id, target, pixels, max_evals, only_by)[0]
+    so its photo, text and even its existence stay private. With `shadow`, the answer of the
+    version in shadow to it is explained instead of the live one."""
+    return _lookup(services, prediction_id, target, pixels, max_evals, only_by, shadow)[0]
 
 
 def _lookup(
@@ -157,14 +161,26 @@ def _lookup(
     pixels: bool,
     max_evals: int,
     only_by: int | None,
-) -> tuple[ExplanationLookup, bytes, str]:
+    shadow: bool = False,
+) -> tuple[ExplanationLookup, bytes, str, Predictor]:
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None or (only_by is not None and row.user_id != only_by):
             raise NotExplainable(f"no prediction #{prediction_id}")
         image_bytes, text = _inputs(services, row)
         model, version = row.model_name, row.model_version
-    predictor = predictor_for(services)
+        if shadow:
+            answer = shadow_answers_of(session, [prediction_id]).get(prediction_id)
+            if answer is None:
+                raise NotExplainable(f"no shadow version answered prediction #{prediction_id}")
+            model, version = answer.model_name, answer.model_version
+    if shadow:
+        scorer = shadow_scorer(services)
+        if scorer is None or (model, version) not in scorer.shadows:
+            raise NotExplainable(f"{model} v{version} is no longer in shadow")
+        predictor = scorer.predictor
+    else:
+        predictor = predictor_for(services)
     try:
         served = predictor.head_for(model)
     except KeyError:
@@ -193,7 +209,7 @@ def _lookup(
     cached = services.results.get(key)
     if cached is not None:
         cached = replace(cached, prediction_id=prediction_id, cached=True)
-    return ExplanationLookup(key, pixels, cached, model, version), image_bytes, text
+    return ExplanationLookup(key, pixels, cached, model, version), image_bytes, text, predictor
 
 
 def explain_prediction(
@@ -205,13 +221,15 @@ def explain_prediction(
     max_evals: int = DEFAULT_PIXEL_EVALS,
     progress: Progress | None = None,
     only_by: int | None = None,
+    shadow: bool = False,
 ) -> PredictionExplanation:
     """`progress(done, total)` hears of model evaluations as a pixel explanation runs;
-    `only_by` as in `find_explanation`."""
-    found, image_bytes, text = _lookup(services, prediction_id, target, pixels, max_evals, only_by)
+    `only_by` and `shadow` as in `find_explanation`."""
+    found, image_bytes, text, predictor = _lookup(
+        services, prediction_id, target, pixels, max_evals, only_by, shadow
+    )
     if found.cached is not None:
         return found.cached
-    predictor = predictor_for(services)
     result = _explain(
         services,
         predictor,

@@ -9,24 +9,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from prometheus_client import Counter
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.services import imagestore, style_shift
+from dashboard.services import imagestore, shadow, style_shift
 from dashboard.services.products import find_product, product_image
+from dashboard.services.serving import fallback_name, image_limits
 from dashboard.services.state import Services
 from db.engine import answer_within, session_scope
 from db.models import Prediction as PredictionRow
 from db.repo_models import active_versions, get_version
 from db.repo_predictions import record_prediction
+from db.repo_shadow import shadow_versions
 from ml.doubt import review_sentence
-from ml.images import ImageLimits
 from ml.models.inputs import product_text
-from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY, choose_fallback
+from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY
 from ml.predictor import Prediction, Predictor
 
 log = logging.getLogger(__name__)
@@ -96,29 +97,6 @@ class Recorded:
     prediction: Prediction
     prediction_id: int
     request_id: str
-
-
-def image_limits(services: Services) -> ImageLimits:
-    settings = services.settings
-    formats = frozenset(f.strip().upper() for f in settings.image_formats.split(",") if f.strip())
-    return ImageLimits(
-        max_bytes=settings.max_upload_bytes, max_pixels=settings.max_pixels, formats=formats
-    )
-
-
-def fallback_name(services: Services, active: Iterable[str]) -> str:
-    """The active image-only candidate with the best stored leave-one-style-out accuracy."""
-    measured = style_shift.shift_accuracy(services)
-    return choose_fallback({n: measured.get(n) for n in active if n in FALLBACK_CANDIDATES})
-
-
-def serving_roles(services: Services, active: Iterable[str]) -> dict[str, str]:
-    """Model name -> role ("primary", "fallback") of the models that answer predictions."""
-    active = list(active)
-    roles = {PRIMARY: "primary"} if PRIMARY in active else {}
-    if set(active) & set(FALLBACK_CANDIDATES):
-        roles[fallback_name(services, active)] = "fallback"
-    return roles
 
 
 def predictor_for(services: Services) -> Predictor:
@@ -285,6 +263,7 @@ def predict_and_record_many(
                     )
                 )
             ids = [row.id for row in rows]
+            in_shadow = bool(shadow_versions(session))
     except SQLAlchemyError as exc:
         log.error("audit write failed (request_id=%s): %s", request_id, exc.__class__.__name__)
         raise AuditUnavailable() from exc
@@ -292,6 +271,12 @@ def predict_and_record_many(
         PREDICTIONS.labels(
             prediction.model, str(prediction.version), prediction.category, source
         ).inc()
+    # A version in shadow answers too, off this request's path (dashboard.services.shadow).
+    if in_shadow:
+        shadow.score_later(
+            services,
+            [shadow.Scored(i, b, t) for i, b, t in zip(ids, images, checked, strict=True)],
+        )
     return [Recorded(p, i, request_id) for p, i in zip(predictions, ids, strict=True)]
 
 

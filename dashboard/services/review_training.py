@@ -13,7 +13,7 @@ import numpy as np
 from dashboard.services import imagestore
 from dashboard.services.state import Services
 from db.engine import session_scope
-from db.repo_models import activate, list_model_versions
+from db.repo_models import list_model_versions
 from db.repo_reviews import label_decisions, reviewed_predictions
 from ml.artifacts import ModelMeta, load_estimator
 from ml.evaluation import classification_metrics
@@ -130,9 +130,3 @@ def reviewed_versions(services: Services) -> list[ReviewedVersion]:
             if isinstance(v.metrics, dict) and v.metrics.get("reviews")
         ]
     return sorted(found, key=lambda v: (v.name, -v.version))
-
-
-def activate_version(services: Services, name: str, version: int) -> None:
-    """Make the version the active one of its model (LookupError when unknown)."""
-    with session_scope(services.sessions) as session:
-        activate(session, name, version)

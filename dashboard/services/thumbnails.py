@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from dashboard.services import imagestore
-from dashboard.services.prediction import image_limits
+from dashboard.services.serving import image_limits
 from dashboard.services.state import Services
 from db.engine import session_scope
 from db.repo_predictions import get_prediction

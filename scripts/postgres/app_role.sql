@@ -2,12 +2,12 @@
 -- Run once as the owner of the database, after `vitrine db upgrade` (which stays with the
 -- owner): psql "$OWNER_URL" -f scripts/postgres/app_role.sql, then set a password with
 -- ALTER ROLE vitrine_app PASSWORD '...' and give the app DATABASE_URL=postgresql://vitrine_app:...
--- The audit trail (predictions) and the reviews can be read and added to, never changed: the
--- revision 0006 and 0010 triggers refuse UPDATE, DELETE and TRUNCATE even to the owner; this
+-- The audit trail (predictions, shadow answers, model events) and the reviews can be read and added to, never changed: the
+-- revision 0006, 0010 and 0012 triggers refuse UPDATE, DELETE and TRUNCATE even to the owner; this
 -- role lacks the right too.
 CREATE ROLE vitrine_app LOGIN;
 GRANT USAGE ON SCHEMA public TO vitrine_app;
-GRANT SELECT, INSERT ON predictions, reviews TO vitrine_app;
+GRANT SELECT, INSERT ON predictions, reviews, shadow_answers, model_events TO vitrine_app;
 GRANT SELECT ON alembic_version TO vitrine_app;
 -- Drift runs record their report's path; the catalogue, model registry and accounts are
 -- managed by the app and the CLI.

@@ -110,6 +110,35 @@ def test_reviews_are_append_only_and_a_later_decision_supersedes(migrated_url: s
     engine.dispose()
 
 
+def test_shadow_answers_and_model_events_are_append_only(migrated_url: str) -> None:
+    """What a shadow answered and who changed what serves stay as recorded (revision 0012)."""
+    from db.repo_models import add_event, add_model_version
+    from db.repo_shadow import add_shadow_answer
+
+    _record(migrated_url, 1)
+    engine = make_engine(migrated_url)
+    with session_scope(make_session_factory(engine)) as session:
+        version = add_model_version(
+            session, name="fusion", version=2, artifact_path="/nowhere", backbone=None,
+            params_count=None, metrics={},
+        )  # fmt: skip
+        add_shadow_answer(
+            session, prediction_id=1, model_version_id=version.id, model_name="fusion",
+            model_version=2, category="Computers", confidence=0.6,
+            probabilities={"Computers": 0.6}, needs_review=False, prediction_set=["Computers"],
+            review_reasons="", latency_ms=4.0,
+        )  # fmt: skip
+        add_event(session, "promote", "fusion", 2, replaced_version=1, username="ada")
+    engine.dispose()
+    for table, column in (("shadow_answers", "category"), ("model_events", "action")):
+        statements = [f"UPDATE {table} SET {column} = 'x'", f"DELETE FROM {table}"]
+        if migrated_url.startswith("postgresql"):
+            statements.append(f"TRUNCATE {table}")
+        for statement in statements:
+            said = _refused(migrated_url, statement)
+            assert f"on {table} refused" in said, said
+
+
 def test_the_margin_column_is_filled_for_rows_recorded_before_it(database_url: str) -> None:
     """Revision 0010 adds predictions.margin to rows already in the append-only trail, and the
     trail is append-only again afterwards."""

@@ -19,6 +19,8 @@ TABLES = {
     "drift_alerts",
     "reviews",
     "label_issues",
+    "shadow_answers",
+    "model_events",
     "users",
     "api_tokens",
     "user_sessions",

@@ -123,7 +123,8 @@ def test_a_decision_takes_the_item_out_of_the_queue_and_into_the_audit(queued: A
     by_id = {item["prediction_id"]: item for item in audit["items"]}
     assert by_id[2]["latest_review"]["decision"] == "confirm"
     assert by_id[1]["latest_review"] is None
-    # The CSV (COPY on PostgreSQL) ends with the newest review's columns, formulas defused.
+    # The CSV (COPY on PostgreSQL) holds the newest review's columns, formulas defused, before
+    # the shadow's answer (none here).
     client.post(
         "/api/reviews",
         json={"prediction_id": 3, "decision": "correct", "category": "Watches", "comment": "=1+1"},
@@ -131,13 +132,18 @@ def test_a_decision_takes_the_item_out_of_the_queue_and_into_the_audit(queued: A
     text = client.get("/api/audit/predictions?format=csv&sort=created_at").get_data(as_text=True)
     rows = {int(r["prediction_id"]): r for r in csv.DictReader(io.StringIO(text))}
     header = next(csv.reader(io.StringIO(text)))
-    assert header[-5:] == [
+    assert header[-9:] == [
         "review_decision",
         "reviewed_category",
         "reviewed_by",
         "reviewed_at",
         "review_comment",
+        "shadow_model",
+        "shadow_version",
+        "shadow_category",
+        "shadow_confidence",
     ]
+    assert all(r["shadow_category"] == "" for r in rows.values())
     assert (rows[2]["review_decision"], rows[2]["reviewed_category"]) == ("confirm", "Watches")
     assert (rows[3]["reviewed_category"], rows[3]["review_comment"]) == ("Watches", "'=1+1")
     assert rows[3]["reviewed_at"].endswith("+00:00")

@@ -1,0 +1,234 @@
+"""The Models page's "Shadow versions": each version scoring live traffic beside the version
+it shadows (agreement, accuracy on reviewed predictions, the cases where they differ, with links
+to explain both answers), the recent changes of what serves, and the admin's actions: put a
+version in shadow, stop it, promote it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from dash import ALL, Dash, Input, Output, ctx, html
+from dash.exceptions import PreventUpdate
+
+from dashboard.components.aria import aria
+from dashboard.components.formats import pct
+from dashboard.components.ids import page_ids
+from dashboard.components.tables import data_table
+from dashboard.services.model_roles import (
+    ADMIN_ROLE,
+    ShadowRefused,
+    events,
+    promote_shadow,
+    put_in_shadow,
+    shadow_candidates,
+    stop_shadow,
+)
+from dashboard.services.reviews import REVIEW_ROLE
+from dashboard.services.shadow_figures import ShadowView, shadow_summary, shadow_views
+from dashboard.web.auth import allowed, requester
+from dashboard.web.context import services
+
+ID = page_ids("models-shadow")
+SHADOW = ID("shadow")
+STOP = ID("stop")
+PROMOTE = ID("promote")
+STATUS = ID("status")
+CANDIDATES_SHOWN = 4  # per model, newest first
+ACTIONS = {
+    "activate": "activated",
+    "shadow": "put in shadow",
+    "unshadow": "taken out of shadow",
+    "promote": "promoted from shadow",
+}
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%d %b %Y %H:%M UTC") if at else "—"
+
+
+def _figures(view: ShadowView) -> html.Div:
+    f = view.figures
+    return data_table(
+        f"{view.name} v{view.version} (shadow) beside v{view.active_version} (active)",
+        ["Figure", "Value"],
+        [
+            ("Live predictions scored by both", f.scored),
+            ("Same category", f.agreed),
+            ("Agreement", pct(view.agreement)),
+            ("Reviewed by a person", f.reviewed),
+            (f"Active v{view.active_version} right on reviewed", pct(view.live_accuracy)),
+            (f"Shadow v{view.version} right on reviewed", pct(view.shadow_accuracy)),
+        ],
+        numeric=[False, True],
+    )
+
+
+def _disagreements(view: ShadowView) -> list[Any]:
+    if not view.disagreements:
+        return [html.P("They have not answered any live prediction differently yet.")]
+    rows = []
+    for d in view.disagreements:
+        live = f"{d.live.category} ({pct(d.live.confidence)})"
+        shadow = f"{d.shadow.category} ({pct(d.shadow.confidence)})"
+        rows.append(
+            (
+                f"#{d.prediction_id}",
+                _when(d.at),
+                html.A(
+                    live,
+                    href=f"/explain?prediction={d.prediction_id}",
+                    title=f"Explain the active answer to prediction #{d.prediction_id}",
+                ),
+                html.A(
+                    shadow,
+                    href=f"/explain?prediction={d.prediction_id}&shadow=1",
+                    title=f"Explain the shadow's answer to prediction #{d.prediction_id}",
+                ),
+                d.reviewed_category or "not reviewed",
+            )
+        )
+    return [
+        data_table(
+            f"Newest live predictions {view.name} v{view.version} answered differently",
+            ["Prediction", "When", "Active answer", "Shadow answer", "Reviewer decided"],
+            rows,
+        )
+    ]
+
+
+def _view(view: ShadowView) -> list[Any]:
+    children: list[Any] = [
+        html.H3(f"{view.name} v{view.version}, in shadow of v{view.active_version}"),
+        html.P(
+            f"Role: {view.role}. In shadow since {_when(view.since)}. "
+            + shadow_summary(view).replace("\n", " ")
+        ),
+        _figures(view),
+    ]
+    if allowed(REVIEW_ROLE):  # the disagreements name live predictions, as the audit trail does
+        children += _disagreements(view)
+    if allowed(ADMIN_ROLE):
+        children.append(
+            html.Div(
+                [
+                    html.Button(
+                        f"Promote {view.name} v{view.version}",
+                        id={"type": PROMOTE, "name": view.name},
+                        type="button",
+                        className="btn btn-primary",
+                    ),
+                    html.Button(
+                        f"Stop shadow of {view.name} v{view.version}",
+                        id={"type": STOP, "name": view.name},
+                        type="button",
+                        className="btn btn-outline-secondary",
+                    ),
+                ],
+                className="toggle-group",
+                role="group",
+                **aria(label=f"Admin actions on {view.name} v{view.version}"),
+            )
+        )
+    return children
+
+
+def _events() -> list[Any]:
+    found = events(services())
+    if not found:
+        return []
+    return [
+        data_table(
+            "Recent changes of what serves",
+            ["When", "Who", "Change"],
+            [
+                (
+                    _when(e.at),
+                    e.username or "command line",
+                    f"{e.name} v{e.version} {ACTIONS.get(e.action, e.action)}"
+                    + (f" (v{e.replaced_version} was active)" if e.replaced_version else ""),
+                )
+                for e in found
+            ],
+            prose=[2],
+        )
+    ]
+
+
+def _admin_candidates() -> list[Any]:
+    shown: dict[str, int] = {}
+    buttons = []
+    for name, version in shadow_candidates(services()):  # newest first per model
+        if shown.get(name, 0) >= CANDIDATES_SHOWN:
+            continue
+        shown[name] = shown.get(name, 0) + 1
+        buttons.append(
+            html.Button(
+                f"Put {name} v{version} in shadow",
+                id={"type": SHADOW, "name": name, "version": version},
+                type="button",
+                className="btn btn-outline-primary",
+            )
+        )
+    if not buttons:
+        return [html.P("Every trained version of the serving models is active or in shadow.")]
+    return [
+        html.Div(
+            buttons,
+            className="toggle-group",
+            role="group",
+            **aria(label="Put a version in shadow"),
+        )
+    ]
+
+
+def section() -> list[Any]:
+    views = shadow_views(services())
+    children: list[Any] = [
+        html.H2("Shadow versions"),
+        html.P(
+            "A version in shadow answers every live prediction of its model too, after the "
+            "active version's answer has been returned and recorded; nobody is shown its "
+            "answers. Compare them here, then promote it or stop it."
+        ),
+    ]
+    if not views:
+        children.append(html.P("No version is in shadow."))
+    for view in views:
+        children += _view(view)
+    if allowed(ADMIN_ROLE):
+        children += _admin_candidates()
+        children.append(html.P(id=STATUS, role="status"))
+    children += _events()
+    return children
+
+
+def register_callbacks(app: Dash) -> None:
+    @app.callback(
+        Output(STATUS, "children"),
+        Input({"type": SHADOW, "name": ALL, "version": ALL}, "n_clicks"),
+        Input({"type": STOP, "name": ALL}, "n_clicks"),
+        Input({"type": PROMOTE, "name": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def change(*clicks: list[int | None]) -> str:
+        chosen = ctx.triggered_id
+        if not isinstance(chosen, dict) or not any(any(c) for c in clicks):
+            raise PreventUpdate
+        if not allowed(ADMIN_ROLE):  # the same role as the API's
+            return f"Nothing changed: this needs the {ADMIN_ROLE} role."
+        name = str(chosen["name"])
+        try:
+            if chosen["type"] == SHADOW:
+                done = put_in_shadow(services(), name, int(chosen["version"]), requester())
+                return f"{name} v{done.version} is in shadow from now on: reload to follow it."
+            if chosen["type"] == STOP:
+                done = stop_shadow(services(), name, requester())
+                return f"{name} v{done.version} is no longer in shadow."
+            done = promote_shadow(services(), name, requester())
+            return (
+                f"{name} v{done.version} is now active (v{done.replaced_version} was): "
+                "reload to see it."
+            )
+        except (LookupError, ShadowRefused) as exc:
+            return f"Nothing changed: {exc.args[0]}"
