@@ -12,6 +12,7 @@ from dashboard.services.state import Services
 from dashboard.services.training import catalogue_data, train
 from dashboard.settings import Settings
 from tests.conftest import make_settings
+from tests.trained_copy import copy_database
 
 RELABELLED = ("Watches", "Computers")  # v2 learns training watches as computers
 
@@ -22,7 +23,7 @@ def shadow_instance(root: Path, trained_settings: Settings) -> Settings:
     source = trained_settings.instance_dir.parent
     for part in ("artifacts", "data"):
         shutil.copytree(source / part, root / part)
-    shutil.copy(source / "vitrine.db", root / "vitrine.db")
+    copy_database(source / "vitrine.db", root / "vitrine.db")
     settings = make_settings(root, f"sqlite:///{root / 'vitrine.db'}")
     services = Services.from_settings(settings)
     data = catalogue_data(services)
