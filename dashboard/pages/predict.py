@@ -10,13 +10,14 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html
 
-from dashboard.components.aria import aria, data
+from dashboard.components.aria import aria
 from dashboard.components.cards import notice
 from dashboard.components.forms import field
 from dashboard.components.ids import page_ids
 from dashboard.components.product_search import product_search
 from dashboard.components.products import product_cards
 from dashboard.components.report_links import report_links
+from dashboard.components.upload_zone import upload_field
 from dashboard.figures.predict import probability_chart
 from dashboard.services.prediction import (
     AuditUnavailable,
@@ -76,40 +77,14 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
                 **aria(labelledby=ID("form-title")),
                 children=[
                     html.H2("Product", id=ID("form-title")),
-                    html.Div(
-                        className="field",
-                        children=[
-                            html.Span(
-                                "Product photo", id=f"{UPLOAD}-label", className="field__label"
-                            ),
-                            html.P(
-                                f"{formats}; up to {limit_mb:g} MB. Drop a file on the box, or "
-                                "focus it and press Enter to choose one.",
-                                id=f"{UPLOAD}-hint",
-                                className="field__hint",
-                            ),
-                            html.Div(
-                                className="upload-zone",
-                                **data(label_id=f"{UPLOAD}-label", hint_id=f"{UPLOAD}-hint"),
-                                children=dcc.Upload(
-                                    id=UPLOAD,
-                                    accept="image/jpeg,image/png,image/webp",
-                                    multiple=False,
-                                    className="upload-box",
-                                    className_active="upload-box upload-box--active",
-                                    children=html.Div(
-                                        [
-                                            html.Span("Drag and drop a photo here, or "),
-                                            html.Span(
-                                                "choose a file", className="upload-box__link"
-                                            ),
-                                        ],
-                                        className="upload-zone__button",
-                                    ),
-                                ),
-                            ),
-                            html.P(id=FILE_STATUS, className="field__hint", **aria(live="polite")),
-                        ],
+                    upload_field(
+                        UPLOAD,
+                        "Product photo",
+                        f"{formats}; up to {limit_mb:g} MB. Drop a file on the box, or focus it "
+                        "and press Enter to choose one.",
+                        accept="image/jpeg,image/png,image/webp",
+                        what="a photo",
+                        status_id=FILE_STATUS,
                     ),
                     field(
                         "Product name (optional)",
