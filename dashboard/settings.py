@@ -122,6 +122,37 @@ class Settings(BaseSettings):
         "postgresql://...; default sqlite:///INSTANCE_DIR/mlflow.db, run files in "
         "INSTANCE_DIR/mlruns.",
     )
+    batch_dir: Path | None = Field(
+        None,
+        description="Where distributed batch jobs keep their files (input, chunk results, "
+        "output); every `vitrine worker` must read and write it: a shared volume. Default "
+        "INSTANCE_DIR/batch.",
+    )
+    batch_chunk: int = Field(
+        256, ge=1, le=10_000, description="Products per Celery task of a distributed batch job."
+    )
+    batch_upload_mb: float = Field(
+        200.0, gt=0, description="Largest images archive (unpacked) a batch job upload may hold."
+    )
+    batch_page_mb: float = Field(
+        25.0,
+        gt=0,
+        description="Largest CSV and images archive together that the Batch page uploads "
+        "(sent through the browser); larger jobs go through the API or `vitrine predict`.",
+    )
+    batch_viewer_max: int = Field(
+        1000,
+        ge=1,
+        description="Products a viewer (or auditor) may score in one batch job from the page or "
+        "the API; larger jobs need the admin role.",
+    )
+    batch_visibility_s: int = Field(
+        900,
+        ge=5,
+        le=86_400,
+        description="A chunk whose worker died is handed to another worker after this long "
+        "(Redis visibility timeout); keep it above the time one chunk takes.",
+    )
 
     @field_validator("drift_webhook_url", "public_url")
     @classmethod
@@ -159,6 +190,10 @@ class Settings(BaseSettings):
     @property
     def drift_interval(self) -> timedelta | None:
         return parse_duration(self.drift_every) if self.drift_every else None
+
+    @property
+    def batch_root(self) -> Path:
+        return self.batch_dir or self.instance_dir / "batch"
 
     @property
     def uses_redis(self) -> bool:

@@ -118,6 +118,13 @@ class Prediction(Base):
         Index("ix_predictions_category_created_at", "category", "created_at"),
         Index("ix_predictions_source_created_at", "source", "created_at"),
         Index("ix_predictions_model_version_id_created_at", "model_version_id", "created_at"),
+        # A distributed batch job records each product once, however often a chunk is retried.
+        Index(
+            "ix_predictions_batch_job_id_product_uniq_id",
+            "batch_job_id",
+            "product_uniq_id",
+            unique=True,
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -153,6 +160,29 @@ class Prediction(Base):
     # The signed-in account that asked (NULL: open mode, the CLI, or before revision 0007).
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     username: Mapped[str | None] = mapped_column(String(64))
+    # The distributed batch job that scored it (NULL otherwise).
+    batch_job_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class BatchJob(Base):
+    """A catalogue scored in chunks by Celery workers; its files (input, chunk results, output)
+    live in a folder every worker can read (VITRINE_BATCH_DIR)."""
+
+    __tablename__ = "batch_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))  # running, done, cancelled or failed
+    source_name: Mapped[str] = mapped_column(String(255))  # the CSV's file name, as given
+    images_dir: Mapped[str] = mapped_column(Text)
+    total: Mapped[int] = mapped_column(Integer)  # products in the CSV
+    chunk_size: Mapped[int] = mapped_column(Integer)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class ShadowAnswer(Base):

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from dashboard.api import (
     analysis,
     audit,
+    batch_jobs,
     docs,
     errors,
     explain,
@@ -53,6 +54,7 @@ def create_routes() -> Routes:
         report,
         reviews,
         shadow,
+        batch_jobs,
     )
     for module in modules:
         module.register(routes)

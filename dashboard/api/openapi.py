@@ -40,7 +40,8 @@ class Operation:
     responses: dict[int, tuple[str, type[BaseModel] | None]]
     params: tuple[Param, ...] = ()
     body: type[BaseModel] | None = None
-    multipart: bool = False
+    # A multipart/form-data body too: True for the predict form, or the model of another form.
+    multipart: bool | type[BaseModel] = False
     produces: tuple[str, ...] = (JSON,)
     role: str | None = "viewer"  # who may call it when access control is on
     description: str = ""
@@ -61,7 +62,6 @@ UNPROCESSABLE = ("Input that does not validate.", s.ErrorOut)
 UNAVAILABLE = ("The database or the models are not available.", s.ErrorOut)
 UNAUTHORISED = ("No valid session or token (when access control is on).", s.ErrorOut)
 FORBIDDEN = ("The account's role does not allow this.", s.ErrorOut)
-
 
 
 def _to_openapi30(node: Any) -> Any:
@@ -123,10 +123,13 @@ def _operation(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
             }
             for p in op.params
         ]
-    if op.body is not None:
-        content: dict[str, Any] = {JSON: {"schema": _schema_ref(op.body, schemas)}}
+    if op.body is not None or op.multipart:
+        content: dict[str, Any] = {}
+        if op.body is not None:
+            content[JSON] = {"schema": _schema_ref(op.body, schemas)}
         if op.multipart:
-            content["multipart/form-data"] = {"schema": _schema_ref(s.PredictMultipart, schemas)}
+            form = s.PredictMultipart if op.multipart is True else op.multipart
+            content["multipart/form-data"] = {"schema": _schema_ref(form, schemas)}
         out["requestBody"] = {"required": True, "content": content}
     responses = dict(op.responses)
     if op.role is not None:

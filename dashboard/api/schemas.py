@@ -332,3 +332,35 @@ class ReviewPageOut(BaseModel):
     page_size: int
     pages: int
     items: list[ReviewOut]
+
+
+class BatchJobMultipart(BaseModel):
+    catalogue: bytes = Field(
+        description="Flipkart-format CSV (uniq_id and image columns at least; product_name and "
+        "description are read when present).",
+        json_schema_extra={"format": "binary"},
+    )
+    images: bytes = Field(
+        description="ZIP archive of the image files the CSV names (by file name).",
+        json_schema_extra={"format": "binary"},
+    )
+
+
+class BatchJobOut(BaseModel):
+    id: str
+    state: Literal["running", "done", "cancelled", "failed"]
+    source_name: str
+    created_at: str
+    username: str | None
+    total: int
+    done: int
+    scored: int
+    refused: int
+    chunks: int
+    chunks_done: int
+    failures: list[str]
+    results_url: str | None
+
+
+class BatchJobsOut(BaseModel):
+    items: list[BatchJobOut]

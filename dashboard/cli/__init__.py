@@ -15,6 +15,7 @@ from dashboard.cli.base import VitrineGroup
 
 # name -> (where the command is, its line in `vitrine --help`)
 COMMANDS = {
+    "batch": ("dashboard.cli.batch:batch", "Distributed batch jobs: status, cancel."),
     "data": ("dashboard.cli.catalogue:data", "The product catalogue: load, check, or generate it."),
     "db": ("dashboard.cli.database:db", "Database schema (Alembic migrations)."),
     "demo": ("dashboard.cli.demo:demo", "The whole demo: catalogue, models, audit trail, serve."),

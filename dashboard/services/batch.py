@@ -59,16 +59,9 @@ def score_csv(
         writer.writeheader()
         for start in range(0, len(records), batch_size):
             batch = records[start : start + batch_size]
-            ready, outputs = [], {}
-            for position, row in enumerate(batch):
-                path = (root / row["image"].strip()).resolve()
-                if not row["image"].strip() or path.parent != root or not path.is_file():
-                    outputs[position] = {"uniq_id": row["uniq_id"], "error": "missing image"}
-                    continue
-                ready.append((position, row, path.read_bytes()))
-            # Score image by image inside the batch only when one is refused, so a bad file
-            # costs its own row, not the batch.
-            good = _score(services, ready, request_id, outputs)
+            outputs: dict[int, dict[str, object]] = {}
+            ready = ready_rows(batch, root, outputs)
+            good = score_rows(services, ready, request_id, outputs)
             scored += good
             refused += len(batch) - good
             for position in range(len(batch)):
@@ -77,7 +70,54 @@ def score_csv(
     return BatchResult(len(records), scored, refused, request_id)
 
 
-def _score(services: Services, ready: list, request_id: str, outputs: dict) -> int:
+def output_row(
+    uniq_id: str,
+    category: str,
+    confidence: float,
+    fallback: bool,
+    needs_review: bool,
+    model: str,
+    version: int,
+    probabilities: dict[str, float],
+) -> dict[str, object]:
+    """One scored product as a row of the output CSV."""
+    return {
+        "uniq_id": uniq_id,
+        "predicted_category": category,
+        "confidence": f"{confidence:.6f}",
+        "fallback": fallback,
+        "needs_review": needs_review,
+        "model": model,
+        "model_version": version,
+        **{f"p_{c}": f"{v:.6f}" for c, v in probabilities.items()},
+        "error": "",
+    }
+
+
+def ready_rows(
+    rows: list[dict[str, str]], root: Path, outputs: dict[int, dict[str, object]]
+) -> list[tuple[int, dict[str, str], bytes]]:
+    """(position, row, image bytes) of the rows whose image is a file right in `root`; the
+    others get their error row in `outputs`."""
+    ready = []
+    for position, row in enumerate(rows):
+        name = (row.get("image") or "").strip()
+        path = (root / name).resolve()
+        if not name or path.parent != root or not path.is_file():
+            outputs[position] = {"uniq_id": row["uniq_id"], "error": "missing image"}
+            continue
+        ready.append((position, row, path.read_bytes()))
+    return ready
+
+
+def score_rows(
+    services: Services,
+    ready: list[tuple[int, dict[str, str], bytes]],
+    request_id: str,
+    outputs: dict[int, dict[str, object]],
+    batch_job_id: str | None = None,
+) -> int:
+    """Score `ready` rows into `outputs` through the one prediction path; how many were."""
     if not ready:
         return 0
     texts = [product_text(row.get("product_name"), row.get("description")) for _, row, _ in ready]
@@ -89,24 +129,21 @@ def _score(services: Services, ready: list, request_id: str, outputs: dict) -> i
             source="batch",
             request_id=request_id,
             product_ids=[row["uniq_id"] or None for _, row, _ in ready],
+            batch_job_id=batch_job_id,
         )
     except (ImageRejected, TextRejected):
+        # Score image by image only when one is refused, so a bad file costs its own row.
         if len(ready) == 1:
             position, row, _ = ready[0]
             outputs[position] = {"uniq_id": row["uniq_id"], "error": "refused image or text"}
             return 0
-        return sum(_score(services, [item], request_id, outputs) for item in ready)
+        return sum(
+            score_rows(services, [item], request_id, outputs, batch_job_id) for item in ready
+        )
     for (position, row, _), result in zip(ready, recorded, strict=True):
         p = result.prediction
-        outputs[position] = {
-            "uniq_id": row["uniq_id"],
-            "predicted_category": p.category,
-            "confidence": f"{p.confidence:.6f}",
-            "fallback": p.fallback,
-            "needs_review": p.needs_review,
-            "model": p.model,
-            "model_version": p.version,
-            **{f"p_{c}": f"{v:.6f}" for c, v in p.probabilities.items()},
-            "error": "",
-        }
+        outputs[position] = output_row(
+            row["uniq_id"], p.category, p.confidence, p.fallback, p.needs_review, p.model,
+            p.version, p.probabilities,
+        )  # fmt: skip
     return len(ready)

@@ -215,6 +215,7 @@ def predict_and_record_many(
     request_id: str,
     product_ids: Sequence[str | None],
     by: Requester | None = None,
+    batch_job_id: str | None = None,
 ) -> list[Recorded]:
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
@@ -260,6 +261,7 @@ def predict_and_record_many(
                         drift_features=prediction.drift_features,
                         user_id=by.user_id if by else None,
                         username=by.username if by else None,
+                        batch_job_id=batch_job_id,
                     )
                 )
             ids = [row.id for row in rows]

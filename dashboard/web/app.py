@@ -19,6 +19,7 @@ from dashboard.settings import Settings
 from dashboard.web import (
     auth,
     background,
+    batch_tasks,
     callback_requests,
     drift_schedule,
     login,
@@ -84,6 +85,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     services = Services.from_settings(settings)
     install(server, services)
+    page_uploads = int(settings.batch_page_mb * 1024 * 1024) * 4 // 3 + 1024 * 1024
+
+    @server.before_request
+    def _batch_page_uploads() -> None:
+        # The Batch page sends a CSV and a ZIP of images, base64, in a Dash callback's JSON.
+        if request.path == "/_dash-update-component":
+            request.max_content_length = max(server.config["MAX_CONTENT_LENGTH"], page_uploads)
+
     requestlog.install(server)
     metrics.install(server)
     routes = api.install(server)
@@ -95,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.extensions[background.EXTENSION_KEY] = celery
     pixel_jobs.install(server, celery)
     drift_schedule.install(server, celery)
+    batch_tasks.install(server, celery)
     app = VitrineDash(
         "vitrine",
         server=server,  # type: ignore[arg-type]  # Dash's hint omits a Flask instance

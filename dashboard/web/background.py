@@ -23,5 +23,7 @@ def celery_app(settings: Settings) -> Celery | None:
         worker_prefetch_multiplier=1,  # long jobs: a worker takes one at a time
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # A batch chunk (acks_late) whose worker died goes back to the queue after this long.
+        broker_transport_options={"visibility_timeout": settings.batch_visibility_s},
     )
     return app

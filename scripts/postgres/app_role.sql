@@ -12,6 +12,8 @@ GRANT SELECT ON alembic_version TO vitrine_app;
 -- Drift runs record their report's path; the catalogue, model registry and accounts are
 -- managed by the app and the CLI.
 GRANT SELECT, INSERT, UPDATE ON drift_reports TO vitrine_app;
+-- Batch jobs move from running to done or cancelled.
+GRANT SELECT, INSERT, UPDATE ON batch_jobs TO vitrine_app;
 GRANT SELECT, INSERT ON drift_alerts, label_issues TO vitrine_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON products, model_versions, users, api_tokens,
     user_sessions TO vitrine_app;

@@ -75,6 +75,14 @@ PAGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "Bivariate analysis",
         [("combobox", "Horizontal axis"), ("combobox", "Vertical axis"), ("button", "Show")],
     ),
+    "/batch": (
+        "Batch scoring",
+        [
+            ("button", "Catalogue CSV Drag and drop the CSV here, or choose a file"),
+            ("button", "Images (ZIP archive) Drag and drop the ZIP archive here, or choose a file"),
+            ("button", "Start scoring"),
+        ],
+    ),
     "/audit": (
         "Audit trail",
         [

@@ -21,6 +21,7 @@ TABLES = {
     "label_issues",
     "shadow_answers",
     "model_events",
+    "batch_jobs",
     "users",
     "api_tokens",
     "user_sessions",

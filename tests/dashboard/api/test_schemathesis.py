@@ -36,6 +36,8 @@ CROSS_FIELD_RULES = {
     "GET /api/audit/predictions": [positive_data_acceptance],
     "POST /api/predict": [positive_data_acceptance],
     "POST /api/reviews": [positive_data_acceptance],
+    # Files whose content (a CSV, a ZIP of images) no schema can say.
+    "POST /api/batch-jobs": [positive_data_acceptance],
 }
 
 

@@ -1,0 +1,79 @@
+"""The images of an uploaded batch job: a ZIP archive unpacked into the job's folder, and only
+there. Archives that could do harm are refused, with the reason in words, before anything is
+written: members that are links, that name a path outside the folder, that are too big, that
+expand far more than images do (a zip bomb), too many of them, or two with one name."""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path, PurePosixPath
+
+MAX_MEMBERS = 200_000
+# JPEG and PNG barely compress; a member that expands 100-fold is no photo.
+MAX_RATIO = 100
+_READ = 1 << 16
+
+
+class UploadRefused(ValueError):
+    """An upload that cannot be used, said in words."""
+
+
+def _name(info: zipfile.ZipInfo) -> str:
+    """The member's file name, or UploadRefused when it is a link or leaves the folder."""
+    name = info.filename
+    if stat.S_ISLNK(info.external_attr >> 16):
+        raise UploadRefused(f"{name}: links are not accepted, only image files")
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or any(":" in part for part in path.parts):
+        raise UploadRefused(f"{name}: a path outside the archive's folder")
+    return path.name
+
+
+def extract_images(
+    archive: Path, target: Path, *, member_max_bytes: int, total_max_bytes: int
+) -> int:
+    """Unpack the files of `archive` into `target` by their base names (the CSV's `image`
+    column names them so); how many. Folders inside the archive are flattened."""
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            members = [i for i in zipped.infolist() if not i.is_dir()]
+            if len(members) > MAX_MEMBERS:
+                raise UploadRefused(f"more than {MAX_MEMBERS:,} files in the archive")
+            names: dict[str, zipfile.ZipInfo] = {}
+            total = 0
+            for info in members:
+                name = _name(info)
+                if info.file_size > member_max_bytes:
+                    limit = member_max_bytes / 1024 / 1024
+                    raise UploadRefused(f"{info.filename}: larger than {limit:g} MB")
+                if info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise UploadRefused(
+                        f"{info.filename}: expands {MAX_RATIO} times or more (a zip bomb?)"
+                    )
+                total += info.file_size
+                if total > total_max_bytes:
+                    limit = total_max_bytes / 1024 / 1024
+                    raise UploadRefused(f"the files add up to more than {limit:g} MB")
+                if name in names:
+                    raise UploadRefused(f"two files are named {name}")
+                names[name] = info
+            target.mkdir(parents=True, exist_ok=True)
+            for name, info in names.items():
+                _copy(zipped, info, target / name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise UploadRefused(f"the images file is not a readable ZIP archive ({exc})") from exc
+    return len(names)
+
+
+def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
+    """Write one member, stopping at its declared size: a header that lies is refused."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o640)
+    written = 0
+    with zipped.open(info) as source, os.fdopen(fd, "wb") as out:
+        while chunk := source.read(_READ):
+            written += len(chunk)
+            if written > info.file_size:
+                raise UploadRefused(f"{info.filename}: larger than its archive entry says")
+            out.write(chunk)
