@@ -272,10 +272,14 @@ def job_status(services: Services, job_id: str, *, only_by: int | None = None) -
     ]
     with session_scope(services.sessions) as session:
         scored = count_recorded(session, job_id)
-    finished = len(counts) == chunk_count(job)
+    state = job.state
+    if state == "running" and len(counts) == chunk_count(job):
+        state = "done"  # assembled on the first download
+    elif state == "running" and len(counts) + len(failures) == chunk_count(job):
+        state = "failed"  # nothing left running: run it again to retry the failed chunks
     return JobStatus(
         job.id,
-        "done" if job.state == "running" and finished else job.state,
+        state,
         job.source_name,
         job.created_at,
         job.username,

@@ -68,7 +68,7 @@ def put_in_shadow(services: Services, name: str, version: int, by: Requester | N
             raise ShadowRefused(str(exc)) from exc
     try:  # load it now: a version that cannot serve beside the others is refused at once
         shadow_scorer(services)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:  # ONNX Runtime's errors are the last
         with session_scope(services.sessions) as session:
             clear_shadow(session, name)
         raise ShadowRefused(

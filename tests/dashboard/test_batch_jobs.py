@@ -19,6 +19,7 @@ from dashboard.services.batch_jobs import (
     folder_of,
     job_status,
     pending_chunks,
+    run_chunk,
     score_chunk,
 )
 from dashboard.services.prediction import AuditUnavailable, predict_and_record_many
@@ -124,3 +125,27 @@ def test_the_cli_says_what_distributed_scoring_needs(
     assert "vitrine worker" in without.output
     unknown = runner.invoke(main, ["batch", "status", "0" * 32], env=env)
     assert unknown.exit_code != 0 and f"no batch job {'0' * 32}" in unknown.output
+
+
+def test_a_failed_chunk_is_reported_and_retried_when_the_job_runs_again(
+    trained_settings: Settings, tmp_path: Path
+) -> None:
+    settings = trained_settings.model_copy(
+        update={"batch_dir": tmp_path / "batch", "batch_chunk": 7}
+    )
+    services = Services.from_settings(settings)
+    csv_path = generate(tmp_path / "new", per_category=2, seed=8, progress=False)
+    job = create_job(services, csv_path, tmp_path / "new/Images")
+    assert score_chunk(services, job, 0) == 7
+    chunk = folder_of(services, job) / "inputs" / "000001.csv"
+    kept = chunk.read_bytes()
+    chunk.unlink()  # as storage a worker cannot read
+    run_chunk(services, job, 1)
+    failed = job_status(services, job)
+    assert failed.state == "failed" and failed.failures[0].startswith("chunk 1: FileNotFoundError")
+    chunk.write_bytes(kept)
+    assert pending_chunks(services, job) == [1]
+    assert job_status(services, job).state == "running" and not job_status(services, job).failures
+    run_chunk(services, job, 1)
+    assert job_status(services, job).state == "done"
+    services.engine.dispose()
