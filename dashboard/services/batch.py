@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from dashboard.services.audit import safe_cell
 from dashboard.services.prediction import TextRejected, predict_and_record_many
 from dashboard.services.state import Services
 from ml.catalogue import read_csv
@@ -80,9 +81,10 @@ def output_row(
     version: int,
     probabilities: dict[str, float],
 ) -> dict[str, object]:
-    """One scored product as a row of the output CSV."""
+    """One scored product as a row of the output CSV (an id a spreadsheet would run as a
+    formula is quoted, as in the audit export: results are opened by other people)."""
     return {
-        "uniq_id": uniq_id,
+        "uniq_id": safe_cell(uniq_id),
         "predicted_category": category,
         "confidence": f"{confidence:.6f}",
         "fallback": fallback,
@@ -104,7 +106,7 @@ def ready_rows(
         name = (row.get("image") or "").strip()
         path = (root / name).resolve()
         if not name or path.parent != root or not path.is_file():
-            outputs[position] = {"uniq_id": row["uniq_id"], "error": "missing image"}
+            outputs[position] = {"uniq_id": safe_cell(row["uniq_id"]), "error": "missing image"}
             continue
         ready.append((position, row, path.read_bytes()))
     return ready
@@ -135,7 +137,10 @@ def score_rows(
         # Score image by image only when one is refused, so a bad file costs its own row.
         if len(ready) == 1:
             position, row, _ = ready[0]
-            outputs[position] = {"uniq_id": row["uniq_id"], "error": "refused image or text"}
+            outputs[position] = {
+                "uniq_id": safe_cell(row["uniq_id"]),
+                "error": "refused image or text",
+            }
             return 0
         return sum(
             score_rows(services, [item], request_id, outputs, batch_job_id) for item in ready

@@ -149,3 +149,25 @@ def test_a_failed_chunk_is_reported_and_retried_when_the_job_runs_again(
     run_chunk(services, job, 1)
     assert job_status(services, job).state == "done"
     services.engine.dispose()
+
+
+def test_an_id_a_spreadsheet_would_run_is_quoted_in_the_results(
+    trained_settings: Settings, tmp_path: Path
+) -> None:
+    services = Services.from_settings(
+        trained_settings.model_copy(update={"batch_dir": tmp_path / "batch"})
+    )
+    csv_path = generate(tmp_path / "new", per_category=1, seed=4, progress=False)
+    rows = list(csv.DictReader(csv_path.open()))
+    rows[0]["uniq_id"], rows[1]["uniq_id"] = "=1+1", "@SUM(A1)"
+    (tmp_path / "new/Images" / rows[1]["image"]).unlink()  # an error row quotes it too
+    with csv_path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    job = create_job(services, csv_path, tmp_path / "new/Images")
+    score_chunk(services, job, 0)
+    scored = list(csv.DictReader(assemble(services, job).open()))
+    assert [r["uniq_id"] for r in scored[:2]] == ["'=1+1", "'@SUM(A1)"]
+    assert scored[0]["predicted_category"] and scored[1]["error"] == "missing image"
+    services.engine.dispose()
