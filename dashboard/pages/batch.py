@@ -140,7 +140,7 @@ def _actions(job: JobStatus) -> list[Any]:
             html.A(
                 "Download results (CSV)",
                 href=f"/api/batch-jobs/{job.id}/results",
-                **aria(label=f"Download the results of {job.source_name} (CSV)"),
+                **aria(label=f"Download results (CSV) of {job.source_name}"),
             )
         )
     if job.state == "running":
