@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 MAX_MEMBERS = 200_000
@@ -62,7 +63,9 @@ def extract_images(
             target.mkdir(parents=True, exist_ok=True)
             for name, info in names.items():
                 _copy(zipped, info, target / name)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error,
+    ) as exc:  # fmt: skip
         raise UploadRefused(f"the images file is not a readable ZIP archive ({exc})") from exc
     return len(names)
 

@@ -84,6 +84,14 @@ def _zip(*members: tuple[zipfile.ZipInfo | str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _corrupt() -> bytes:
+    """A ZIP whose one member's compressed bytes are damaged (zlib cannot inflate them)."""
+    raw = bytearray(_zip(("damaged.jpg", bytes(range(256)) * 4 + b"a" * 5000)))
+    for i in range(60, 120):
+        raw[i] ^= 0xFF
+    return bytes(raw)
+
+
 def _link(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name)
     info.external_attr = (stat.S_IFLNK | 0o777) << 16
@@ -100,6 +108,7 @@ def _link(name: str) -> zipfile.ZipInfo:
         (_zip(("big.jpg", bytes(range(256)) * 4096)), "big.jpg: larger than 0.5 MB"),
         (_zip(("a/one.jpg", b"x"), ("b/one.jpg", b"y")), "two files are named one.jpg"),
         (b"not a zip", "not a readable ZIP archive"),
+        (_corrupt(), "not a readable ZIP archive"),
     ],
 )
 def test_harmful_archives_are_refused_and_nothing_is_written(
