@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 import stat
 import zipfile
 from pathlib import Path
@@ -86,7 +87,8 @@ def _zip(*members: tuple[zipfile.ZipInfo | str, bytes]) -> bytes:
 
 def _corrupt() -> bytes:
     """A ZIP whose one member's compressed bytes are damaged (zlib cannot inflate them)."""
-    raw = bytearray(_zip(("damaged.jpg", bytes(range(256)) * 4 + b"a" * 5000)))
+    photo_like = random.Random(0).randbytes(1000) + b"a" * 5000
+    raw = bytearray(_zip(("damaged.jpg", photo_like)))
     for i in range(60, 120):
         raw[i] ^= 0xFF
     return bytes(raw)
