@@ -107,3 +107,18 @@ def add_event(
 def recent_events(session: Session, limit: int = 20) -> list[ModelEvent]:
     """The newest activations, shadows and promotions, newest first."""
     return list(session.scalars(select(ModelEvent).order_by(ModelEvent.id.desc()).limit(limit)))
+
+
+def last_event(session: Session, action: str, name: str, version: int) -> ModelEvent | None:
+    """The newest `action` recorded for that version (e.g. when it was put in shadow)."""
+    stmt = (
+        select(ModelEvent)
+        .where(
+            ModelEvent.action == action,
+            ModelEvent.model_name == name,
+            ModelEvent.model_version == version,
+        )
+        .order_by(ModelEvent.id.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)

@@ -29,6 +29,12 @@ def trained_copy(root: Path, trained_settings: Settings, **overrides: Any) -> Se
     root.mkdir(parents=True, exist_ok=True)
     source = trained_settings.instance_dir.parent / "vitrine.db"
     copy_database(source, root / "vitrine.db")
+    copied = sqlite3.connect(root / "vitrine.db")
+    try:  # jobs other tests ran on the trained instance are theirs, not this copy's
+        copied.execute("DELETE FROM batch_jobs")
+        copied.commit()
+    finally:
+        copied.close()
     settings = make_settings(root, f"sqlite:///{root / 'vitrine.db'}")
     return settings.model_copy(
         update={"artifacts_dir": trained_settings.artifacts_dir, **overrides}

@@ -265,13 +265,17 @@ def job_status(services: Services, job_id: str, *, only_by: int | None = None) -
     job = _job(services, job_id)
     if only_by is not None and job.user_id != only_by:
         raise UnknownJob(job_id)
-    folder = folder_of(services, job_id) / "chunks"
+    return _status(services, job)
+
+
+def _status(services: Services, job: BatchJob) -> JobStatus:
+    folder = folder_of(services, job.id) / "chunks"
     counts = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
     failures = [
         f"chunk {int(p.stem)}: {p.read_text()[:300]}" for p in sorted(folder.glob("*.failed"))
     ]
     with session_scope(services.sessions) as session:
-        scored = count_recorded(session, job_id)
+        scored = count_recorded(session, job.id)
     state = job.state
     if state == "running" and len(counts) == chunk_count(job):
         state = "done"  # assembled on the first download
@@ -351,8 +355,9 @@ def wait_here(services: Services) -> None:
 def job_statuses(services: Services, *, only_by: int | None = None) -> list[JobStatus]:
     """The newest jobs first (only `only_by`'s when given)."""
     with session_scope(services.sessions) as session:
-        ids = [job.id for job in list_jobs(session, user_id=only_by)]
-    return [job_status(services, job_id) for job_id in ids]
+        jobs = list_jobs(session, user_id=only_by)
+        session.expunge_all()
+    return [_status(services, job) for job in jobs]
 
 
 def results_file(services: Services, job_id: str) -> Path:

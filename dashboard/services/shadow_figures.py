@@ -9,7 +9,7 @@ from datetime import datetime
 from dashboard.services.serving import serving_roles
 from dashboard.services.state import Services
 from db.engine import session_scope
-from db.repo_models import active_versions, recent_events
+from db.repo_models import active_versions, last_event
 from db.repo_shadow import ShadowFigures, disagreements, shadow_figures, shadow_versions
 
 DISAGREEMENTS_SHOWN = 20
@@ -62,12 +62,9 @@ def shadow_views(services: Services, limit: int = DISAGREEMENTS_SHOWN) -> list[S
     with session_scope(services.sessions) as session:
         active = active_versions(session)
         roles = serving_roles(services, active)
-        since = {}
-        for event in reversed(recent_events(session, 500)):  # oldest first: the newest wins
-            if event.action == "shadow":
-                since[(event.model_name, event.model_version)] = event.created_at
         views = []
         for name, row in sorted(shadow_versions(session).items()):
+            shadowed = last_event(session, "shadow", name, row.version)
             found = [
                 Disagreement(
                     p.id,
@@ -84,7 +81,7 @@ def shadow_views(services: Services, limit: int = DISAGREEMENTS_SHOWN) -> list[S
                     row.version,
                     roles.get(name, "none"),
                     active[name].version if name in active else None,
-                    since.get((name, row.version)),
+                    shadowed.created_at if shadowed else None,
                     shadow_figures(session, row.id),
                     found,
                 )
