@@ -99,10 +99,13 @@ def _disagreements(view: ShadowView) -> list[Any]:
 
 def _view(view: ShadowView) -> list[Any]:
     children: list[Any] = [
-        html.H3(f"{view.name} v{view.version}, in shadow of v{view.active_version}"),
+        html.H3(
+            f"{view.name} v{view.version}, in shadow of v{view.active_version}", className="h5"
+        ),
+        # The figures are in the table below; the sentence says what they add up to.
         html.P(
             f"Role: {view.role}. In shadow since {_when(view.since)}. "
-            + shadow_summary(view).replace("\n", " ")
+            + shadow_summary(view).split("\n", 1)[1]
         ),
         _figures(view),
     ]

@@ -162,7 +162,11 @@ def _jobs(found: list[JobStatus]) -> list[Any]:
     rows = [
         html.Tr(
             [
-                html.Th([job.source_name, html.Br(), html.Small(f"job {job.id[:8]}")], scope="row"),
+                html.Th(
+                    [job.source_name, html.Br(), html.Small(f"job {job.id[:8]}")],
+                    scope="row",
+                    className="batch-jobs__name",
+                ),
                 html.Td(job.created_at.strftime("%d %b %Y %H:%M UTC")),
                 html.Td(STATES.get(job.state, job.state)),
                 html.Td(_progress(job)),
