@@ -32,6 +32,7 @@ from dashboard.pages import (
     similarity,
 )
 from dashboard.web.auth import page_denial
+from dashboard.web.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def _guarded(module: ModuleType) -> Callable[..., Any]:
         try:
             denial = page_denial(path)
         except SQLAlchemyError:
-            denial = ("The database does not answer", "Try again in a moment.")
+            denial = (_("The database does not answer"), _("Try again in a moment."))
         if denial is not None:
             title, message = denial
             return html.Div([html.H1(title), notice(title, message, kind="error")])
@@ -72,9 +73,18 @@ def _guarded(module: ModuleType) -> Callable[..., Any]:
             return layout(**query)
         except SQLAlchemyError as exc:
             log.warning("%s: database unavailable (%s)", path, exc.__class__.__name__)
-            return database_unavailable(module.TITLE.removesuffix(" · Vitrine"))
+            return database_unavailable(_(module.TITLE).removesuffix(" · Vitrine"))
 
     return guarded
+
+
+def _described(module: ModuleType) -> Callable[[], str]:
+    return lambda: _(module.DESCRIPTION)
+
+
+def _title(module: ModuleType) -> Callable[[], str]:
+    """The page's title in the reader's language (Dash asks for it on every navigation)."""
+    return lambda: _(module.TITLE)
 
 
 def page_roles() -> dict[str, str | None]:
@@ -92,9 +102,9 @@ def register_all(app: Dash) -> None:
         dash.register_page(
             module.__name__,
             path=module.PATH,
-            title=module.TITLE,
+            title=_title(module),
             name=module.TITLE,
-            description=module.DESCRIPTION,
+            description=_described(module),
             order=module.ORDER,
             layout=_guarded(module),
             nav_label=module.NAV_LABEL,

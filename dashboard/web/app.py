@@ -22,6 +22,7 @@ from dashboard.web import (
     batch_tasks,
     callback_requests,
     drift_schedule,
+    i18n,
     login,
     metrics,
     pixel_jobs,
@@ -56,20 +57,26 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
+HTML_TAG = '<html lang="en">'
+
+
 class VitrineDash(Dash):
-    """Dash whose first HTML already carries the page's own title, not only after load."""
+    """Dash whose first HTML already carries the page's own title and the reader's language,
+    not only after load."""
 
     # Dash names every placeholder; they are passed through unchanged but the title.
     def interpolate_index(self, **kwargs: str) -> str:  # type: ignore[override]
         title = page_title(request.path if request else "/", default=self.title)
         kwargs["title"] = html.escape(title)
-        return super().interpolate_index(**kwargs)
+        page = super().interpolate_index(**kwargs)
+        return page.replace(HTML_TAG, f'<html lang="{i18n.language()}">', 1)
 
 
 def page_title(path: str, *, default: str) -> str:
     for page in dash.page_registry.values():
         if page["relative_path"] == path:
-            return str(page["title"])
+            title = page["title"]
+            return str(title() if callable(title) else title)
     return default
 
 
@@ -85,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     services = Services.from_settings(settings)
     install(server, services)
+    i18n.install(server)
     page_uploads = int(settings.batch_page_mb * 1024 * 1024) * 4 // 3 + 1024 * 1024
 
     @server.before_request

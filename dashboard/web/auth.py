@@ -29,16 +29,23 @@ from dashboard.services.users import (
 from dashboard.web.callback_requests import callback_body, output_ids
 from dashboard.web.context import services
 from dashboard.web.errors import error_response
+from dashboard.web.i18n import _
 from db.engine import session_scope
 from db.repo_users import user_for_token
 
 ACCESS_KEY = "vitrine_access"
 OPEN_PATHS = {"/login", "/logout", "/metrics", "/_favicon.ico"}
-OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/")
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/language/")
 # Dash plumbing that renders whichever page is asked for; the page layout itself is guarded.
 DASH_PLUMBING = {"/_dash-layout", "/_dash-dependencies", "/_reload-hash"}
-# Callbacks anyone may run: the page router and the navigation marker.
-OPEN_CALLBACK_IDS = {"_pages_content", "_pages_store", "_pages_dummy", "site-nav-list"}
+# Callbacks anyone may run: the page router, the navigation marker and the language switch.
+OPEN_CALLBACK_IDS = {
+    "_pages_content",
+    "_pages_store",
+    "_pages_dummy",
+    "site-nav-list",
+    "site-language",
+}
 
 
 @dataclass
@@ -95,12 +102,20 @@ def page_denial(path: str) -> tuple[str, str] | None:
     if needed is None:
         return None
     if not current_user.is_authenticated:
-        return ("Sign in to see this page", f"[Sign in](/login?next={path}) first.")
+        return (
+            _("Sign in to see this page"),
+            _("[Sign in](%(url)s) first.", url="/login?next=" + path),
+        )
     if not current_user.may(needed):
         return (
-            "Your role does not allow this page",
-            f"You are signed in as {current_user.username} ({current_user.role}); "
-            f"this page needs the {needed} role. Ask an admin for access.",
+            _("Your role does not allow this page"),
+            _(
+                "You are signed in as %(user)s (%(role)s); this page needs the %(needed)s role. "
+                "Ask an admin for access.",
+                user=current_user.username,
+                role=current_user.role,
+                needed=needed,
+            ),
         )
     return None
 

@@ -26,9 +26,10 @@ from dashboard.web.callback_requests import (
     output_ids,
     said_in_status,
 )
+from dashboard.web.i18n import N_, _
 
 DASH_VIEW = CALLBACK_PATH  # Dash names the endpoint after its path
-WHAT = {"predict": "predictions", "explain": "explanations"}
+WHAT = {"predict": N_("predictions"), "explain": N_("explanations")}
 
 
 def trust_proxies(server: Flask, settings: Settings) -> None:
@@ -64,9 +65,11 @@ def _said_in_status(metered: dict[str, tuple[str, str]]) -> Callable[[RequestLim
     def respond(limit: RequestLimit) -> Response:
         budget, status = _budget_of_callback(metered) or ("predict", "")
         wait = _wait(limit)
-        message = (
-            f"Too many {WHAT[budget]} in a short time (limit: {limit.limit}). "
-            f"Try again in {wait} s."
+        message = _(
+            "Too many %(what)s in a short time (limit: %(limit)s). Try again in %(wait)s s.",
+            what=_(WHAT[budget]),
+            limit=limit.limit,
+            wait=wait,
         )
         response = said_in_status(status, message)
         response.headers["Retry-After"] = str(wait)
@@ -163,14 +166,18 @@ def _limit_sign_in(
 
     def by_address(limit: RequestLimit) -> Response:
         wait = _wait(limit)
-        return refused(f"Too many sign-in attempts from this address. Try again in {wait} s.", wait)
+        message = _(
+            "Too many sign-in attempts from this address. Try again in %(wait)s s.", wait=wait
+        )
+        return refused(message, wait)
 
     def by_account(limit: RequestLimit) -> Response:
         wait = _wait(limit)
         minutes = math.ceil(wait / 60)
-        message = (
-            "Too many failed sign-ins for this account: it is locked for "
-            f"{minutes} more minute(s), whatever the password. An admin can set a new one."
+        message = _(
+            "Too many failed sign-ins for this account: it is locked for %(minutes)s more "
+            "minute(s), whatever the password. An admin can set a new one.",
+            minutes=minutes,
         )
         return refused(message, wait)
 
