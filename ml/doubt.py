@@ -22,16 +22,18 @@ import numpy as np
 from crepes import ConformalClassifier
 from crepes.extras import hinge
 
+from ml.wording import N_, Translate, english, joined, listed
+
 # Reason codes, in the order they are reported.
 LOW_CONFIDENCE = "low_confidence"
 SEVERAL_CATEGORIES = "several_categories"
 NO_CATEGORY = "no_category"
 UNLIKE_CATALOGUE = "unlike_catalogue"
 REASONS = {
-    LOW_CONFIDENCE: "the model is not confident",
-    SEVERAL_CATEGORIES: "it cannot tell these categories apart",
-    NO_CATEGORY: "no category fits it well enough",
-    UNLIKE_CATALOGUE: "the photo is unlike the catalogue",
+    LOW_CONFIDENCE: N_("the model is not confident"),
+    SEVERAL_CATEGORIES: N_("it cannot tell these categories apart"),
+    NO_CATEGORY: N_("no category fits it well enough"),
+    UNLIKE_CATALOGUE: N_("the photo is unlike the catalogue"),
 }
 
 
@@ -145,16 +147,15 @@ def confidence_only(proba: np.ndarray, classes: Sequence[str], review_threshold:
     return Doubt(low, (LOW_CONFIDENCE,) if low else (), (classes[best],), float("nan"))
 
 
-def review_sentence(category: str, prediction_set: Sequence[str], reasons: Sequence[str]) -> str:
-    """"Watches or Computers: needs review, because the photo is unlike the catalogue."""
+def review_sentence(
+    category: str,
+    prediction_set: Sequence[str],
+    reasons: Sequence[str],
+    _: Translate = english,
+) -> str:
+    """ "Watches or Computers: needs review, because the photo is unlike the catalogue."""
     if not reasons:
-        return f"{category}: no review needed."
-    candidates = list(prediction_set) or [category]
-    named = (
-        candidates[0]
-        if len(candidates) == 1
-        else ", ".join(candidates[:-1]) + f" or {candidates[-1]}"
-    )
-    said = [REASONS[r] for r in reasons if r in REASONS]
-    why = said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}"
-    return f"{named}: needs review, because {why}."
+        return _("%(category)s: no review needed.", category=_(category))
+    named = listed([_(c) for c in (list(prediction_set) or [category])], _)
+    why = joined([_(REASONS[r]) for r in reasons if r in REASONS], _)
+    return _("%(named)s: needs review, because %(why)s.", named=named, why=why)

@@ -21,6 +21,7 @@ import shap
 
 from ml.artifacts import BACKBONE_OUTPUTS, LOGITS, TFIDF
 from ml.images import IMAGENET_MEAN, IMAGENET_STD, INPUT_SIZE
+from ml.wording import PLACES, Translate, english
 
 EMBEDDING, FMAP, _STAGES = BACKBONE_OUTPUTS
 
@@ -42,8 +43,8 @@ class ImageExplanation:
     def quadrant_shares(self) -> dict[str, float]:
         return quadrant_shares(np.abs(self.grid))
 
-    def summary(self) -> str:
-        return describe_regions(self.grid, self.target)
+    def summary(self, _: Translate = english) -> str:
+        return describe_regions(self.grid, self.target, _)
 
 
 @dataclass(frozen=True)
@@ -78,25 +79,31 @@ def quadrant_shares(weights: np.ndarray) -> dict[str, float]:
     }
 
 
-def describe_regions(grid: np.ndarray, target: str) -> str:
+def describe_regions(grid: np.ndarray, target: str, _: Translate = english) -> str:
+    """Where the photo pushed towards `target`, in words; `_` writes them in a language."""
     positive = np.clip(grid, 0, None)
     negative = np.clip(-grid, 0, None)
     if positive.sum() <= 0:
-        return f"No region of the photo pushed the model towards {target}."
+        return _("No region of the photo pushed the model towards %(target)s.", target=_(target))
     shares = quadrant_shares(positive)
     best = max(shares, key=shares.get)  # type: ignore[arg-type]
     centre = float(positive[2:5, 2:5].sum() / positive.sum())
-    text = (
-        f"The {best} quarter pushed the decision towards {target} most "
-        f"({shares[best]:.0%} of the positive attribution)"
-    )
+    said = [
+        _(
+            "The %(quarter)s quarter pushed the decision towards %(target)s most "
+            "(%(share)s%% of the positive attribution)",
+            quarter=_(PLACES[best]),
+            target=_(target),
+            share=round(shares[best] * 100),
+        )
+    ]
     if centre > 0.4:
-        text += f"; the centre of the photo carries {centre:.0%}"
+        said.append(_("; the centre of the photo carries %(share)s%%", share=round(centre * 100)))
     if negative.sum() > 0:
         against = quadrant_shares(negative)
         worst = max(against, key=against.get)  # type: ignore[arg-type]
-        text += f". The {worst} quarter argued most against it"
-    return text + "."
+        said.append(_(". The %(quarter)s quarter argued most against it", quarter=_(PLACES[worst])))
+    return "".join(said) + "."
 
 
 def pool_to_grid(pixels: np.ndarray, grid: int = GRID) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from ml.explain import REGIONS, quadrant_shares
+from ml.wording import N_, PLACES, Translate, english, joined
 
 QUADRANT_LIMIT = 0.40  # a uniform map gives each quarter 0.25
 ACCURACY_GAP_LIMIT = 0.15
@@ -70,13 +71,16 @@ def audit(
 
 
 # What the audit compares with: the finding of the analysis this project started from.
-REFERENCE = (
+REFERENCE = N_(
     "the bias reported for the original Flipkart study (every class looking at the top-left)"
 )
 
 
-def verdict(shares: dict[str, float], accuracy: dict[str, float]) -> tuple[bool, str]:
-    """(biased, the verdict in words) from the quarter shares and the accuracies by placement."""
+def verdict(
+    shares: dict[str, float], accuracy: dict[str, float], _: Translate = english
+) -> tuple[bool, str]:
+    """(biased, the verdict in words) from the quarter shares and the accuracies by placement;
+    `_` writes the words in a language."""
     top = max(shares, key=shares.get)  # type: ignore[arg-type]
     # Fragility compares the four corners with each other: same shrink, another place.
     corners = [accuracy[p] for p in PLACEMENTS[:4] if p in accuracy]
@@ -84,28 +88,46 @@ def verdict(shares: dict[str, float], accuracy: dict[str, float]) -> tuple[bool,
     concentrated = shares[top] > QUADRANT_LIMIT
     fragile = gap > ACCURACY_GAP_LIMIT
     parts = [
-        f"The {top} quarter holds {shares[top]:.0%} of the attribution "
-        f"(an even spread gives each quarter 25%)."
+        _(
+            "The %(quarter)s quarter holds %(share)s%% of the attribution "
+            "(an even spread gives each quarter 25%%).",
+            quarter=_(PLACES[top]),
+            share=round(shares[top] * 100),
+        )
     ]
     placed = [p for p in PLACEMENTS if p in accuracy]
     if placed:
         worst = min(placed, key=lambda p: accuracy[p])
         best = max(placed, key=lambda p: accuracy[p])
         parts.append(
-            f"Accuracy ranges from {accuracy[worst]:.0%} ({worst}) to "
-            f"{accuracy[best]:.0%} ({best}) when products are moved."
+            _(
+                "Accuracy ranges from %(low)s%% (%(worst)s) to %(high)s%% (%(best)s) when "
+                "products are moved.",
+                low=round(accuracy[worst] * 100),
+                worst=_(PLACES[worst]),
+                high=round(accuracy[best] * 100),
+                best=_(PLACES[best]),
+            )
         )
+    reference = _(REFERENCE)
     if concentrated or fragile:
         reason = []
         if concentrated:
-            reason.append(f"attention piles up in the {top} quarter")
+            reason.append(
+                _("attention piles up in the %(quarter)s quarter", quarter=_(PLACES[top]))
+            )
         if fragile:
-            reason.append("accuracy depends on which corner the product sits in")
-        head = f"A spatial bias like {REFERENCE} is present: " + " and ".join(reason) + ". "
+            reason.append(_("accuracy depends on which corner the product sits in"))
+        head = _(
+            "A spatial bias like %(reference)s is present: %(reasons)s. ",
+            reference=reference,
+            reasons=joined(reason, _),
+        )
     else:
-        head = (
-            f"No spatial bias like {REFERENCE}: attribution is spread and accuracy holds "
-            "wherever the product sits. "
+        head = _(
+            "No spatial bias like %(reference)s: attribution is spread and accuracy holds "
+            "wherever the product sits. ",
+            reference=reference,
         )
     return concentrated or fragile, head + " ".join(parts)
 

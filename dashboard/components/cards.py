@@ -7,6 +7,7 @@ from typing import Any
 from dash import html
 
 from dashboard.components.aria import aria
+from dashboard.web.i18n import _
 
 
 def kpi_cards(figures: list[tuple[str, str]], *, label: str) -> html.Ul:
@@ -36,7 +37,7 @@ def text_with_code(text: str) -> list[Any]:
 
 def notice(title: str, body: list | str, *, kind: str = "info") -> html.Section:
     """A boxed message; `kind` (info, warning, error) is also said in words, not colour alone."""
-    words = {"info": "Note", "warning": "Warning", "error": "Error"}[kind]
+    words = {"info": _("Note"), "warning": _("Warning"), "error": _("Error")}[kind]
     return html.Section(
         className=f"notice notice--{kind}",
         children=[
@@ -52,9 +53,11 @@ def database_unavailable(page_title: str) -> html.Div:
         [
             html.H1(page_title),
             notice(
-                "The database does not answer",
-                "Nothing was lost; reload the page in a moment. On a new installation, "
-                "`vitrine db upgrade` creates the tables.",
+                _("The database does not answer"),
+                _(
+                    "Nothing was lost; reload the page in a moment. On a new installation, "
+                    "`vitrine db upgrade` creates the tables."
+                ),
                 kind="error",
             ),
         ]

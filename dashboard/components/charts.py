@@ -22,6 +22,7 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 from dashboard.components.aria import aria, data
 from dashboard.components.colour import contrast
 from dashboard.components.tables import data_table
+from dashboard.web.i18n import N_, _, category_label
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
@@ -35,13 +36,13 @@ FIGURE = "lazy-chart-figure"
 SEEN = "lazy-chart-seen"
 # Axis labels for the 7 categories where the full names do not fit; each stays distinct.
 SHORT_NAMES = {
-    "Baby Care": "Baby",
-    "Beauty and Personal Care": "Beauty",
-    "Computers": "Computers",
-    "Home Decor & Festive Needs": "Decor",
-    "Home Furnishing": "Furnishing",
-    "Kitchen & Dining": "Kitchen",
-    "Watches": "Watches",
+    "Baby Care": N_("Baby"),
+    "Beauty and Personal Care": N_("Beauty"),
+    "Computers": N_("Computers"),
+    "Home Decor & Festive Needs": N_("Decor"),
+    "Home Furnishing": N_("Furnishing"),
+    "Kitchen & Dining": N_("Kitchen"),
+    "Watches": N_("Watches"),
 }
 
 
@@ -69,7 +70,7 @@ def category_marker(index: int, size: int) -> dict[str, Any]:
 
 
 def short_name(category: str) -> str:
-    return SHORT_NAMES.get(category, category)
+    return _(SHORT_NAMES[category]) if category in SHORT_NAMES else category_label(category)
 
 
 def base_layout(fig: go.Figure, *, height: int = 360) -> go.Figure:
@@ -184,7 +185,12 @@ def chart(
             html.Details(
                 className="chart__data",
                 children=[
-                    html.Summary(f"{title}: data table"),
+                    html.Summary(
+                        _(
+                            "%(title)s: data table",
+                            title=title,
+                        )
+                    ),
                     data_table(title, columns, rows, numeric=numeric),
                 ],
             ),

@@ -1,14 +1,17 @@
-"""Numbers as tables show them; a missing value stays missing (the table says "—")."""
+"""Numbers as tables show them, in the reader's locale; a missing value stays missing (the table
+says "—")."""
 
 from __future__ import annotations
 
+from dashboard.web.i18n import decimal, percent
+
 
 def pct(value: float | None) -> str | None:
-    return None if value is None else f"{value:.1%}"
+    return None if value is None else percent(value, 1)
 
 
 def num(value: float | None, digits: int) -> str | None:
-    return None if value is None else f"{value:.{digits}f}"
+    return None if value is None else decimal(value, digits)
 
 
 def sentence_case(text: str) -> str:

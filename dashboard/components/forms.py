@@ -8,6 +8,7 @@ from typing import Any
 from dash import html
 
 from dashboard.components.aria import aria
+from dashboard.web.i18n import N_, _
 
 
 def field(label: str, control: Any, control_id: str, *, in_grid: bool = False) -> html.Div:
@@ -54,7 +55,7 @@ def choice(
     options: Sequence[tuple[str, str]],
     current: str | None,
     *,
-    blank: str | None = "Any",
+    blank: str | None = N_("Any"),
 ) -> html.Select:
     """A native select of a GET form: (value, text) options, `current` chosen, and first an
     empty choice named `blank` (None: no empty choice)."""
@@ -64,7 +65,7 @@ def choice(
         name=name,
         className="form-select",
         children=[
-            html.Option(text, value=value, selected=(value == (current or "")))
+            html.Option(_(text), value=value, selected=(value == (current or "")))
             for value, text in choices
         ],
     )

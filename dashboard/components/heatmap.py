@@ -13,6 +13,7 @@ from PIL import Image
 
 from dashboard.components.charts import base_layout, chart
 from dashboard.services.explain import PredictionExplanation
+from dashboard.web.i18n import _, decimal
 
 PATCH = 32  # pixels per side of a fast-map cell (224 / 7)
 
@@ -54,7 +55,7 @@ def shap_heatmap(result: PredictionExplanation) -> html.Figure:
             colorscale="PuOr_r",
             opacity=0.55,
             colorbar={
-                "title": {"text": "SHAP, log-odds per<br>32×32 patch: + towards,<br>− against"}
+                "title": {"text": _("SHAP, log-odds per<br>32×32 patch: + towards,<br>− against")}
             },
             hovertemplate="%{z:+.3f} log-odds per patch<extra></extra>",
         )
@@ -67,21 +68,31 @@ def shap_heatmap(result: PredictionExplanation) -> html.Figure:
         (name.replace("-", " "), f"{share:.0%}", f"{_signed(image.grid, name):+.4f}")
         for name, share in shares.items()
     ]
-    mode = "7x7 feature-map cells" if image.mode == "cells" else "pixels (blur masker)"
-    summary = (
-        f"{image.summary()} Attributions over {mode}, {image.evaluations} model "
-        f"evaluations, {image.seconds:.2f} s. They explain the log-odds of {result.target} "
-        f"(log(p / (1 − p)), readable even at 99.99% confidence) and add up from the base "
-        f"value {image.base_value:+.2f} to the model's {image.output_value:+.2f}."
+    mode = "7x7 feature-map cells" if image.mode == "cells" else _("pixels (blur masker)")
+    summary = _(
+        "%(summary)s Attributions over %(mode)s, %(evaluations)s model "
+        "evaluations, %(seconds)s s. They explain the log-odds of %(target)s "
+        "(log(p / (1 − p)), readable even at 99.99%% confidence) and add up "
+        "from the base value %(base_value)s to the model's %(output_value)s.",
+        summary=image.summary(_),
+        mode=mode,
+        evaluations=image.evaluations,
+        seconds=decimal(image.seconds, 2),
+        target=result.target,
+        base_value=decimal(image.base_value, 2, signed=True),
+        output_value=decimal(image.output_value, 2, signed=True),
     )
     fast = image.mode == "cells"
     return chart(
         f"explain-{'image' if fast else 'pixels'}-{result.prediction_id}",
-        f"{'Fast map' if fast else 'Pixel-level map'}: where the photo pushed towards "
-        f"{result.target}",
+        _(
+            "%(value)s: where the photo pushed towards %(target)s",
+            value="Fast map" if fast else "Pixel-level map",
+            target=result.target,
+        ),
         summary,
         fig,
-        ["Quarter", "Share of |SHAP|", "Net SHAP"],
+        [_("Quarter"), _("Share of |SHAP|"), _("Net SHAP")],
         rows,
         numeric=[False, True, True],
     )
@@ -104,16 +115,26 @@ def map_agreement(fast: PredictionExplanation, pixels: PredictionExplanation) ->
     a, b = fast.image.grid.ravel(), pixels.image.grid.ravel()
     alike = float(np.corrcoef(a, b)[0, 1]) if a.std() and b.std() else 0.0
     if fast_top == pixel_top:
-        said = f"The two maps agree: the {fast_top} quarter matters most in both"
+        said = _(
+            "The two maps agree: the %(fast_top)s quarter matters most in both",
+            fast_top=fast_top,
+        )
     else:
-        said = (
-            f"The two maps disagree: the fast map points to the {fast_top} quarter, the "
-            f"pixel map to the {pixel_top} quarter"
+        said = _(
+            "The two maps disagree: the fast map points to the %(fast_top)s "
+            "quarter, the pixel map to the %(pixel_top)s quarter",
+            fast_top=fast_top,
+            pixel_top=pixel_top,
         )
     return html.P(
-        f"{said} (cell-by-cell correlation {alike:+.2f}). The fast map masks the backbone's "
-        "7×7 feature cells and is exact for what the classifier reads; the pixel map blurs "
-        "parts of the photo itself, so it also shows what the backbone reacts to. Where they "
-        "disagree, trust the pixel map for which part of the photo mattered.",
+        _(
+            "%(said)s (cell-by-cell correlation %(alike)s). The fast map masks the "
+            "backbone's 7×7 feature cells and is exact for what the classifier "
+            "reads; the pixel map blurs parts of the photo itself, so it also "
+            "shows what the backbone reacts to. Where they disagree, trust the "
+            "pixel map for which part of the photo mattered.",
+            said=said,
+            alike=decimal(alike, 2, signed=True),
+        ),
         className="map-agreement",
     )

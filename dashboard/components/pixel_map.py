@@ -31,6 +31,7 @@ from dashboard.services.explain import (
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, percent
 from dashboard.web.pixel_jobs import PixelJob, PixelJobs, job_state, pixel_jobs
 
 REQUEST = "explain-pixels-request"  # what the page was allowed to show (signed by the layout)
@@ -38,8 +39,8 @@ JOB = "explain-pixels-job"  # the job started from it (signed by the start callb
 STATUS = "explain-pixels-status"
 POLL_MS = 800
 RULED_OUT = 0.01  # below this, an explanation says why not, not why
-UNAVAILABLE = "Background jobs are unavailable: Redis does not answer. Try again shortly."
-CANCELLED = "Cancelled. Compute again starts it over."
+UNAVAILABLE = N_("Background jobs are unavailable: Redis does not answer. Try again shortly.")
+CANCELLED = N_("Cancelled. Compute again starts it over.")
 
 
 def _signer(salt: str) -> URLSafeSerializer:
@@ -49,13 +50,25 @@ def _signer(salt: str) -> URLSafeSerializer:
 def explanation_lead(result: PredictionExplanation) -> html.Div:
     """Which category is explained, and a warning when the model all but ruled it out."""
     p = result.probabilities[result.target]
-    said: list[Any] = [html.P(f"Explaining {result.target}, probability {p:.1%}.")]
+    said: list[Any] = [
+        html.P(
+            _(
+                "Explaining %(target)s, probability %(p)s.",
+                target=result.target,
+                p=percent(p, 1),
+            )
+        )
+    ]
     if p < RULED_OUT:
         said.append(
             notice(
-                "A category the model ruled out",
-                f"{result.target} has a probability of {p:.1%}: the maps show what pushed "
-                "the model away from it, not where it sees one.",
+                _("A category the model ruled out"),
+                _(
+                    "%(target)s has a probability of %(p)s: the maps show what pushed the "
+                    "model away from it, not where it sees one.",
+                    target=result.target,
+                    p=percent(p, 1),
+                ),
                 kind="warning",
             )
         )
@@ -70,7 +83,7 @@ def pixel_section(prediction_id: int, target: str, *, lead: bool = False) -> htm
         className="pixel-job",
         **aria(labelledby="explain-pixels-title"),
         children=[
-            html.H3("Pixel-level map", id="explain-pixels-title", className="chart__title"),
+            html.H3(_("Pixel-level map"), id="explain-pixels-title", className="chart__title"),
             dcc.Store(id=REQUEST, data=request),
             dcc.Store(id=JOB),
             dcc.Interval(id="explain-pixels-poll", interval=POLL_MS, disabled=True),
@@ -78,7 +91,7 @@ def pixel_section(prediction_id: int, target: str, *, lead: bool = False) -> htm
                 className="pixel-job__controls",
                 children=[
                     html.Label(
-                        "Progress of the pixel-level explanation",
+                        _("Progress of the pixel-level explanation"),
                         htmlFor="explain-pixels-progress",
                         className="field__label",
                     ),
@@ -88,14 +101,14 @@ def pixel_section(prediction_id: int, target: str, *, lead: bool = False) -> htm
                         className="pixel-job__buttons",
                         children=[
                             html.Button(
-                                "Cancel",
+                                _("Cancel"),
                                 id="explain-pixels-cancel",
                                 type="button",
                                 className="btn btn-outline-secondary",
                                 disabled=True,
                             ),
                             html.Button(
-                                "Compute again",
+                                _("Compute again"),
                                 id="explain-pixels-start",
                                 type="button",
                                 className="btn btn-outline-primary",
@@ -107,7 +120,7 @@ def pixel_section(prediction_id: int, target: str, *, lead: bool = False) -> htm
             ),
             # Short status lines are announced; the chart itself is not read out on arrival.
             html.P(
-                "Computing the pixel-level map in the background…",
+                _("Computing the pixel-level map in the background…"),
                 id=STATUS,
                 role="status",
                 className="result__meta",
@@ -123,9 +136,9 @@ def _start(request: Any) -> tuple[Any, ...]:
         signed = request.get("job", "") if isinstance(request, dict) else ""
         prediction_id, target, lead = _signer("explain-pixels").loads(signed)
     except (BadData, ValueError, TypeError):
-        refused = "This page did not ask for that map: reload it from the address bar."
-        said = notice("No pixel-level map", refused, kind="error")
-        return None, True, "Refused.", True, True, said
+        refused = _("This page did not ask for that map: reload it from the address bar.")
+        said = notice(_("No pixel-level map"), refused, kind="error")
+        return None, True, _("Refused."), True, True, said
     current = services()
     evals = current.settings.explain_max_evals
     try:
@@ -147,15 +160,22 @@ def _start(request: Any) -> tuple[Any, ...]:
     except (NotExplainable, ModelsNotReady) as exc:
         return _failed(str(exc.args[0]) if isinstance(exc, NotExplainable) else str(exc))
     except (RedisError, KombuError, CeleryError):
-        return None, True, UNAVAILABLE, True, False, None
+        return None, True, _(UNAVAILABLE), True, False, None
     job_data = [found.key, int(prediction_id), target, bool(lead)]
     started = {"job": _signer("explain-pixels-job").dumps(job_data)}
-    computing = "Computing the pixel-level map in the background…"
+    computing = _("Computing the pixel-level map in the background…")
     return started, False, computing, False, True, None
 
 
 def _failed(message: str) -> tuple[Any, ...]:
-    return None, True, "Failed.", True, False, notice("No pixel-level map", message, kind="error")
+    return (
+        None,
+        True,
+        _("Failed."),
+        True,
+        False,
+        notice(_("No pixel-level map"), message, kind="error"),
+    )
 
 
 def _jobs() -> PixelJobs:
@@ -176,10 +196,18 @@ def _poll(job: Any) -> tuple[Any, ...]:
             PixelJob(key, prediction_id, target or None, current.settings.explain_max_evals, None)
         )
         if state["status"] == "failed":
-            said = notice("No pixel-level map", str(state["message"]), kind="error")
-            return said, "Failed.", no_update, no_update, "", True, True, False
+            said = notice(_("No pixel-level map"), str(state["message"]), kind="error")
+            return said, _("Failed."), no_update, no_update, "", True, True, False
         done, total = int(state.get("done", 0)), int(state.get("total", 1))
-        text = f"{done} of {total} model evaluations" if state["status"] == "running" else ""
+        text = (
+            _(
+                "%(done)s of %(total)s model evaluations",
+                done=done,
+                total=total,
+            )
+            if state["status"] == "running"
+            else ""
+        )
         return no_update, no_update, done, total, text, False, False, True
     shown, status = _shown(result, prediction_id, target, lead, False)
     evaluations = result.image.evaluations
@@ -188,7 +216,10 @@ def _poll(job: Any) -> tuple[Any, ...]:
         status,
         evaluations,
         evaluations,
-        f"{evaluations} model evaluations",
+        _(
+            "%(evaluations)s model evaluations",
+            evaluations=evaluations,
+        ),
         True,
         True,
         False,
@@ -200,7 +231,7 @@ def _shown(
 ) -> tuple[list[Any], str]:
     """The map (with what is explained, or how it agrees with the fast map) and its status."""
     result = replace(result, prediction_id=prediction_id, cached=cached)
-    status = "Pixel-level map ready" + (" (from the cache)." if cached else ".")
+    status = _("Pixel-level map ready") + (_(" (from the cache).") if cached else ".")
     if lead:
         return [explanation_lead(result), shap_heatmap(result)], status
     current = services()
@@ -248,7 +279,7 @@ def register_callbacks(app: Dash) -> None:
         except BadData:
             raise PreventUpdate from None
         except (RedisError, KombuError, CeleryError):
-            return no_update, UNAVAILABLE, *(no_update,) * 3, True, True, False
+            return no_update, _(UNAVAILABLE), *(no_update,) * 3, True, True, False
 
     @app.callback(
         Output(STATUS, "children", allow_duplicate=True),
@@ -266,4 +297,4 @@ def register_callbacks(app: Dash) -> None:
             except BadData:
                 raise PreventUpdate from None
             _jobs().cancel(key)
-        return CANCELLED, True, True, False
+        return _(CANCELLED), True, True, False

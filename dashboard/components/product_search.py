@@ -16,6 +16,7 @@ from dashboard.components.cards import notice
 from dashboard.components.products import product_views, thumbnail
 from dashboard.services.products import ProductQuery, find_products
 from dashboard.services.state import Services
+from dashboard.web.i18n import _, category_label, number
 
 SHOWN = 8
 
@@ -28,7 +29,7 @@ def product_search(
     prefix = page.strip("/")
     title_id, input_id = f"{prefix}-search-title", f"{prefix}-search-q"
     children: list = [
-        html.H2("Find a catalogue product", id=title_id),
+        html.H2(_("Find a catalogue product"), id=title_id),
         html.Form(
             method="get",
             action=page,
@@ -37,7 +38,7 @@ def product_search(
             className="product-search",
             children=[
                 html.Label(
-                    "Name, brand or part of the id", htmlFor=input_id, className="field__label"
+                    _("Name, brand or part of the id"), htmlFor=input_id, className="field__label"
                 ),
                 html.Div(
                     className="product-search__row",
@@ -51,7 +52,7 @@ def product_search(
                             className="form-control",
                             autoComplete="off",
                         ),
-                        html.Button("Search", type="submit", className="btn btn-primary"),
+                        html.Button(_("Search"), type="submit", className="btn btn-primary"),
                     ],
                 ),
             ],
@@ -66,26 +67,42 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
     try:
         parsed = ProductQuery(q=query, limit=SHOWN)
     except ValidationError:
-        return notice("Search not valid", "Give at most 200 characters.", kind="error")
+        return notice(_("Search not valid"), _("Give at most 200 characters."), kind="error")
     found = find_products(services, parsed, only_by=only_by)
     if not found.products:
         return notice(
-            "No product matches",
-            f"No catalogue product has every word of “{query.strip()}” in its name, brand or "
-            "id. Try fewer or shorter words.",
+            _("No product matches"),
+            _(
+                "No catalogue product has every word of “%(strip)s” in its name, brand "
+                "or id. Try fewer or shorter words.",
+                strip=query.strip(),
+            ),
         )
     more = found.total - len(found.products)
-    said = f"{found.total:,} product{'s' if found.total != 1 else ''} match “{query.strip()}”"
+    said = _(
+        "%(total)s product%(value)s match “%(strip)s”",
+        total=number(found.total),
+        value="s" if found.total != 1 else "",
+        strip=query.strip(),
+    )
     if more > 0:
-        said += f"; the first {len(found.products)} are shown. Add a word to narrow it"
+        said += _(
+            "; the first %(count)s are shown. Add a word to narrow it",
+            count=len(found.products),
+        )
     items = []
     for product in found.products:
         uid = product.uniq_id
         links: list = [
             html.A(
-                "Use it here",
+                _("Use it here"),
                 href=f"{page}?product={uid}",
-                **aria(label=f"Use {product.product_name} on this page"),
+                **aria(
+                    label=_(
+                        "Use %(product_name)s on this page",
+                        product_name=product.product_name,
+                    )
+                ),
             ),
             " · ",
         ]
@@ -98,7 +115,7 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
                     html.Div(
                         [
                             html.Strong(product.product_name),
-                            html.Span(f"{product.category} · {product.split}"),
+                            html.Span(f"{category_label(product.category)} · {_(product.split)}"),
                             html.Code(uid),
                             html.Span(links, className="product-hit__links"),
                         ],
@@ -110,6 +127,6 @@ def _matches(services: Services, page: str, query: str, only_by: int | None) -> 
     return html.Div(
         [
             html.P(said, role="status"),
-            html.Ul(items, className="product-hits", **aria(label="Matching products")),
+            html.Ul(items, className="product-hits", **aria(label=_("Matching products"))),
         ]
     )

@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard.components.aria import aria
 from dashboard.services.similarity import SimilarProduct
+from dashboard.web.i18n import _, category_label, decimal
 from db.models import Product
 
 
@@ -22,7 +23,7 @@ def thumbnail(
     """The product photo, with its name and category as alt text."""
     return html.Img(
         src=product_image_url(product.uniq_id),
-        alt=f"{product.product_name} ({product.category})",
+        alt=f"{product.product_name} ({category_label(product.category)})",
         width=size,
         height=size,
         className=class_name,
@@ -34,15 +35,32 @@ def product_views(product: Product, prediction_id: int | None, *, here: str = ""
     leaving out the page `here`; each link names the product for a screen reader's list."""
     name = product.product_name
     views = [
-        ("Predict", f"/predict?product={product.uniq_id}", f"Predict: {name}"),
-        ("Similar", f"/similar?product={product.uniq_id}", f"Similar: {name}"),
+        (
+            _("Predict"),
+            f"/predict?product={product.uniq_id}",
+            _(
+                "Predict: %(name)s",
+                name=name,
+            ),
+        ),
+        (
+            _("Similar"),
+            f"/similar?product={product.uniq_id}",
+            _(
+                "Similar: %(name)s",
+                name=name,
+            ),
+        ),
     ]
     if prediction_id is not None:
         views.append(
             (
-                "Explain",
+                _("Explain"),
                 f"/explain?prediction={prediction_id}",
-                f"Explain the latest prediction of {name}",
+                _(
+                    "Explain the latest prediction of %(name)s",
+                    name=name,
+                ),
             )
         )
     out: list[Any] = []
@@ -81,13 +99,19 @@ def product_cards(
                                 href=f"/similar?product={p.uniq_id}",
                                 className="product-card__name",
                             ),
-                            html.Span(p.category, className="product-card__category"),
                             html.Span(
-                                f"Similarity {item.score:.2f} (rank {rank})",
+                                category_label(p.category), className="product-card__category"
+                            ),
+                            html.Span(
+                                _(
+                                    "Similarity %(score)s (rank %(rank)s)",
+                                    score=decimal(item.score, 2),
+                                    rank=rank,
+                                ),
                                 className="product-card__score",
                             ),
                             html.Span(
-                                ("✓ same category" if same else "✗ other category")
+                                (_("✓ same category") if same else _("✗ other category"))
                                 if same is not None
                                 else "",
                                 className="product-card__same",

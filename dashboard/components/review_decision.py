@@ -14,6 +14,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.components.aria import aria
+from dashboard.web.i18n import _
 
 KINDS = ("review", "label")
 
@@ -56,15 +57,26 @@ def decision_group(
         role="group",
         **aria(labelledby=f"{group_id} {heading_id}"),
         children=[
-            html.Span("Decide", id=group_id, className="visually-hidden"),
+            html.Span(_("Decide"), id=group_id, className="visually-hidden"),
             button(keep_text, shown, keep_text, True),
-            html.Span(" or correct to: ", className="review-decision__or"),
-            *(button(c, c, f"Correct to {c}", False) for c in others),
+            html.Span(_(" or correct to: "), className="review-decision__or"),
+            *(
+                button(
+                    c,
+                    c,
+                    _(
+                        "Correct to %(c)s",
+                        c=c,
+                    ),
+                    False,
+                )
+                for c in others
+            ),
             # The label wraps its input: a pattern-matching id has no plain id to point at.
             html.Label(
                 className="review-decision__comment",
                 children=[
-                    "Comment (optional) ",
+                    _("Comment (optional) "),
                     dcc.Input(
                         id={"type": comment_type(kind), "item": item},
                         type="text",
@@ -90,9 +102,15 @@ def ranked_others(
 
 def said(decision: str, category: str) -> str:
     return (
-        f"Recorded: confirmed {category}."
+        _(
+            "Recorded: confirmed %(category)s.",
+            category=category,
+        )
         if decision == "confirm"
-        else f"Recorded: corrected to {category}."
+        else _(
+            "Recorded: corrected to %(category)s.",
+            category=category,
+        )
     )
 
 

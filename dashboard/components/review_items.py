@@ -10,11 +10,13 @@ from dash import html
 
 from dashboard.components.aria import aria
 from dashboard.components.products import product_views, thumbnail
+from dashboard.components.report_links import report_url
 from dashboard.components.review_decision import decision_group, item_shell, ranked_others
 from dashboard.components.review_marks import review_said
 from dashboard.services.label_issues import SuspectLabel
 from dashboard.services.prediction import recorded_review
 from dashboard.services.review_queue import REASON_LABELS, QueueItem, reasons_of
+from dashboard.web.i18n import _, category_label, decimal, percent
 from ml.categories import CATEGORIES
 
 
@@ -31,17 +33,39 @@ def prediction_item(item: QueueItem, max_margin: float) -> html.Li:
     probabilities = p.probabilities or {}
     ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
     runner_up = f"{ranked[1][0]} {ranked[1][1]:.0%}" if len(ranked) > 1 else "—"
-    margin = f" Margin {p.margin:.0%}." if p.margin is not None else ""
-    why = [REASON_LABELS[r] for r in reasons_of(p, max_margin)]
+    margin = (
+        _(
+            " Margin %(margin)s.",
+            margin=percent(p.margin, 0),
+        )
+        if p.margin is not None
+        else ""
+    )
+    why = [_(REASON_LABELS[r]) for r in reasons_of(p, max_margin)]
     links: list[Any] = [
-        html.A(f"Explain #{p.id}", href=f"/explain?prediction={p.id}"),
-        html.A(f"Report #{p.id}", href=f"/api/predictions/{p.id}/report?format=html"),
+        html.A(
+            _(
+                "Explain #%(id)s",
+                id=p.id,
+            ),
+            href=f"/explain?prediction={p.id}",
+        ),
+        html.A(
+            _(
+                "Report #%(id)s",
+                id=p.id,
+            ),
+            href=report_url(p.id, "html"),
+        ),
     ]
     if p.product_uniq_id:
-        links.append(html.A("Similar products", href=f"/similar?product={p.product_uniq_id}"))
+        links.append(html.A(_("Similar products"), href=f"/similar?product={p.product_uniq_id}"))
     photo = html.Img(
         src=f"/api/predictions/{p.id}/photo?size=96",
-        alt=f"Photo of prediction {p.id}",
+        alt=_(
+            "Photo of prediction %(id)s",
+            id=p.id,
+        ),
         width=96,
         height=96,
         className="review-item__photo",
@@ -52,24 +76,44 @@ def prediction_item(item: QueueItem, max_margin: float) -> html.Li:
         photo,
         [
             html.H3(
-                f"#{p.id}: {p.category}, {p.confidence:.0%}",
+                f"#{p.id}: {category_label(p.category)}, {percent(p.confidence, 0)}",
                 id=heading_id,
                 className="review-item__title",
             ),
-            html.P(f"Runner-up: {runner_up}.{margin}"),
-            html.P(f"Why: {', '.join(why) or '—'}. {recorded_review(p)}"),
             html.P(
-                f"{p.model_name} v{p.model_version} · {p.source} · "
-                f"{p.created_at:%Y-%m-%d %H:%M} UTC",
+                _(
+                    "Runner-up: %(runner_up)s.%(margin)s",
+                    runner_up=runner_up,
+                    margin=margin,
+                )
+            ),
+            html.P(
+                _(
+                    "Why: %(value)s. %(recorded_review)s",
+                    value=", ".join(why) or "—",
+                    recorded_review=recorded_review(p, _),
+                )
+            ),
+            html.P(
+                _(
+                    "%(model_name)s v%(model_version)s · %(source)s · %(created_at)s UTC",
+                    model_name=p.model_name,
+                    model_version=p.model_version,
+                    source=p.source,
+                    created_at=format(p.created_at, "%Y-%m-%d %H:%M"),
+                ),
                 className="result__meta",
             ),
             _links(links),
-            html.P(["Latest decision: ", review_said(item.review)]) if item.review else "",
+            html.P([_("Latest decision: "), review_said(item.review)]) if item.review else "",
             decision_group(
                 "review",
                 p.id,
                 p.category,
-                f"Confirm {p.category}",
+                _(
+                    "Confirm %(category)s",
+                    category=category_label(p.category),
+                ),
                 ranked_others(p.category, probabilities, CATEGORIES),
                 heading_id,
             ),
@@ -86,11 +130,19 @@ def label_item(item: SuspectLabel) -> html.Li:
     neighbours = [
         html.Li(
             html.A(
-                f"{n['category']} (similarity {n['similarity']:.2f})",
+                _(
+                    "%(category)s (similarity %(similarity)s)",
+                    category=category_label(n["category"]),
+                    similarity=decimal(n["similarity"], 2),
+                ),
                 href=f"/similar?product={n['uniq_id']}",
                 **aria(
-                    label=f"Neighbour labelled {n['category']}, similarity "
-                    f"{n['similarity']:.2f}: its similar products"
+                    label=_(
+                        "Neighbour labelled %(category)s, similarity %(similarity)s: its "
+                        "similar products",
+                        category=category_label(n["category"]),
+                        similarity=decimal(n["similarity"], 2),
+                    )
                 ),
             )
         )
@@ -102,25 +154,47 @@ def label_item(item: SuspectLabel) -> html.Li:
         thumbnail(product, 96, "review-item__photo"),
         [
             html.H3(
-                f"{product.product_name[:80]}: labelled {given}",
+                _(
+                    "%(product_name)s: labelled %(given)s",
+                    product_name=product.product_name[:80],
+                    given=given,
+                ),
                 id=heading_id,
                 className="review-item__title",
             ),
             html.P(
-                f"A model that never saw this product answers {suggested} "
-                f"({p.get(suggested, 0):.0%}); its label {given} gets {p.get(given, 0):.0%}. "
-                f"Label quality {issue.quality:.2f} (suspect #{issue.rank})."
+                _(
+                    "A model that never saw this product answers %(suggested)s (%(get)s); "
+                    "its label %(given)s gets %(get2)s. Label quality %(quality)s (suspect "
+                    "#%(rank)s).",
+                    suggested=suggested,
+                    get=percent(p.get(suggested, 0), 0),
+                    given=given,
+                    get2=percent(p.get(given, 0), 0),
+                    quality=decimal(issue.quality, 2),
+                    rank=issue.rank,
+                )
             ),
-            html.P("Its nearest catalogue products are labelled:", className="mb-0"),
+            html.P(_("Its nearest catalogue products are labelled:"), className="mb-0"),
             html.Ul(neighbours, className="review-item__neighbours"),
-            html.P(f"id {uid} · {product.split} split", className="result__meta"),
+            html.P(
+                _(
+                    "id %(uid)s · %(split)s split",
+                    uid=uid,
+                    split=product.split,
+                ),
+                className="result__meta",
+            ),
             html.P(product_views(product, None)),
-            html.P(["Latest decision: ", review_said(item.review)]) if item.review else "",
+            html.P([_("Latest decision: "), review_said(item.review)]) if item.review else "",
             decision_group(
                 "label",
                 uid,
                 given,
-                f"Keep {given}",
+                _(
+                    "Keep %(given)s",
+                    given=given,
+                ),
                 ranked_others(given, p, CATEGORIES),
                 heading_id,
             ),

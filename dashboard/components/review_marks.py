@@ -6,6 +6,7 @@ from typing import Any
 
 from dash import html
 
+from dashboard.web.i18n import _, category_label
 from db.models import Review
 
 
@@ -14,9 +15,16 @@ def review_said(review: Review | None) -> Any:
         return "—"
     who = f" by {review.username}" if review.username else ""
     if review.decision == "confirm":
-        text = f"✓ Confirmed{who}"
+        text = _(
+            "✓ Confirmed%(who)s",
+            who=who,
+        )
     else:
-        text = f"✎ Corrected to {review.category}{who}"
+        text = _(
+            "✎ Corrected to %(category)s%(who)s",
+            category=category_label(review.category),
+            who=who,
+        )
     return html.Span(
         text, title=review.comment or None, className=f"review-mark--{review.decision}"
     )

@@ -19,6 +19,7 @@ from dashboard.services.retrain_job import AlreadyRunning, RetrainState, can_tra
 from dashboard.services.review_training import ReviewedVersion, reviewed_versions
 from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
+from dashboard.web.i18n import _
 from ml.models.registry import PRIMARY
 
 ID = page_ids("models-reviews")
@@ -35,7 +36,7 @@ def _rows(found: list[ReviewedVersion]) -> list[tuple[Any, ...]]:
         rows.append(
             (
                 f"{v.name} v{v.version}",
-                "active" if v.active else "trained on reviews",
+                "active" if v.active else _("trained on reviews"),
                 pct(r.get("test_accuracy")),
                 pct(r.get("reviewed_accuracy")),
                 r.get("corrected_labels"),
@@ -47,7 +48,7 @@ def _rows(found: list[ReviewedVersion]) -> list[tuple[Any, ...]]:
             rows.append(
                 (
                     f"{v.name} v{before['version']}",
-                    "active when it was trained",
+                    _("active when it was trained"),
                     pct(before.get("test_accuracy")),
                     pct(before.get("reviewed_accuracy")),
                     None,
@@ -61,33 +62,45 @@ def _said(run: RetrainState | None) -> str:
     if run is None:
         return ""
     if run.running:
-        return f"Retraining since {run.started_at} UTC…"
+        return _(
+            "Retraining since %(started_at)s UTC…",
+            started_at=run.started_at,
+        )
     if run.exit_code == 0:
-        return f"The retraining started {run.started_at} UTC is done: reload to compare."
-    return f"The retraining started {run.started_at} UTC failed (exit {run.exit_code})."
+        return _(
+            "The retraining started %(started_at)s UTC is done: reload to compare.",
+            started_at=run.started_at,
+        )
+    return _(
+        "The retraining started %(started_at)s UTC failed (exit %(exit_code)s).",
+        started_at=run.started_at,
+        exit_code=run.exit_code,
+    )
 
 
 def section() -> list[Any]:
     found = reviewed_versions(services())
-    children: list[Any] = [html.H2("Trained on reviewers' decisions")]
+    children: list[Any] = [html.H2(_("Trained on reviewers' decisions"))]
     if found:
         children += [
             html.P(
-                "Each version trained with the labels reviewers corrected (and the reviewed "
-                "uploads added to its train split), beside the version that was active, both "
-                "scored on the same test split with corrected labels and on the reviewed "
-                "predictions. The new version learnt from the reviewed uploads, so its figure "
-                "on them is optimistic."
+                _(
+                    "Each version trained with the labels reviewers corrected (and the reviewed "
+                    "uploads added to its train split), beside the version that was active, both "
+                    "scored on the same test split with corrected labels and on the reviewed "
+                    "predictions. The new version learnt from the reviewed uploads, so its figure "
+                    "on them is optimistic."
+                )
             ),
             data_table(
-                "Versions trained on reviews, beside the active one",
+                _("Versions trained on reviews, beside the active one"),
                 [
-                    "Version",
-                    "Status",
-                    "Test accuracy",
-                    "Accuracy on reviewed predictions",
-                    "Labels corrected",
-                    "Uploads added",
+                    _("Version"),
+                    _("Status"),
+                    _("Test accuracy"),
+                    _("Accuracy on reviewed predictions"),
+                    _("Labels corrected"),
+                    _("Uploads added"),
                 ],
                 _rows(found),
                 numeric=[False, False, True, True, True, True],
@@ -96,8 +109,10 @@ def section() -> list[Any]:
     else:
         children.append(
             html.P(
-                "No version is trained on reviewers' decisions yet: decide on the Review page, "
-                "then retrain (`vitrine train --use-reviews`, or the button below for admins)."
+                _(
+                    "No version is trained on reviewers' decisions yet: decide on the Review page, "
+                    "then retrain (`vitrine train --use-reviews`, or the button below for admins)."
+                )
             )
         )
     if not allowed(ADMIN):
@@ -105,7 +120,11 @@ def section() -> list[Any]:
     candidates = [v for v in found if not v.active]
     buttons: list[Any] = [
         html.Button(
-            f"Activate {v.name} v{v.version}",
+            _(
+                "Activate %(name)s v%(version)s",
+                name=v.name,
+                version=v.version,
+            ),
             id={"type": ACTIVATE, "name": v.name, "version": v.version},
             type="button",
             className="btn btn-outline-primary",
@@ -115,17 +134,22 @@ def section() -> list[Any]:
     if can_train():
         buttons.append(
             html.Button(
-                f"Retrain {PRIMARY} on reviews",
+                _(
+                    "Retrain %(primary)s on reviews",
+                    primary=PRIMARY,
+                ),
                 id=RETRAIN,
                 type="button",
                 className="btn btn-primary",
             )
         )
     else:
-        children.append(html.P("Retraining needs the train extra (the train image): run it there."))
+        children.append(
+            html.P(_("Retraining needs the train extra (the train image): run it there."))
+        )
     run = state(services().settings)
     children += [
-        html.Div(buttons, className="toggle-group", role="group", **aria(label="Admin actions")),
+        html.Div(buttons, className="toggle-group", role="group", **aria(label=_("Admin actions"))),
         html.P(_said(run), id=STATUS, role="status"),
         dcc.Interval(id=POLL, interval=3000, disabled=not (run and run.running)),
     ]
@@ -144,12 +168,22 @@ def register_callbacks(app: Dash) -> None:
             raise PreventUpdate
         # The same role as POST /api/model/activate.
         if not allowed(ADMIN):
-            return f"Not activated: this needs the {ADMIN} role."
+            return _(
+                "Not activated: this needs the %(admin)s role.",
+                admin=ADMIN,
+            )
         try:
             activate_version(services(), str(chosen["name"]), int(chosen["version"]), requester())
         except LookupError as exc:
-            return f"Not activated: {exc.args[0]}"
-        return f"{chosen['name']} v{chosen['version']} is now active: reload to see it."
+            return _(
+                "Not activated: %(args)s",
+                args=exc.args[0],
+            )
+        return _(
+            "%(name)s v%(version)s is now active: reload to see it.",
+            name=chosen["name"],
+            version=chosen["version"],
+        )
 
     @app.callback(
         Output(STATUS, "children", allow_duplicate=True),
@@ -161,7 +195,10 @@ def register_callbacks(app: Dash) -> None:
     )
     def retrain(clicks: int | None, _ticks: int | None, shown: str) -> tuple[str, bool]:
         if not allowed(ADMIN):
-            return f"Not started: this needs the {ADMIN} role.", True
+            return _(
+                "Not started: this needs the %(admin)s role.",
+                admin=ADMIN,
+            ), True
         settings = services().settings
         if ctx.triggered_id == RETRAIN and clicks:
             try:

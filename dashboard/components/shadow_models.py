@@ -28,6 +28,7 @@ from dashboard.services.reviews import REVIEW_ROLE
 from dashboard.services.shadow_figures import ShadowView, shadow_summary, shadow_views
 from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label, when
 
 ID = page_ids("models-shadow")
 SHADOW = ID("shadow")
@@ -37,28 +38,45 @@ STATUS = ID("status")
 CANDIDATES_SHOWN = 4  # per model, newest first
 ACTIONS = {
     "activate": "activated",
-    "shadow": "put in shadow",
-    "unshadow": "taken out of shadow",
-    "promote": "promoted from shadow",
+    "shadow": N_("put in shadow"),
+    "unshadow": N_("taken out of shadow"),
+    "promote": N_("promoted from shadow"),
 }
 
 
 def _when(at: datetime | None) -> str:
-    return at.strftime("%d %b %Y %H:%M UTC") if at else "—"
+    return when(at) if at else "—"
 
 
 def _figures(view: ShadowView) -> html.Div:
     f = view.figures
     return data_table(
-        f"{view.name} v{view.version} (shadow) beside v{view.active_version} (active)",
-        ["Figure", "Value"],
+        _(
+            "%(name)s v%(version)s (shadow) beside v%(active_version)s (active)",
+            name=view.name,
+            version=view.version,
+            active_version=view.active_version,
+        ),
+        [_("Figure"), _("Value")],
         [
-            ("Live predictions scored by both", f.scored),
-            ("Same category", f.agreed),
-            ("Agreement", pct(view.agreement)),
-            ("Reviewed by a person", f.reviewed),
-            (f"Active v{view.active_version} right on reviewed", pct(view.live_accuracy)),
-            (f"Shadow v{view.version} right on reviewed", pct(view.shadow_accuracy)),
+            (_("Live predictions scored by both"), f.scored),
+            (_("Same category"), f.agreed),
+            (_("Agreement"), pct(view.agreement)),
+            (_("Reviewed by a person"), f.reviewed),
+            (
+                _(
+                    "Active v%(active_version)s right on reviewed",
+                    active_version=view.active_version,
+                ),
+                pct(view.live_accuracy),
+            ),
+            (
+                _(
+                    "Shadow v%(version)s right on reviewed",
+                    version=view.version,
+                ),
+                pct(view.shadow_accuracy),
+            ),
         ],
         numeric=[False, True],
     )
@@ -66,11 +84,11 @@ def _figures(view: ShadowView) -> html.Div:
 
 def _disagreements(view: ShadowView) -> list[Any]:
     if not view.disagreements:
-        return [html.P("They have not answered any live prediction differently yet.")]
+        return [html.P(_("They have not answered any live prediction differently yet."))]
     rows = []
     for d in view.disagreements:
-        live = f"{d.live.category} ({pct(d.live.confidence)})"
-        shadow = f"{d.shadow.category} ({pct(d.shadow.confidence)})"
+        live = f"{category_label(d.live.category)} ({pct(d.live.confidence)})"
+        shadow = f"{category_label(d.shadow.category)} ({pct(d.shadow.confidence)})"
         rows.append(
             (
                 f"#{d.prediction_id}",
@@ -78,20 +96,36 @@ def _disagreements(view: ShadowView) -> list[Any]:
                 html.A(
                     live,
                     href=f"/explain?prediction={d.prediction_id}",
-                    title=f"Explain the active answer to prediction #{d.prediction_id}",
+                    title=_(
+                        "Explain the active answer to prediction #%(prediction_id)s",
+                        prediction_id=d.prediction_id,
+                    ),
                 ),
                 html.A(
                     shadow,
                     href=f"/explain?prediction={d.prediction_id}&shadow=1",
-                    title=f"Explain the shadow's answer to prediction #{d.prediction_id}",
+                    title=_(
+                        "Explain the shadow's answer to prediction #%(prediction_id)s",
+                        prediction_id=d.prediction_id,
+                    ),
                 ),
-                d.reviewed_category or "not reviewed",
+                d.reviewed_category or _("not reviewed"),
             )
         )
     return [
         data_table(
-            f"Newest live predictions {view.name} v{view.version} answered differently",
-            ["Prediction", "When", "Active answer", "Shadow answer", "Reviewer decided"],
+            _(
+                "Newest live predictions %(name)s v%(version)s answered differently",
+                name=view.name,
+                version=view.version,
+            ),
+            [
+                _("Prediction"),
+                _("When"),
+                _("Active answer"),
+                _("Shadow answer"),
+                _("Reviewer decided"),
+            ],
             rows,
         )
     ]
@@ -100,11 +134,21 @@ def _disagreements(view: ShadowView) -> list[Any]:
 def _view(view: ShadowView) -> list[Any]:
     children: list[Any] = [
         html.H3(
-            f"{view.name} v{view.version}, in shadow of v{view.active_version}", className="h5"
+            _(
+                "%(name)s v%(version)s, in shadow of v%(active_version)s",
+                name=view.name,
+                version=view.version,
+                active_version=view.active_version,
+            ),
+            className="h5",
         ),
         # The figures are in the table below; the sentence says what they add up to.
         html.P(
-            f"Role: {view.role}. In shadow since {_when(view.since)}. "
+            _(
+                "Role: %(role)s. In shadow since %(when)s. ",
+                role=view.role,
+                when=_when(view.since),
+            )
             + shadow_summary(view).split("\n", 1)[1]
         ),
         _figures(view),
@@ -116,13 +160,21 @@ def _view(view: ShadowView) -> list[Any]:
             html.Div(
                 [
                     html.Button(
-                        f"Promote {view.name} v{view.version}",
+                        _(
+                            "Promote %(name)s v%(version)s",
+                            name=view.name,
+                            version=view.version,
+                        ),
                         id={"type": PROMOTE, "name": view.name},
                         type="button",
                         className="btn btn-primary",
                     ),
                     html.Button(
-                        f"Stop shadow of {view.name} v{view.version}",
+                        _(
+                            "Stop shadow of %(name)s v%(version)s",
+                            name=view.name,
+                            version=view.version,
+                        ),
                         id={"type": STOP, "name": view.name},
                         type="button",
                         className="btn btn-outline-secondary",
@@ -130,7 +182,13 @@ def _view(view: ShadowView) -> list[Any]:
                 ],
                 className="toggle-group",
                 role="group",
-                **aria(label=f"Admin actions on {view.name} v{view.version}"),
+                **aria(
+                    label=_(
+                        "Admin actions on %(name)s v%(version)s",
+                        name=view.name,
+                        version=view.version,
+                    )
+                ),
             )
         )
     return children
@@ -142,14 +200,21 @@ def _events() -> list[Any]:
         return []
     return [
         data_table(
-            "Recent changes of what serves",
-            ["When", "Who", "Change"],
+            _("Recent changes of what serves"),
+            [_("When"), _("Who"), _("Change")],
             [
                 (
                     _when(e.at),
-                    e.username or "command line",
-                    f"{e.name} v{e.version} {ACTIONS.get(e.action, e.action)}"
-                    + (f" (v{e.replaced_version} was active)" if e.replaced_version else ""),
+                    e.username or _("command line"),
+                    f"{e.name} v{e.version} {_(ACTIONS.get(e.action, e.action))}"
+                    + (
+                        _(
+                            " (v%(replaced_version)s was active)",
+                            replaced_version=e.replaced_version,
+                        )
+                        if e.replaced_version
+                        else ""
+                    ),
                 )
                 for e in found
             ],
@@ -167,20 +232,24 @@ def _admin_candidates() -> list[Any]:
         shown[name] = shown.get(name, 0) + 1
         buttons.append(
             html.Button(
-                f"Put {name} v{version} in shadow",
+                _(
+                    "Put %(name)s v%(version)s in shadow",
+                    name=name,
+                    version=version,
+                ),
                 id={"type": SHADOW, "name": name, "version": version},
                 type="button",
                 className="btn btn-outline-primary",
             )
         )
     if not buttons:
-        return [html.P("Every trained version of the serving models is active or in shadow.")]
+        return [html.P(_("Every trained version of the serving models is active or in shadow."))]
     return [
         html.Div(
             buttons,
             className="toggle-group",
             role="group",
-            **aria(label="Put a version in shadow"),
+            **aria(label=_("Put a version in shadow")),
         )
     ]
 
@@ -188,15 +257,17 @@ def _admin_candidates() -> list[Any]:
 def section() -> list[Any]:
     views = shadow_views(services())
     children: list[Any] = [
-        html.H2("Shadow versions"),
+        html.H2(_("Shadow versions")),
         html.P(
-            "A version in shadow answers every live prediction of its model too, after the "
-            "active version's answer has been returned and recorded; nobody is shown its "
-            "answers. Compare them here, then promote it or stop it."
+            _(
+                "A version in shadow answers every live prediction of its model too, after the "
+                "active version's answer has been returned and recorded; nobody is shown its "
+                "answers. Compare them here, then promote it or stop it."
+            )
         ),
     ]
     if not views:
-        children.append(html.P("No version is in shadow."))
+        children.append(html.P(_("No version is in shadow.")))
     for view in views:
         children += _view(view)
     if allowed(ADMIN_ROLE):
@@ -219,19 +290,36 @@ def register_callbacks(app: Dash) -> None:
         if not isinstance(chosen, dict) or not any(any(c) for c in clicks):
             raise PreventUpdate
         if not allowed(ADMIN_ROLE):  # the same role as the API's
-            return f"Nothing changed: this needs the {ADMIN_ROLE} role."
+            return _(
+                "Nothing changed: this needs the %(admin_role)s role.",
+                admin_role=ADMIN_ROLE,
+            )
         name = str(chosen["name"])
         try:
             if chosen["type"] == SHADOW:
                 done = put_in_shadow(services(), name, int(chosen["version"]), requester())
-                return f"{name} v{done.version} is in shadow from now on: reload to follow it."
+                return _(
+                    "%(name)s v%(version)s is in shadow from now on: reload to follow it.",
+                    name=name,
+                    version=done.version,
+                )
             if chosen["type"] == STOP:
                 done = stop_shadow(services(), name, requester())
-                return f"{name} v{done.version} is no longer in shadow."
+                return _(
+                    "%(name)s v%(version)s is no longer in shadow.",
+                    name=name,
+                    version=done.version,
+                )
             done = promote_shadow(services(), name, requester())
-            return (
-                f"{name} v{done.version} is now active (v{done.replaced_version} was): "
-                "reload to see it."
+            return _(
+                "%(name)s v%(version)s is now active (v%(replaced_version)s was): "
+                "reload to see it.",
+                name=name,
+                version=done.version,
+                replaced_version=done.replaced_version,
             )
         except (LookupError, ShadowRefused) as exc:
-            return f"Nothing changed: {exc.args[0]}"
+            return _(
+                "Nothing changed: %(args)s",
+                args=exc.args[0],
+            )

@@ -11,6 +11,7 @@ from dash import html
 from dashboard.components.cards import notice
 from dashboard.components.charts import chart, paired_bars
 from dashboard.components.tables import data_table
+from dashboard.web.i18n import _, percent, when
 from ml.models.registry import PRIMARY
 
 
@@ -19,29 +20,38 @@ def _pct(value: float | None) -> str:
 
 
 def _when(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%d %b %Y at %H:%M UTC")
+    return when(datetime.fromisoformat(iso))
 
 
 def fallback_reason(report: dict[str, Any] | None, fallback: str | None) -> str:
     """One sentence on why the image-only fallback is the model it is."""
     if fallback is None:
-        return "No image-only model is active, so products without text cannot be answered."
+        return _("No image-only model is active, so products without text cannot be answered.")
     means = (report or {}).get("means", {})
     if fallback not in means:
-        return (
-            f"The image-only fallback is {fallback}: no style-shift figure is stored yet, so the "
-            "default applies. Run `vitrine evaluate --shift` to choose it by how well each model "
-            "holds up on art styles it never saw."
+        return _(
+            "The image-only fallback is %(fallback)s: no style-shift figure is "
+            "stored yet, so the default applies. Run `vitrine evaluate --shift` to "
+            "choose it by how well each model holds up on art styles it never saw.",
+            fallback=fallback,
         )
     others = [
         f"{name} {_pct(m['accuracy'])}"
         for name, m in means.items()
         if name not in (fallback, PRIMARY) and m.get("accuracy") is not None
     ]
-    return (
-        f"The image-only fallback is {fallback} because it holds up best on art styles it never "
-        f"saw: {_pct(means[fallback]['accuracy'])} mean accuracy leave-one-style-out"
-        + (f" (other image-only models: {', '.join(others)})." if others else ".")
+    return _(
+        "The image-only fallback is %(fallback)s because it holds up best on "
+        "art styles it never saw: %(pct)s mean accuracy leave-one-style-out",
+        fallback=fallback,
+        pct=_pct(means[fallback]["accuracy"]),
+    ) + (
+        _(
+            " (other image-only models: %(join)s).",
+            join=", ".join(others),
+        )
+        if others
+        else "."
     )
 
 
@@ -50,21 +60,27 @@ def _sets_note(means: dict[str, dict[str, float | None]], fallback: str | None) 
     scores = means.get(fallback or "", {})
     if scores.get("set_coverage") is None or scores.get("set_coverage_in_style") is None:
         return None
-    return (
-        f"The 90% review sets of {fallback} are calibrated on its answers to art sets it never "
-        f"saw, so they keep their promise on new styles: they hold the true category "
-        f"{_pct(scores['set_coverage'])} of the time over the held-out sets. Calibrated on the "
-        f"validation split, whose photos look like the training ones, they would hold it "
-        f"{_pct(scores['set_coverage_in_style'])} of the time."
+    return _(
+        "The 90%% review sets of %(fallback)s are calibrated on its answers to "
+        "art sets it never saw, so they keep their promise on new styles: they "
+        "hold the true category %(pct)s of the time over the held-out sets. "
+        "Calibrated on the validation split, whose photos look like the "
+        "training ones, they would hold it %(pct2)s of the time.",
+        fallback=fallback,
+        pct=_pct(scores["set_coverage"]),
+        pct2=_pct(scores["set_coverage_in_style"]),
     )
 
 
 def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> list[Any]:
-    heading = html.H2("Photos unlike the catalogue: leave-one-style-out")
+    heading = html.H2(_("Photos unlike the catalogue: leave-one-style-out"))
     intro = html.P(
-        "Each art set of the demo catalogue is held out in turn: the models are trained on the "
-        "other sets and scored on every product of the held-out one. This is how an image-only "
-        "answer fares on photos whose style the model never saw; the test split above flatters it."
+        _(
+            "Each art set of the demo catalogue is held out in turn: the models are trained on the "
+            "other sets and scored on every product of the held-out one. This is how an image-only "
+            "answer fares on photos whose style the model never saw; the test split above "
+            "flatters it."
+        )
     )
     reason = html.P(fallback_reason(report, fallback), id="models-fallback-reason")
     if not report:
@@ -72,7 +88,9 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
             heading,
             intro,
             reason,
-            notice("No style-shift report yet", "Run `vitrine evaluate --shift` to measure it."),
+            notice(
+                _("No style-shift report yet"), _("Run `vitrine evaluate --shift` to measure it.")
+            ),
         ]
     means: dict[str, dict[str, float | None]] = report["means"]
     names = list(means)
@@ -80,9 +98,9 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
     unflagged = [means[n]["unflagged_accuracy"] or 0.0 for n in names]
     fig = paired_bars(
         names,
-        ("Accuracy", accuracy),
-        ("Accuracy of answers not flagged for review", unflagged),
-        "Mean over held-out sets",
+        (_("Accuracy"), accuracy),
+        (_("Accuracy of answers not flagged for review"), unflagged),
+        _("Mean over held-out sets"),
     )
     image_only = [n for n in names if n != PRIMARY]
     worst = min(
@@ -91,29 +109,36 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
         default=None,
     )
     summary = (
-        f"Mean over {len(report['art_sets'])} held-out art sets. "
+        _(
+            "Mean over %(count)s held-out art sets. ",
+            count=len(report["art_sets"]),
+        )
         + "; ".join(f"{n} {_pct(means[n]['accuracy'])}" for n in names)
         + "."
         + (
-            f" The fallback does worst on {worst['style']} ({_pct(worst['accuracy'])})."
+            _(
+                " The fallback does worst on %(style)s (%(pct)s).",
+                style=worst["style"],
+                pct=_pct(worst["accuracy"]),
+            )
             if worst
             else ""
         )
     )
     figure = chart(
         "models-shift",
-        "Accuracy on art styles never seen in training, by model",
+        _("Accuracy on art styles never seen in training, by model"),
         summary,
         fig,
         [
-            "Model",
-            "Accuracy",
-            "Macro-F1",
+            _("Model"),
+            _("Accuracy"),
+            _("Macro-F1"),
             "ECE",
-            "Flagged for review",
-            "Accuracy not flagged",
-            "90% set covers the truth",
-            "Mean set size",
+            _("Flagged for review"),
+            _("Accuracy not flagged"),
+            _("%(level)s set covers the truth", level=percent(0.9, 0)),
+            _("Mean set size"),
         ],
         [
             (
@@ -133,8 +158,8 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
     sets_note = _sets_note(means, fallback)
     by_set = {(f["style"], f["model"]): f["accuracy"] for f in report["folds"]}
     per_set = data_table(
-        "Accuracy per held-out art set",
-        ["Held-out art set", *names],
+        _("Accuracy per held-out art set"),
+        [_("Held-out art set"), *names],
         [(s, *(_pct(by_set.get((s, n))) for n in names)) for s in report["art_sets"]],
         table_id="models-shift-per-set",
         numeric=[False, *([True] * len(names))],
@@ -147,7 +172,11 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
         *([html.P(sets_note, id="models-shift-sets")] if sets_note else []),
         per_set,
         html.P(
-            f"Measured on {_when(report['created_at'])} over {report['products']} products; "
-            f"image-only models: {', '.join(image_only)}."
+            _(
+                "Measured on %(when)s over %(products)s products; image-only models: %(join)s.",
+                when=_when(report["created_at"]),
+                products=report["products"],
+                join=", ".join(image_only),
+            )
         ),
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.components.aria import aria, data
+from dashboard.web.i18n import _
 
 
 def upload_field(
@@ -29,8 +30,13 @@ def upload_field(
                     className_active="upload-box upload-box--active",
                     children=html.Div(
                         [
-                            html.Span(f"Drag and drop {what} here, or "),
-                            html.Span("choose a file", className="upload-box__link"),
+                            html.Span(
+                                _(
+                                    "Drag and drop %(what)s here, or ",
+                                    what=what,
+                                )
+                            ),
+                            html.Span(_("choose a file"), className="upload-box__link"),
                         ],
                         className="upload-zone__button",
                     ),

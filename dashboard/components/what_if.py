@@ -19,6 +19,7 @@ from dashboard.components.ids import page_ids
 from dashboard.services.explain import NotExplainable
 from dashboard.services.prediction import AuditUnavailable, ModelsNotReady, TextRejected
 from dashboard.services.what_if import Original
+from dashboard.web.i18n import _
 from ml.images import ImageRejected
 
 ID = page_ids("what-if")
@@ -50,18 +51,20 @@ def what_if_section(before: Original) -> html.Section:
         className="what-if",
         **aria(labelledby=ID("title")),
         children=[
-            html.H2("What if the text were different?", id=ID("title")),
+            html.H2(_("What if the text were different?"), id=ID("title")),
             html.P(
-                "Change the name or the description, or empty both to see what the image-only "
-                "fallback says, then compare with the recorded answer. Trying records nothing; "
-                "“Record this answer” adds it to the audit trail as a new prediction."
+                _(
+                    "Change the name or the description, or empty both to see what the image-only "
+                    "fallback says, then compare with the recorded answer. Trying records nothing; "
+                    "“Record this answer” adds it to the audit trail as a new prediction."
+                )
             ),
             dcc.Store(id=REQUEST, data={"prediction": _signer().dumps(before.prediction_id)}),
             html.Div(
                 className="form-grid",
                 children=[
                     field(
-                        "Product name",
+                        _("Product name"),
                         dcc.Input(
                             id=NAME, type="text", value=before.name, className="form-control"
                         ),
@@ -69,7 +72,7 @@ def what_if_section(before: Original) -> html.Section:
                         in_grid=True,
                     ),
                     field(
-                        "Description",
+                        _("Description"),
                         dcc.Textarea(
                             id=DESCRIPTION,
                             value=before.description,
@@ -84,9 +87,9 @@ def what_if_section(before: Original) -> html.Section:
             html.Div(
                 className="pixel-job__buttons",
                 children=[
-                    html.Button("Try it", id=RUN, type="button", className="btn btn-primary"),
+                    html.Button(_("Try it"), id=RUN, type="button", className="btn btn-primary"),
                     html.Button(
-                        "Record this answer",
+                        _("Record this answer"),
                         id=RECORD,
                         type="button",
                         className="btn btn-outline-primary",
@@ -113,9 +116,21 @@ def prediction_id(request: Any) -> int:
 def refused(exc: Exception) -> str:
     """Why a what-if was not answered (or not recorded), in words for the status line."""
     if isinstance(exc, TextRejected):
-        return f"The text was refused: {exc}."
+        return _(
+            "The text was refused: %(exc)s.",
+            exc=exc,
+        )
     if isinstance(exc, NotExplainable):
-        return f"This prediction cannot be tried again: {exc.args[0]}."
+        return _(
+            "This prediction cannot be tried again: %(args)s.",
+            args=exc.args[0],
+        )
     if isinstance(exc, ImageRejected):
-        return f"The photo was refused: {exc}"
-    return f"Vitrine cannot predict right now: {exc}."
+        return _(
+            "The photo was refused: %(exc)s",
+            exc=exc,
+        )
+    return _(
+        "Vitrine cannot predict right now: %(exc)s.",
+        exc=exc,
+    )

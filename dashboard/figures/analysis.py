@@ -14,6 +14,7 @@ from dashboard.components.charts import (
 )
 from dashboard.components.formats import sentence_case
 from dashboard.services.analysis import MAX_POINTS, VARIABLES
+from dashboard.web.i18n import _, number
 from ml.analysis import relate
 
 
@@ -34,7 +35,10 @@ def scatter_chart(pairs: pd.DataFrame, x: str, y: str) -> html.Figure:
                 # Opaque: a translucent marker would need an outline in most colours to keep
                 # 3:1 against the plot, and outlines are slow to draw.
                 marker=category_marker(n, 7),
-                hovertemplate=f"{category}<br>%{{x}}, %{{y}}<extra></extra>",
+                hovertemplate=_(
+                    "%(category)s<br>%%{x}, %%{y}<extra></extra>",
+                    category=category,
+                ),
             )
         )
     for category, group in sorted(pairs.groupby("category")):
@@ -64,7 +68,11 @@ def scatter_chart(pairs: pd.DataFrame, x: str, y: str) -> html.Figure:
     fig.update_xaxes(title_text=sentence_case(VARIABLES[x]))
     fig.update_yaxes(title_text=sentence_case(VARIABLES[y]))
     note = (
-        f" Showing a sample of {len(shown):,} of {len(pairs):,} products."
+        _(
+            " Showing a sample of %(count)s of %(count2)s products.",
+            count=number(len(shown)),
+            count2=number(len(pairs)),
+        )
         if len(shown) < len(pairs)
         else ""
     )
@@ -74,11 +82,17 @@ def scatter_chart(pairs: pd.DataFrame, x: str, y: str) -> html.Figure:
         relation.reading + note,
         fig,
         [
-            "Category",
-            "Products",
-            f"Median {VARIABLES[x]}",
-            f"Median {VARIABLES[y]}",
-            "Rank correlation",
+            _("Category"),
+            _("Products"),
+            _(
+                "Median %(variables)s",
+                variables=VARIABLES[x],
+            ),
+            _(
+                "Median %(variables)s",
+                variables=VARIABLES[y],
+            ),
+            _("Rank correlation"),
         ],
         rows,
         numeric=[False, True, True, True, True],

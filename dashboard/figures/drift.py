@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from dashboard.components.charts import PALETTE, base_layout, chart
+from dashboard.web.i18n import _, percent
 
 
 def history_chart(history: list) -> html.Figure:
@@ -33,12 +34,15 @@ def history_chart(history: list) -> html.Figure:
         middle = first + (last - first) / 2
         fig.update_xaxes(range=[middle - timedelta(minutes=30), middle + timedelta(minutes=30)])
     fig.update_xaxes(tickformat="%Y-%m-%d %H:%M")
-    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text="Share of columns drifted")
+    fig.update_yaxes(range=[0, 1.05], tickformat=".0%", title_text=_("Share of columns drifted"))
     drifted = sum(r.dataset_drift for r in history)
-    summary = (
-        f"{len(history)} report{'' if len(history) == 1 else 's'}; {drifted} found dataset "
-        "drift (marked with a cross). "
-        f"The latest has {shares[-1]:.0%} of its columns drifted."
+    summary = _(
+        "%(count)s report%(value)s; %(drifted)s found dataset drift (marked "
+        "with a cross). The latest has %(shares)s of its columns drifted.",
+        count=len(history),
+        value="" if len(history) == 1 else "s",
+        drifted=drifted,
+        shares=percent(shares[-1], 0),
     )
     rows = [
         (
@@ -52,10 +56,10 @@ def history_chart(history: list) -> html.Figure:
     ]
     return chart(
         "drift-history",
-        "Drift over time",
+        _("Drift over time"),
         summary,
         fig,
-        ["Report", "Time (UTC)", "Predictions", "Share drifted", "Dataset drift"],
+        [_("Report"), _("Time (UTC)"), _("Predictions"), _("Share drifted"), _("Dataset drift")],
         rows,
         numeric=[False, False, True, True, False],
     )

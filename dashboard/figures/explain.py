@@ -10,6 +10,7 @@ from dash import html
 
 from dashboard.components.charts import PALETTE, base_layout, chart, label_cells
 from dashboard.services.explain import PredictionExplanation
+from dashboard.web.i18n import _
 from ml.spatial_audit import verdict
 
 
@@ -36,19 +37,26 @@ def word_chart(result: PredictionExplanation) -> html.Figure:
     low, high = min(0.0, *values), max(0.0, *values)
     pad = 0.45 * ((high - low) or 1.0)
     fig.update_xaxes(range=[low - pad if low < 0 else -0.05 * pad, high + pad])
-    fig.update_xaxes(title_text=f"Contribution to the text score for {result.target}")
+    fig.update_xaxes(
+        title_text=_(
+            "Contribution to the text score for %(target)s",
+            target=result.target,
+        )
+    )
     pushing = [c.token for c in text.contributions if c.value > 0][:3]
     against = [c.token for c in text.contributions if c.value < 0][:3]
-    summary = (
-        f"Words for {result.target}: {', '.join(pushing) or 'none'}. "
-        f"Words against: {', '.join(against) or 'none'}."
+    summary = _(
+        "Words for %(target)s: %(value)s. Words against: %(value2)s.",
+        target=result.target,
+        value=", ".join(pushing) or "none",
+        value2=", ".join(against) or "none",
     )
     return chart(
         f"explain-text-{result.prediction_id}",
-        "Which words moved the text score",
+        _("Which words moved the text score"),
         summary,
         fig,
-        ["Word or phrase", "SHAP value", "Direction"],
+        [_("Word or phrase"), _("SHAP value"), _("Direction")],
         [
             (c.token, f"{c.value:+.4f}", "for" if c.value > 0 else "against")
             for c in text.contributions
@@ -60,20 +68,29 @@ def word_chart(result: PredictionExplanation) -> html.Figure:
 def spatial_chart(result: dict[str, Any]) -> html.Figure:
     """The stored spatial-bias audit: the share of attribution in each image cell."""
     grid = np.array(result["overall"])
-    fig = go.Figure(go.Heatmap(z=grid, colorscale="Blues", colorbar={"title": "Share"}))
+    fig = go.Figure(go.Heatmap(z=grid, colorscale="Blues", colorbar={"title": _("Share")}))
     label_cells(fig, grid.tolist(), [[f"{v * 100:.1f}%" for v in row] for row in grid], "Blues")
     base_layout(fig, height=380)
-    fig.update_yaxes(autorange="reversed", title_text="Row (top to bottom)")
-    fig.update_xaxes(title_text="Column (left to right)")
+    fig.update_yaxes(autorange="reversed", title_text=_("Row (top to bottom)"))
+    fig.update_xaxes(title_text=_("Column (left to right)"))
     rows = [(name, f"{share:.0%}") for name, share in result["quadrant_shares"].items()]
-    rows += [(f"accuracy, {k}", f"{v:.0%}") for k, v in result["accuracy"].items()]
+    rows += [
+        (
+            _(
+                "accuracy, %(k)s",
+                k=k,
+            ),
+            f"{v:.0%}",
+        )
+        for k, v in result["accuracy"].items()
+    ]
     return chart(
         "explain-spatial",
-        "Where the model looks, on average",
+        _("Where the model looks, on average"),
         # Worded now from the stored figures, so older audits read as newer ones do.
-        verdict(result["quadrant_shares"], result["accuracy"])[1],
+        verdict(result["quadrant_shares"], result["accuracy"], _)[1],
         fig,
-        ["Quarter or placement", "Value"],
+        [_("Quarter or placement"), _("Value")],
         rows,
         numeric=[False, True],
     )

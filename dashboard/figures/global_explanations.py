@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 from dashboard.components.charts import base_layout, chart
 from dashboard.components.tables import data_table
 from dashboard.services.global_explanations import GlobalExplanation
+from dashboard.web.i18n import _
 from ml.explain import describe_regions
 
 COLUMNS = 4
@@ -23,13 +24,13 @@ def words_table(found: GlobalExplanation) -> html.Div:
         [
             category,
             found.with_text.get(category, 0),
-            ", ".join(f"{w.token} (+{w.value:.2f})" for w in words) or "none stands out",
+            ", ".join(f"{w.token} (+{w.value:.2f})" for w in words) or _("none stands out"),
         ]
         for category, words in found.words.items()
     ]
     return data_table(
-        "Words that weigh most towards each category (mean SHAP value in log-odds)",
-        ["Category", "Texts", "Words, heaviest first"],
+        _("Words that weigh most towards each category (mean SHAP value in log-odds)"),
+        [_("Category"), _("Texts"), _("Words, heaviest first")],
         rows,
         numeric=[False, True, False],
         prose=[2],
@@ -58,7 +59,7 @@ def cells_chart(chart_id: str, found: GlobalExplanation) -> html.Figure:
                 zmax=limit,
                 colorscale="RdBu_r",
                 showscale=n == 0,
-                colorbar={"title": {"text": "Log-odds"}, "len": 0.8},
+                colorbar={"title": {"text": _("Log-odds")}, "len": 0.8},
                 hovertemplate=category + ": %{z:.3f}<extra></extra>",
             ),
             row=n // COLUMNS + 1,
@@ -70,21 +71,24 @@ def cells_chart(chart_id: str, found: GlobalExplanation) -> html.Figure:
     fig.update_xaxes(showticklabels=False, showgrid=False)
     fig.update_yaxes(showticklabels=False, showgrid=False, autorange="reversed")
     rows = [
-        [category, found.explained.get(category, 0), describe_regions(grid, category)]
+        [category, found.explained.get(category, 0), describe_regions(grid, category, _)]
         for category, grid in found.cells.items()
     ]
-    summary = (
-        f"The mean fast map of {found.model} v{found.version} over up to "
-        f"{max(found.explained.values(), default=0)} test photos of each category, towards "
-        "that category: red regions of the photo push towards it, blue ones against it. "
-        "The table says where each category's evidence lies."
+    summary = _(
+        "The mean fast map of %(model)s v%(version)s over up to %(most)s test "
+        "photos of each category, towards that category: red regions of the "
+        "photo push towards it, blue ones against it. The table says where "
+        "each category's evidence lies.",
+        model=found.model,
+        version=found.version,
+        most=max(found.explained.values(), default=0),
     )
     return chart(
         chart_id,
-        "Mean image attribution per category",
+        _("Mean image attribution per category"),
         summary,
         fig,
-        ["Category", "Photos", "Where the evidence lies"],
+        [_("Category"), _("Photos"), _("Where the evidence lies")],
         rows,
         numeric=[False, True, False],
     )

@@ -18,6 +18,7 @@ from dashboard.components.charts import (
     short_name,
 )
 from dashboard.components.formats import pct
+from dashboard.web.i18n import _, decimal, percent
 from db.models import ModelVersion
 
 
@@ -25,19 +26,23 @@ def comparison_chart(versions: list[ModelVersion]) -> html.Figure:
     names = [v.name for v in versions]
     accuracy = [v.metrics.get("accuracy", 0) for v in versions]
     macro_f1 = [v.metrics.get("macro_f1", 0) for v in versions]
-    fig = paired_bars(names, ("Accuracy", accuracy), ("Macro-F1", macro_f1), "Test score")
+    fig = paired_bars(names, (_("Accuracy"), accuracy), (_("Macro-F1"), macro_f1), _("Test score"))
     best = max(versions, key=lambda v: v.metrics.get("accuracy", 0))
     summary = (
-        f"{best.name} scores best, {best.metrics.get('accuracy', 0):.1%} accuracy. "
+        _(
+            "%(name)s scores best, %(get)s accuracy. ",
+            name=best.name,
+            get=percent(best.metrics.get("accuracy", 0), 1),
+        )
         + "; ".join(f"{n} {a:.1%}" for n, a in zip(names, accuracy, strict=True))
         + "."
     )
     return chart(
         "models-comparison",
-        "Accuracy and macro-F1 by model",
+        _("Accuracy and macro-F1 by model"),
         summary,
         fig,
-        ["Model", "Accuracy", "Macro-F1"],
+        [_("Model"), _("Accuracy"), _("Macro-F1")],
         [(n, pct(a), pct(f)) for n, a, f in zip(names, accuracy, macro_f1, strict=True)],
         numeric=[False, True, True],
     )
@@ -62,14 +67,14 @@ def confusion(
             y=short,
             customdata=links,
             colorscale="Blues",
-            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
-            colorbar={"title": "Products"},
+            hovertemplate=_("true %{y}, predicted %{x}: %{z}<extra></extra>"),
+            colorbar={"title": _("Products")},
         )
     )
     label_cells(fig, matrix, [[str(n) for n in row] for row in matrix], "Blues")
     base_layout(fig, height=460)
-    fig.update_xaxes(title_text="Predicted category", tickangle=-30)
-    fig.update_yaxes(title_text="True category", autorange="reversed")
+    fig.update_xaxes(title_text=_("Predicted category"), tickangle=-30)
+    fig.update_yaxes(title_text=_("True category"), autorange="reversed")
     off = [
         (classes[i], classes[j], n)
         for i, row in enumerate(matrix)
@@ -79,21 +84,35 @@ def confusion(
     worst = most_frequent_confusions(off)
     correct = sum(matrix[i][i] for i in range(len(matrix)))
     total = sum(sum(row) for row in matrix)
-    summary = f"{correct} of {total} test products are on the diagonal (correct). {worst}"
+    summary = _(
+        "%(correct)s of %(total)s test products are on the diagonal (correct). %(worst)s",
+        correct=correct,
+        total=total,
+        worst=worst,
+    )
     rows: list[list[Any]] = [[c, *row] for c, row in zip(classes, matrix, strict=True)]
     if links:
-        summary += " Select a count, in the chart or its data table, to see those products."
+        summary += _(" Select a count, in the chart or its data table, to see those products.")
         for i, row in enumerate(matrix):
             for j, n in enumerate(row):
                 if n:
-                    label = f"{n} {classes[i]} predicted as {classes[j]}"
+                    label = _(
+                        "%(n)s %(classes)s predicted as %(classes2)s",
+                        n=n,
+                        classes=classes[i],
+                        classes2=classes[j],
+                    )
                     rows[i][j + 1] = html.A(str(n), href=links[i][j], title=label)
     return chart(
         f"models-confusion-{version.name}",
-        f"Confusion matrix of {version.name} v{version.version}",
+        _(
+            "Confusion matrix of %(name)s v%(version)s",
+            name=version.name,
+            version=version.version,
+        ),
         summary,
         fig,
-        ["True \\ predicted", *short],
+        [_("True \\ predicted"), *short],
         rows,
         numeric=[False, *([True] * len(classes))],
     )
@@ -102,14 +121,32 @@ def confusion(
 def most_frequent_confusions(off: list[tuple[str, str, int]]) -> str:
     """The largest off-diagonal count in words, naming every pair that shares it."""
     if not off:
-        return "No test product was misclassified."
+        return _("No test product was misclassified.")
     top = max(n for _t, _p, n in off)
-    tied = [f"{t} predicted as {p}" for t, p, n in off if n == top]
+    tied = [
+        _(
+            "%(t)s predicted as %(p)s",
+            t=t,
+            p=p,
+        )
+        for t, p, n in off
+        if n == top
+    ]
     products = "product" if top == 1 else "products"
     if len(tied) == 1:
-        return f"The most frequent confusion: {top} {products}, {tied[0]}."
+        return _(
+            "The most frequent confusion: %(top)s %(products)s, %(tied)s.",
+            top=top,
+            products=products,
+            tied=tied[0],
+        )
     return (
-        f"The most frequent confusions, {top} {products} each ({len(tied)} tied): "
+        _(
+            "The most frequent confusions, %(top)s %(products)s each (%(count)s tied): ",
+            top=top,
+            products=products,
+            count=len(tied),
+        )
         + "; ".join(tied)
         + "."
     )
@@ -130,9 +167,13 @@ def per_class(version: ModelVersion, classes: list[str]) -> html.Figure:
         )
     )
     base_layout(fig, height=80 + 40 * len(classes))
-    fig.update_xaxes(range=[0, 1.1], tickformat=".0%", title_text="F1 on the test split")
+    fig.update_xaxes(range=[0, 1.1], tickformat=".0%", title_text=_("F1 on the test split"))
     low = min(zip(f1, classes, strict=True))
-    summary = f"The weakest category is {low[1]} (F1 {low[0]:.1%})."
+    summary = _(
+        "The weakest category is %(low)s (F1 %(low2)s).",
+        low=low[1],
+        low2=percent(low[0], 1),
+    )
     rows = [
         (
             c,
@@ -145,10 +186,13 @@ def per_class(version: ModelVersion, classes: list[str]) -> html.Figure:
     ]
     return chart(
         f"models-f1-{version.name}",
-        f"Per-class scores of {version.name}",
+        _(
+            "Per-class scores of %(name)s",
+            name=version.name,
+        ),
         summary,
         fig,
-        ["Category", "Precision", "Recall", "F1", "Test products"],
+        [_("Category"), _("Precision"), _("Recall"), "F1", _("Test products")],
         rows,
         numeric=[False, True, True, True, True],
     )
@@ -183,15 +227,18 @@ def reliability(version: ModelVersion) -> html.Figure:
     fig.update_layout(
         showlegend=True, legend={"orientation": "h", "y": 1.16, "x": 0}, margin={"t": 30}
     )
-    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", title_text="Confidence")
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", title_text=_("Confidence"))
     fig.update_yaxes(range=[0, 1.1], tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0], tickformat=".0%")
-    fig.update_yaxes(title_text="Accuracy")
+    fig.update_yaxes(title_text=_("Accuracy"))
     return chart(
         f"models-reliability-{version.name}",
-        f"Reliability diagram of {version.name}",
+        _(
+            "Reliability diagram of %(name)s",
+            name=version.name,
+        ),
         calibration_summary(version.metrics),
         fig,
-        ["Confidence bin", "Products", "Mean confidence", "Accuracy"],
+        [_("Confidence bin"), _("Products"), _("Mean confidence"), _("Accuracy")],
         [
             (
                 f"{b['low']:.0%}–{b['high']:.0%}",
@@ -209,17 +256,25 @@ def calibration_summary(metrics: dict[str, Any]) -> str:
     """The ECE in words, saying so when temperature scaling made the test split worse."""
     ece = metrics.get("ece", 0.0)
     before = metrics.get("ece_uncalibrated")
-    said = f"Expected calibration error {ece:.3f} after temperature scaling"
+    said = _(
+        "Expected calibration error %(ece)s after temperature scaling",
+        ece=decimal(ece, 3),
+    )
     if before is None:
         said += "."
     elif ece > before:
-        said += (
-            f", worse than the {before:.3f} before it: the temperature was fitted on the "
-            "validation split, and on the test split the raw confidences were already closer "
-            "to the accuracy. The served confidences are the scaled ones."
+        said += _(
+            ", worse than the %(before)s before it: the temperature was fitted on "
+            "the validation split, and on the test split the raw confidences were "
+            "already closer to the accuracy. The served confidences are the scaled "
+            "ones.",
+            before=decimal(before, 3),
         )
     else:
-        said += f" ({before:.3f} before)."
+        said += _(
+            " (%(before)s before).",
+            before=decimal(before, 3),
+        )
     return said + (
-        " Points on the dashed diagonal are perfectly calibrated; numbers are products per bin."
+        _(" Points on the dashed diagonal are perfectly calibrated; numbers are products per bin.")
     )

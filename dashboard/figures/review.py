@@ -9,6 +9,7 @@ from dash import html
 
 from dashboard.components.charts import PALETTE, base_layout, chart, short_name
 from dashboard.components.formats import pct
+from dashboard.web.i18n import _, category_label, percent
 from db.repo_reviews import Agreement
 
 PATTERNS = ["", "/", ".", "x", "-", "+"]
@@ -37,15 +38,22 @@ def agreement_chart(rows: list[Agreement]) -> html.Figure:
     )
     base_layout(fig, height=380)
     fig.update_layout(barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.12})
-    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text="Reviews that kept it")
+    fig.update_yaxes(range=[0, 1.15], tickformat=".0%", title_text=_("Reviews that kept it"))
     reviewed = sum(r.reviewed for r in rows)
     confirmed = sum(r.confirmed for r in rows)
     weakest = min(rows, key=lambda r: (r.confirmed / r.reviewed, -r.reviewed))
-    summary = (
-        f"Reviewers kept the model's category for {confirmed} of {reviewed} reviewed "
-        f"predictions ({confirmed / reviewed:.0%}). Lowest: {weakest.category} from "
-        f"{weakest.model_name} v{weakest.model_version}, {weakest.confirmed} of "
-        f"{weakest.reviewed}."
+    summary = _(
+        "Reviewers kept the model's category for %(confirmed)s of %(reviewed)s "
+        "reviewed predictions (%(value)s). Lowest: %(category)s from "
+        "%(model_name)s v%(model_version)s, %(confirmed2)s of %(reviewed2)s.",
+        confirmed=confirmed,
+        reviewed=reviewed,
+        value=percent(confirmed / reviewed, 0),
+        category=category_label(weakest.category),
+        model_name=weakest.model_name,
+        model_version=weakest.model_version,
+        confirmed2=weakest.confirmed,
+        reviewed2=weakest.reviewed,
     )
     table = [
         (
@@ -59,10 +67,10 @@ def agreement_chart(rows: list[Agreement]) -> html.Figure:
     ]
     return chart(
         "review-agreement",
-        "Agreement of reviewers with the model, by predicted category",
+        _("Agreement of reviewers with the model, by predicted category"),
         summary,
         fig,
-        ["Model", "Predicted category", "Reviewed", "Kept", "Share kept"],
+        [_("Model"), _("Predicted category"), _("Reviewed"), _("Kept"), _("Share kept")],
         table,
         numeric=[False, False, True, True, True],
     )

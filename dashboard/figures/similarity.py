@@ -7,6 +7,7 @@ from dash import html
 
 from dashboard.components.charts import base_layout, category_marker, chart
 from dashboard.services.similarity import CatalogueMap
+from dashboard.web.i18n import _, number
 
 
 def map_chart(chart_id: str, projected: CatalogueMap) -> html.Figure:
@@ -37,25 +38,27 @@ def map_chart(chart_id: str, projected: CatalogueMap) -> html.Figure:
     # Dragging selects (a box, or a lasso from the toolbar); a click opens one product.
     fig.update_layout(
         showlegend=True,
-        legend={"title": {"text": "Category"}},
+        legend={"title": {"text": _("Category")}},
         clickmode="event",
         dragmode="select",
     )
-    fig.update_xaxes(title_text="Component 1")
-    fig.update_yaxes(title_text="Component 2")
-    summary = (
-        f"{len(ids):,} products projected to two dimensions with PCA; each category "
-        "has its own colour and marker shape. Products close together look and read "
-        "alike. Click a point to list its similar products above; drag a box (or a lasso, "
-        "from the chart's toolbar) to list the products inside it below and download them. "
-        "With a keyboard, the Catalogue page lists the same products by filter."
+    fig.update_xaxes(title_text=_("Component 1"))
+    fig.update_yaxes(title_text=_("Component 2"))
+    summary = _(
+        "%(count)s products projected to two dimensions with PCA; each "
+        "category has its own colour and marker shape. Products close together "
+        "look and read alike. Click a point to list its similar products "
+        "above; drag a box (or a lasso, from the chart's toolbar) to list the "
+        "products inside it below and download them. With a keyboard, the "
+        "Catalogue page lists the same products by filter.",
+        count=number(len(ids)),
     )
     return chart(
         chart_id,
-        "Catalogue embeddings map (PCA)",
+        _("Catalogue embeddings map (PCA)"),
         summary,
         fig,
-        ["Category", "Products", "Centre, component 1", "Centre, component 2"],
+        [_("Category"), _("Products"), _("Centre, component 1"), _("Centre, component 2")],
         rows,
         numeric=[False, True, True, True],
         config={

@@ -11,20 +11,32 @@ from dashboard.components.aria import aria
 from dashboard.components.charts import chart, paired_bars
 from dashboard.figures.explain import word_chart
 from dashboard.services.what_if import Answer, WhatIf
+from dashboard.web.i18n import _, category_label, percent
 
 CHART_ID = "what-if-probabilities"
 
 
 def _answer_card(title: str, answer: Answer) -> html.Section:
-    fallback = " (image-only fallback)" if answer.fallback else ""
+    fallback = _(" (image-only fallback)") if answer.fallback else ""
     return html.Section(
         className="what-if__answer",
         **aria(label=title),
         children=[
             html.H3(title),
-            html.P([html.Strong(answer.category), f", {answer.confidence:.1%}{fallback}"]),
+            html.P(
+                [
+                    html.Strong(category_label(answer.category)),
+                    f", {answer.confidence:.1%}{fallback}",
+                ]
+            ),
             html.P(answer.review),
-            html.P(f"Model: {answer.model}", className="result__meta"),
+            html.P(
+                _(
+                    "Model: %(model)s",
+                    model=answer.model,
+                ),
+                className="result__meta",
+            ),
         ],
     )
 
@@ -36,14 +48,22 @@ def comparison(found: WhatIf) -> list[Any]:
     classes = sorted(before.probabilities, key=lambda c: -after.probabilities.get(c, 0.0))
     fig = paired_bars(
         classes,
-        ("Recorded", [before.probabilities.get(c, 0.0) for c in classes]),
-        ("What if", [after.probabilities.get(c, 0.0) for c in classes]),
-        "Probability",
+        (_("Recorded"), [before.probabilities.get(c, 0.0) for c in classes]),
+        (_("What if"), [after.probabilities.get(c, 0.0) for c in classes]),
+        _("Probability"),
     )
-    changed = "the same category" if before.category == after.category else after.category
-    summary = (
-        f"Recorded: {before.category} {before.confidence:.1%}. {with_text(found)}: {changed}, "
-        f"{after.confidence:.1%}."
+    changed = (
+        _("the same category")
+        if before.category == after.category
+        else category_label(after.category)
+    )
+    summary = _(
+        "Recorded: %(category)s %(confidence)s. %(with_text)s: %(changed)s, %(confidence2)s.",
+        category=category_label(before.category),
+        confidence=percent(before.confidence, 1),
+        with_text=with_text(found),
+        changed=changed,
+        confidence2=percent(after.confidence, 1),
     )
     rows = [
         (
@@ -58,16 +78,16 @@ def comparison(found: WhatIf) -> list[Any]:
         html.Div(
             className="what-if__answers",
             children=[
-                _answer_card("Recorded answer", before),
-                _answer_card("What-if answer", after),
+                _answer_card(_("Recorded answer"), before),
+                _answer_card(_("What-if answer"), after),
             ],
         ),
         chart(
             CHART_ID,
-            "Probability of each category, recorded and what-if",
+            _("Probability of each category, recorded and what-if"),
             summary,
             fig,
-            ["Category", "Recorded", "What if", "Change"],
+            [_("Category"), _("Recorded"), _("What if"), _("Change")],
             rows,
             numeric=[False, True, True, True],
         ),
@@ -77,12 +97,14 @@ def comparison(found: WhatIf) -> list[Any]:
     else:
         shown.append(
             html.P(
-                "With no text, the image-only fallback answers: there are no words to weigh. "
-                "Record this answer to explain its photo on the Explain page."
+                _(
+                    "With no text, the image-only fallback answers: there are no words to weigh. "
+                    "Record this answer to explain its photo on the Explain page."
+                )
             )
         )
     return shown
 
 
 def with_text(found: WhatIf) -> str:
-    return "With this text" if found.text else "With no text"
+    return _("With this text") if found.text else _("With no text")

@@ -12,12 +12,15 @@ from dashboard.components.forms import field, get_form
 from dashboard.figures.analysis import scatter_chart
 from dashboard.services.analysis import VARIABLES, analysis_frame
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _
 
 PATH = "/analysis"
 ROLE: str | None = "viewer"
-TITLE = "Bivariate analysis · Vitrine"
-DESCRIPTION = "Relate two product variables (prices, text length, rating, brightness, confidence)."
-NAV_LABEL = "Analysis"
+TITLE = N_("Bivariate analysis · Vitrine")
+DESCRIPTION = N_(
+    "Relate two product variables (prices, text length, rating, brightness, confidence)."
+)
+NAV_LABEL = N_("Analysis")
 ORDER = 40
 
 
@@ -36,13 +39,13 @@ def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) 
     x = x if x in VARIABLES else "retail_price"
     y = y if y in VARIABLES else "discounted_price"
     children: list[Any] = [
-        html.H1("Bivariate analysis"),
+        html.H1(_("Bivariate analysis")),
         get_form(
             action=PATH,
-            title="Variables",
+            title=_("Variables"),
             title_id="analysis-form-title",
-            fields=[_select("x", "Horizontal axis", x), _select("y", "Vertical axis", y)],
-            submit="Show",
+            fields=[_select("x", _("Horizontal axis"), x), _select("y", _("Vertical axis"), y)],
+            submit=_("Show"),
             wide=True,
         ),
     ]
@@ -51,10 +54,12 @@ def layout(x: str = "retail_price", y: str = "discounted_price", **_query: str) 
     if len(pairs) < 3:
         children.append(
             notice(
-                "Not enough data",
-                "Fewer than 3 products have both values; "
-                "prediction confidence needs predictions of catalogue products "
-                "(`vitrine predict`).",
+                _("Not enough data"),
+                _(
+                    "Fewer than 3 products have both values; "
+                    "prediction confidence needs predictions of catalogue products "
+                    "(`vitrine predict`)."
+                ),
             )
         )
         return html.Div(children)

@@ -23,14 +23,15 @@ from dashboard.components.review_marks import review_said
 from dashboard.components.tables import table_region
 from dashboard.services.audit import AuditQuery, audit_page
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label, number, percent
 from ml.categories import CATEGORIES
 from ml.models.registry import SERVING
 
 PATH = "/audit"
 ROLE: str | None = "auditor"
-TITLE = "Audit trail · Vitrine"
-DESCRIPTION = "Every prediction Vitrine made, filtered and exported as CSV."
-NAV_LABEL = "Audit trail"
+TITLE = N_("Audit trail · Vitrine")
+DESCRIPTION = N_("Every prediction Vitrine made, filtered and exported as CSV.")
+NAV_LABEL = N_("Audit trail")
 ORDER = 60
 
 # The API's filters; the page asks for confidence in percent, as its table shows it.
@@ -47,35 +48,35 @@ FILTER_FIELDS = (
 )
 PERCENT_FIELDS = {"min_percent": "min_confidence", "max_percent": "max_confidence"}
 LABELS = {
-    "since": "From (date)",
-    "until": "Until (date, included)",
-    "category": "Category",
-    "model": "Model",
-    "source": "Source",
-    "min_percent": "Confidence at least (%)",
-    "max_percent": "Confidence at most (%)",
-    "min_confidence": "Confidence at least (%)",
-    "max_confidence": "Confidence at most (%)",
-    "fallback": "Image-only fallback",
-    "needs_review": "Needs review",
-    "sort": "Sort",
-    "page": "Page",
-    "page_size": "Rows per page",
+    "since": N_("From (date)"),
+    "until": N_("Until (date, included)"),
+    "category": N_("Category"),
+    "model": N_("Model"),
+    "source": N_("Source"),
+    "min_percent": N_("Confidence at least (%)"),
+    "max_percent": N_("Confidence at most (%)"),
+    "min_confidence": N_("Confidence at least (%)"),
+    "max_confidence": N_("Confidence at most (%)"),
+    "fallback": N_("Image-only fallback"),
+    "needs_review": N_("Needs review"),
+    "sort": N_("Sort"),
+    "page": N_("Page"),
+    "page_size": N_("Rows per page"),
 }
 COLUMNS = [
-    (None, "Prediction"),
-    ("created_at", "Time (UTC)"),
-    ("category", "Category"),
-    ("confidence", "Confidence"),
-    ("model", "Model"),
-    ("source", "Source"),
-    (None, "Fallback"),
-    (None, "Needs review"),
-    (None, "Product"),
-    ("latency_ms", "Latency (ms)"),
-    (None, "Request id"),
-    (None, "Review"),
-    (None, "Report"),
+    (None, N_("Prediction")),
+    ("created_at", N_("Time (UTC)")),
+    ("category", N_("Category")),
+    ("confidence", N_("Confidence")),
+    ("model", N_("Model")),
+    ("source", N_("Source")),
+    (None, N_("Fallback")),
+    (None, N_("Needs review")),
+    (None, N_("Product")),
+    ("latency_ms", N_("Latency (ms)")),
+    (None, N_("Request id")),
+    (None, N_("Review")),
+    (None, N_("Report")),
 ]
 
 
@@ -93,7 +94,12 @@ def _query(raw: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         except ValueError:
             value = math.nan
         if not 0 <= value <= 100:
-            problems.append(f"{LABELS[name]}: give a number from 0 to 100.")
+            problems.append(
+                _(
+                    "%(labels)s: give a number from 0 to 100.",
+                    labels=_(LABELS[name]),
+                )
+            )
         else:
             params[target] = value / 100
     return params, problems
@@ -104,20 +110,40 @@ def _said_for_people(exc: ValidationError) -> list[str]:
     said = []
     for error in exc.errors():
         field_name = str(error["loc"][0]) if error["loc"] else ""
-        label = LABELS.get(field_name, field_name.replace("_", " ").capitalize())
+        label = _(LABELS.get(field_name, field_name.replace("_", " ").capitalize()))
         kind = error["type"]
         if kind in ("date_from_datetime_parsing", "datetime_from_date_parsing", "date_parsing"):
-            said.append(f"{label}: give a date as YYYY-MM-DD.")
+            said.append(
+                _(
+                    "%(label)s: give a date as YYYY-MM-DD.",
+                    label=label,
+                )
+            )
         elif kind == "extra_forbidden":
-            said.append(f"This page has no filter called “{field_name[:40]}”: it was ignored.")
+            said.append(
+                _(
+                    "This page has no filter called “%(field_name)s”: it was ignored.",
+                    field_name=field_name[:40],
+                )
+            )
         elif kind == "value_error" and "min_confidence is above" in error["msg"]:
-            said.append("Confidence at least is above Confidence at most.")
+            said.append(_("Confidence at least is above Confidence at most."))
         elif kind == "value_error" and "sort by" in error["msg"]:
-            said.append("Sort: use the column headings to sort.")
+            said.append(_("Sort: use the column headings to sort."))
         elif kind in ("int_parsing", "greater_than_equal", "less_than_equal"):
-            said.append(f"{label}: give a whole number in range.")
+            said.append(
+                _(
+                    "%(label)s: give a whole number in range.",
+                    label=label,
+                )
+            )
         else:
-            said.append(f"{label}: this value is not one the filter accepts.")
+            said.append(
+                _(
+                    "%(label)s: this value is not one the filter accepts.",
+                    label=label,
+                )
+            )
     # One sentence per field is enough (a union of date and time reports twice).
     return list(dict.fromkeys(said))
 
@@ -132,10 +158,10 @@ def layout(**query: str) -> html.Div:
     if problems:
         return html.Div(
             [
-                html.H1("Audit trail"),
+                html.H1(_("Audit trail")),
                 _form(raw),
                 notice(
-                    "The filter is not valid",
+                    _("The filter is not valid"),
                     [html.Ul([html.Li(p) for p in problems])],
                     kind="error",
                 ),
@@ -145,25 +171,27 @@ def layout(**query: str) -> html.Div:
     total, rows, summary = found.total, found.rows, found.summary or {}
     return html.Div(
         [
-            html.H1("Audit trail"),
+            html.H1(_("Audit trail")),
             html.P(
-                "One row per prediction from the predict page, the API and batch scoring. "
-                "Rows are never changed or deleted."
+                _(
+                    "One row per prediction from the predict page, the API and batch scoring. "
+                    "Rows are never changed or deleted."
+                )
             ),
             _form(raw),
-            html.H2("Totals for this filter"),
+            html.H2(_("Totals for this filter")),
             kpi_cards(
                 [
-                    ("predictions", f"{summary['count']:,}"),
-                    ("mean confidence", f"{summary['mean_confidence']:.1%}" if total else "—"),
-                    ("need review", f"{summary['needs_review']:,}"),
-                    ("image-only fallback", f"{summary['fallback']:,}"),
+                    (_("predictions"), number(summary["count"])),
+                    (_("mean confidence"), percent(summary["mean_confidence"]) if total else "—"),
+                    (_("need review"), number(summary["needs_review"])),
+                    (_("image-only fallback"), number(summary["fallback"])),
                 ],
-                label="Totals for this filter",
+                label=_("Totals for this filter"),
             ),
             html.P(
                 html.A(
-                    "Download these rows as CSV",
+                    _("Download these rows as CSV"),
                     className="btn btn-outline-primary",
                     href="/api/audit/predictions?"
                     + urlencode(
@@ -198,41 +226,41 @@ def _input(name: str, kind: Any, current: str | None, **extra: Any) -> dcc.Input
 
 
 def _form(raw: dict[str, str]) -> html.Form:
-    yes_no = [("true", "Yes"), ("false", "No")]
+    yes_no = [("true", _("Yes")), ("false", _("No"))]
     return get_form(
         action=PATH,
-        title="Filter",
+        title=_("Filter"),
         title_id="audit-filters-title",
         fields=[
             field(
-                "From (date)",
+                _("From (date)"),
                 _input("since", "date", raw.get("since")),
                 "audit-since",
                 in_grid=True,
             ),
             field(
-                "Until (date, included)",
+                _("Until (date, included)"),
                 _input("until", "date", raw.get("until")),
                 "audit-until",
                 in_grid=True,
             ),
             field(
-                "Category",
+                _("Category"),
                 _select("category", [(c, c) for c in CATEGORIES], raw.get("category")),
                 "audit-category",
                 in_grid=True,
             ),
             field(
-                "Model",
+                _("Model"),
                 _select("model", [(n, n) for n in SERVING], raw.get("model")),
                 "audit-model",
                 in_grid=True,
             ),
             field(
-                "Source",
+                _("Source"),
                 _select(
                     "source",
-                    [("ui", "Predict page"), ("api", "API"), ("batch", "Batch")],
+                    [("ui", _("Predict page")), ("api", "API"), ("batch", _("Batch"))],
                     raw.get("source"),
                 ),
                 "audit-source",
@@ -240,7 +268,7 @@ def _form(raw: dict[str, str]) -> html.Form:
             ),
             *(
                 field(
-                    LABELS[name],
+                    _(LABELS[name]),
                     _input(name, "number", raw.get(name), min=0, max=100, step=0.1),
                     f"audit-{name}",
                     in_grid=True,
@@ -248,20 +276,20 @@ def _form(raw: dict[str, str]) -> html.Form:
                 for name in PERCENT_FIELDS
             ),
             field(
-                "Image-only fallback",
+                _("Image-only fallback"),
                 _select("fallback", yes_no, raw.get("fallback")),
                 "audit-fallback",
                 in_grid=True,
             ),
             field(
-                "Needs review",
+                _("Needs review"),
                 _select("needs_review", yes_no, raw.get("needs_review")),
                 "audit-needs_review",
                 in_grid=True,
             ),
         ],
-        submit="Apply filter",
-        after=[" ", html.A("Clear", href=PATH, className="btn btn-link")],
+        submit=_("Apply filter"),
+        after=[" ", html.A(_("Clear"), href=PATH, className="btn btn-link")],
     )
 
 
@@ -270,12 +298,15 @@ def _table(
 ) -> Component:
     if not rows:
         return notice(
-            "No prediction matches",
-            "Change or clear the filter; predictions come "
-            "from the Predict page, the API and `vitrine predict`.",
+            _("No prediction matches"),
+            _(
+                "Change or clear the filter; predictions come "
+                "from the Predict page, the API and `vitrine predict`."
+            ),
         )
     headers = []
-    for key, label in COLUMNS:
+    for key, column_label in COLUMNS:
+        label = _(column_label)
         if key is None:
             headers.append(html.Th(label, scope="col"))
             continue
@@ -291,7 +322,10 @@ def _table(
                 children=html.A(
                     [label, html.Span(arrow, **aria(hidden="true"))],
                     href=page_link(PATH, raw, sort=next_sort, page=1),
-                    title=f"Sort by {label.lower()}",
+                    title=_(
+                        "Sort by %(lower)s",
+                        lower=label.lower(),
+                    ),
                 ),
             )
         )
@@ -311,17 +345,20 @@ def _table(
                             f"#{r.id}",
                         ],
                         href=f"/explain?prediction={r.id}",
-                        title=f"Explain prediction {r.id}",
+                        title=_(
+                            "Explain prediction %(id)s",
+                            id=r.id,
+                        ),
                         className="audit-prediction",
                     )
                 ),
                 html.Td(r.created_at.strftime("%Y-%m-%d %H:%M:%S") if r.created_at else ""),
-                html.Th(r.category, scope="row"),
+                html.Th(category_label(r.category), scope="row"),
                 html.Td(f"{r.confidence:.1%}", className="num"),
                 html.Td(f"{r.model_name} v{r.model_version}"),
                 html.Td(r.source),
-                html.Td("yes" if r.fallback else "no"),
-                html.Td("⚠ yes" if r.needs_review else "no"),
+                html.Td(_("yes") if r.fallback else _("no")),
+                html.Td(_("⚠ yes") if r.needs_review else _("no")),
                 html.Td(
                     html.A(r.product_uniq_id[:12], href=f"/similar?product={r.product_uniq_id}")
                     if r.product_uniq_id
@@ -337,12 +374,18 @@ def _table(
     ]
     first = (parsed.page - 1) * parsed.page_size + 1
     return table_region(
-        f"Predictions {first:,}–{first + len(rows) - 1:,} of {total:,}, "
-        f"sorted by {parsed.sort_column.replace('_', ' ')} "
-        f"({'newest or highest' if parsed.descending else 'oldest or lowest'} first)",
+        _(
+            "Predictions %(first)s–%(value)s of %(total)s, sorted by %(replace)s "
+            "(%(value2)s first)",
+            first=number(first),
+            value=number(first + len(rows) - 1),
+            total=number(total),
+            replace=parsed.sort_column.replace("_", " "),
+            value2="newest or highest" if parsed.descending else "oldest or lowest",
+        ),
         headers,
         body,
-        label="Predictions",
+        label=_("Predictions"),
         table_id="audit-table",
     )
 

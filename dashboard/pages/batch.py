@@ -31,12 +31,13 @@ from dashboard.services.batch_uploads import UploadRefused
 from dashboard.web.auth import allowed, visible_owner
 from dashboard.web.batch_tasks import LARGE_JOB_ROLE, NoWorker, submit_upload
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, number, percent, when
 
 PATH = "/batch"
 ROLE: str | None = "viewer"
-TITLE = "Batch scoring · Vitrine"
-DESCRIPTION = "Score a whole catalogue CSV with its images, follow the job, download results."
-NAV_LABEL = "Batch"
+TITLE = N_("Batch scoring · Vitrine")
+DESCRIPTION = N_("Score a whole catalogue CSV with its images, follow the job, download results.")
+NAV_LABEL = N_("Batch")
 ORDER = 58
 POLL_MS = 2000
 ID = page_ids("batch")
@@ -50,52 +51,71 @@ JOBS = ID("jobs")
 PROGRESS = ID("progress")
 POLL = ID("poll")
 CANCEL = ID("cancel")
-STATES = {"running": "Running", "done": "Done", "cancelled": "Cancelled", "failed": "Failed"}
+STATES = {
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "cancelled": N_("Cancelled"),
+    "failed": N_("Failed"),
+}
 
 
 def layout(**_query: str) -> html.Div:
     settings = services().settings
     found = job_statuses(services(), only_by=visible_owner())
-    limit = "any number of" if allowed(LARGE_JOB_ROLE) else f"up to {settings.batch_viewer_max:,}"
+    limit = (
+        _("any number of")
+        if allowed(LARGE_JOB_ROLE)
+        else _(
+            "up to %(batch_viewer_max)s",
+            batch_viewer_max=number(settings.batch_viewer_max),
+        )
+    )
     return html.Div(
         [
-            html.H1("Batch scoring"),
+            html.H1(_("Batch scoring")),
             html.P(
-                f"Score {limit} products at once: a CSV in the Flipkart format (uniq_id and "
-                "image columns at least; product_name and description are read when present) "
-                "and a ZIP archive of the images it names. Every product gets its audit row, as "
-                "on the Predict page; the results come as a CSV in the input's order."
+                _(
+                    "Score %(limit)s products at once: a CSV in the Flipkart format "
+                    "(uniq_id and image columns at least; product_name and description are "
+                    "read when present) and a ZIP archive of the images it names. Every "
+                    "product gets its audit row, as on the Predict page; the results come "
+                    "as a CSV in the input's order.",
+                    limit=limit,
+                )
             ),
             html.Section(
                 className="predict-form",
                 **aria(labelledby=ID("form-title")),
                 children=[
-                    html.H2("New job", id=ID("form-title")),
+                    html.H2(_("New job"), id=ID("form-title")),
                     upload_field(
                         CSV_UPLOAD,
-                        "Catalogue CSV",
-                        "The products to score, one per row.",
+                        _("Catalogue CSV"),
+                        _("The products to score, one per row."),
                         accept=".csv,text/csv",
-                        what="the CSV",
+                        what=_("the CSV"),
                         status_id=CSV_STATUS,
                     ),
                     upload_field(
                         ZIP_UPLOAD,
-                        "Images (ZIP archive)",
-                        f"The files the CSV's image column names; up to "
-                        f"{settings.batch_page_mb:g} MB with the CSV from this page (larger "
-                        "catalogues: the API or `vitrine predict --distributed`).",
+                        _("Images (ZIP archive)"),
+                        _(
+                            "The files the CSV's image column names; up to %(batch_page_mb)s MB "
+                            "with the CSV from this page (larger catalogues: the API or `vitrine "
+                            "predict --distributed`).",
+                            batch_page_mb=format(settings.batch_page_mb, "g"),
+                        ),
                         accept=".zip,application/zip",
-                        what="the ZIP archive",
+                        what=_("the ZIP archive"),
                         status_id=ZIP_STATUS,
                     ),
                     html.Button(
-                        "Start scoring", id=SUBMIT, type="button", className="btn btn-primary"
+                        _("Start scoring"), id=SUBMIT, type="button", className="btn btn-primary"
                     ),
                     html.Div(id=MESSAGE, **aria(live="polite")),
                 ],
             ),
-            html.H2("Jobs", id=ID("jobs-title")),
+            html.H2(_("Jobs"), id=ID("jobs-title")),
             html.P(_summary(found), id=PROGRESS, role="status"),
             html.Div(_jobs(found), id=JOBS),
             dcc.Interval(id=POLL, interval=POLL_MS, disabled=not _running(found)),
@@ -111,19 +131,35 @@ def _summary(found: list[JobStatus]) -> str:
     """What a screen reader hears as jobs move: said again only when it changes."""
     running = [j for j in found if j.state == "running"]
     if not found:
-        return "No batch job yet."
+        return _("No batch job yet.")
     if not running:
-        return f"{len(found)} jobs, none running."
+        return _(
+            "%(count)s jobs, none running.",
+            count=len(found),
+        )
     done = sum(j.done for j in running)
     total = sum(j.total for j in running)
-    return f"{len(running)} running: {done:,} of {total:,} products done."
+    return _(
+        "%(count)s running: %(done)s of %(total)s products done.",
+        count=len(running),
+        done=number(done),
+        total=number(total),
+    )
 
 
 def _progress(job: JobStatus) -> html.Div:
     share = job.done / job.total if job.total else 0.0
-    said = f"{job.done:,} of {job.total:,} ({share:.0%})"
+    said = _(
+        "%(done)s of %(total)s (%(share)s)",
+        done=number(job.done),
+        total=number(job.total),
+        share=percent(share, 0),
+    )
     if job.refused:
-        said += f", {job.refused:,} refused"
+        said += _(
+            ", %(refused)s refused",
+            refused=number(job.refused),
+        )
     return html.Div(
         [
             html.Progress(value=str(job.done), max=str(job.total), **aria(hidden="true")),
@@ -138,19 +174,29 @@ def _actions(job: JobStatus) -> list[Any]:
     if job.finished and job.state != "cancelled":
         out.append(
             html.A(
-                "Download results (CSV)",
+                _("Download results (CSV)"),
                 href=f"/api/batch-jobs/{job.id}/results",
-                **aria(label=f"Download results (CSV) of {job.source_name}"),
+                **aria(
+                    label=_(
+                        "Download results (CSV) of %(source_name)s",
+                        source_name=job.source_name,
+                    )
+                ),
             )
         )
     if job.state == "running":
         out.append(
             html.Button(
-                "Cancel",
+                _("Cancel"),
                 id={"type": CANCEL, "job": job.id},
                 type="button",
                 className="btn btn-outline-secondary btn-sm",
-                **aria(label=f"Cancel the job {job.source_name}"),
+                **aria(
+                    label=_(
+                        "Cancel the job %(source_name)s",
+                        source_name=job.source_name,
+                    )
+                ),
             )
         )
     return out or ["—"]
@@ -158,31 +204,47 @@ def _actions(job: JobStatus) -> list[Any]:
 
 def _jobs(found: list[JobStatus]) -> list[Any]:
     if not found:
-        return [html.P("Jobs you start appear here, with their progress.")]
+        return [html.P(_("Jobs you start appear here, with their progress."))]
     rows = [
         html.Tr(
             [
                 html.Th(
-                    [job.source_name, html.Br(), html.Small(f"job {job.id[:8]}")],
+                    [
+                        job.source_name,
+                        html.Br(),
+                        html.Small(
+                            _(
+                                "job %(id)s",
+                                id=job.id[:8],
+                            )
+                        ),
+                    ],
                     scope="row",
                     className="batch-jobs__name",
                 ),
-                html.Td(job.created_at.strftime("%d %b %Y %H:%M UTC")),
-                html.Td(STATES.get(job.state, job.state)),
+                html.Td(when(job.created_at)),
+                html.Td(_(STATES.get(job.state, job.state))),
                 html.Td(_progress(job)),
                 html.Td(_actions(job)),
             ]
         )
         for job in found
     ]
-    head = [html.Th(name, scope="col") for name in ("Catalogue", "Started", "State",
-                                                     "Products done", "Results")]  # fmt: skip
+    head = [html.Th(name, scope="col") for name in (_("Catalogue"), _("Started"), _("State"),
+                                                     _("Products done"), _("Results"))]  # fmt: skip
     failures = [
-        notice(f"Some chunks of {job.source_name} failed", "; ".join(job.failures), kind="error")
+        notice(
+            _(
+                "Some chunks of %(source_name)s failed",
+                source_name=job.source_name,
+            ),
+            "; ".join(job.failures),
+            kind="error",
+        )
         for job in found
         if job.failures
     ]
-    return [table_region("Batch jobs, newest first", head, rows), *failures]
+    return [table_region(_("Batch jobs, newest first"), head, rows), *failures]
 
 
 def _decode(contents: str | None) -> bytes | None:
@@ -199,7 +261,7 @@ def submit(csv_contents: str | None, csv_name: str | None, zip_contents: str | N
     catalogue, archive = _decode(csv_contents), _decode(zip_contents)
     if catalogue is None or archive is None:
         return notice(
-            "Both files are needed", "Choose the catalogue CSV and the ZIP of its images.",
+            _("Both files are needed"), _("Choose the catalogue CSV and the ZIP of its images."),
             kind="error",
         )  # fmt: skip
     svc = services()
@@ -207,14 +269,18 @@ def submit(csv_contents: str | None, csv_name: str | None, zip_contents: str | N
     try:
         job_id = submit_upload(server, catalogue, archive, csv_name or "catalogue.csv")
     except TooManyProducts as exc:
-        return notice("Too many products for your role", str(exc), kind="error")
+        return notice(_("Too many products for your role"), str(exc), kind="error")
     except (BatchRefused, UploadRefused) as exc:
-        return notice("These files cannot be scored", str(exc), kind="error")
+        return notice(_("These files cannot be scored"), str(exc), kind="error")
     except NoWorker as exc:
-        return notice("No worker to score it", str(exc), kind="error")
+        return notice(_("No worker to score it"), str(exc), kind="error")
     status = job_status(svc, job_id)
     return html.P(
-        f"Started: {status.total:,} products in {status.chunks} chunks. Progress is shown below."
+        _(
+            "Started: %(total)s products in %(chunks)s chunks. Progress is shown below.",
+            total=number(status.total),
+            chunks=status.chunks,
+        )
     )
 
 
@@ -224,7 +290,14 @@ def register_callbacks(app: Dash) -> None:
         @app.callback(Output(status, "children"), Input(upload, "filename"),
                       prevent_initial_call=True)  # fmt: skip
         def chosen(name: str | None) -> str:
-            return f"Chosen: {name}" if name else ""
+            return (
+                _(
+                    "Chosen: %(name)s",
+                    name=name,
+                )
+                if name
+                else ""
+            )
 
     @app.callback(
         Output(MESSAGE, "children"),
@@ -268,7 +341,13 @@ def register_callbacks(app: Dash) -> None:
             status = job_status(services(), str(chosen["job"]), only_by=visible_owner())
             status = cancel_job(services(), status.id)
         except UnknownJob as exc:
-            return notice("Not cancelled", str(exc), kind="error"), []
+            return notice(_("Not cancelled"), str(exc), kind="error"), []
         found = job_statuses(services(), only_by=visible_owner())
-        said = html.P(f"Cancelled {status.source_name}: {status.scored:,} products were scored.")
+        said = html.P(
+            _(
+                "Cancelled %(source_name)s: %(scored)s products were scored.",
+                source_name=status.source_name,
+                scored=number(status.scored),
+            )
+        )
         return said, _jobs(found)

@@ -26,34 +26,37 @@ from dashboard.services.prediction import ModelsNotReady
 from dashboard.services.training import NoCatalogue
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label, number
 from ml.categories import CATEGORIES
 
 PATH = "/catalogue"
 ROLE: str | None = "viewer"
-TITLE = "Catalogue · Vitrine"
-DESCRIPTION = "Browse the catalogue with what the models answer for each product."
-NAV_LABEL = "Catalogue"
+TITLE = N_("Catalogue · Vitrine")
+DESCRIPTION = N_("Browse the catalogue with what the models answer for each product.")
+NAV_LABEL = N_("Catalogue")
 ORDER = 15
 
-YES_NO = [("true", "Yes"), ("false", "No")]
+YES_NO = [("true", N_("Yes")), ("false", N_("No"))]
 FILTERS: list[tuple[str, str, list[tuple[str, str]]]] = [
-    ("category", "Category", [(c, c) for c in CATEGORIES]),
-    ("split", "Split", [("train", "Training"), ("test", "Test")]),
-    ("predicted", "Predicted category", [(c, c) for c in CATEGORIES]),
-    ("misclassified", "Answer", [("true", "Wrong"), ("false", "Right")]),
-    ("needs_review", "Needs review", YES_NO),
-    ("has_text", "Text", [("true", "With text"), ("false", "Photo only")]),
+    ("category", N_("Category"), [(c, c) for c in CATEGORIES]),
+    ("split", N_("Split"), [("train", N_("Training")), ("test", N_("Test"))]),
+    ("predicted", N_("Predicted category"), [(c, c) for c in CATEGORIES]),
+    ("misclassified", N_("Answer"), [("true", N_("Wrong")), ("false", N_("Right"))]),
+    ("needs_review", N_("Needs review"), YES_NO),
+    ("has_text", N_("Text"), [("true", N_("With text")), ("false", N_("Photo only"))]),
 ]
-LABELS = {name: label for name, label, _ in FILTERS} | {"page": "Page"}
+LABELS = {name: label for name, label, _options in FILTERS} | {"page": N_("Page")}
 
 
 def layout(**query: str) -> html.Div:
     raw = {k: v for k, v in query.items() if v not in (None, "")}
     head: list[Any] = [
-        html.H1("Catalogue"),
+        html.H1(_("Catalogue")),
         html.P(
-            "Every product with the answer of the active models (fusion with text, the "
-            "image-only fallback without), as the Predict page would give it."
+            _(
+                "Every product with the answer of the active models (fusion with text, the "
+                "image-only fallback without), as the Predict page would give it."
+            )
         ),
         _form(raw),
     ]
@@ -61,27 +64,34 @@ def layout(**query: str) -> html.Div:
         parsed = CatalogueQuery.model_validate(raw)
     except ValidationError as exc:
         said = [
-            f"{LABELS.get(str(e['loc'][0]), str(e['loc'][0])[:40])}: this value is not one "
-            "of the choices."
+            _(
+                "%(get)s: this value is not one of the choices.",
+                get=_(LABELS.get(str(e["loc"][0]), str(e["loc"][0])[:40])),
+            )
             for e in exc.errors()
         ]
         body = [html.Ul([html.Li(s) for s in dict.fromkeys(said)])]
-        return html.Div([*head, notice("The filter is not valid", body, kind="error")])
+        return html.Div([*head, notice(_("The filter is not valid"), body, kind="error")])
     try:
         found = browse_catalogue(services(), parsed, only_by=visible_owner())
     except NoCatalogue:
-        message = "Load one with `vitrine data ingest` (or `vitrine demo`)."
-        return html.Div([*head, notice("The catalogue is empty", message)])
+        message = _("Load one with `vitrine data ingest` (or `vitrine demo`).")
+        return html.Div([*head, notice(_("The catalogue is empty"), message)])
     except ModelsNotReady as exc:
-        return html.Div([*head, notice("No model answers yet", str(exc))])
+        return html.Div([*head, notice(_("No model answers yet"), str(exc))])
     if not found.items:
-        return html.Div([*head, notice("No product matches", "Change or clear the filter.")])
+        return html.Div([*head, notice(_("No product matches"), _("Change or clear the filter."))])
     first = (found.page - 1) * PAGE_SIZE + 1
     return html.Div(
         [
             *head,
             html.H2(
-                f"Products {first:,}–{first + len(found.items) - 1:,} of {found.total:,}",
+                _(
+                    "Products %(first)s–%(value)s of %(total)s",
+                    first=number(first),
+                    value=number(first + len(found.items) - 1),
+                    total=number(found.total),
+                ),
                 id="catalogue-results-title",
             ),
             html.Ul(
@@ -97,14 +107,14 @@ def layout(**query: str) -> html.Div:
 def _form(raw: dict[str, str]) -> html.Form:
     fields = [
         field(
-            label,
+            _(label),
             html.Select(
                 id=f"catalogue-{name}",
                 name=name,
                 className="form-select",
                 children=[
-                    html.Option(text, value=value, selected=value == raw.get(name, ""))
-                    for value, text in [("", "Any"), *options]
+                    html.Option(_(text), value=value, selected=value == raw.get(name, ""))
+                    for value, text in [("", _("Any")), *options]
                 ],
             ),
             f"catalogue-{name}",
@@ -114,27 +124,40 @@ def _form(raw: dict[str, str]) -> html.Form:
     ]
     return get_form(
         action=PATH,
-        title="Filter",
+        title=_("Filter"),
         title_id="catalogue-filters-title",
         fields=fields,
-        submit="Apply filter",
-        after=[" ", html.A("Clear", href=PATH, className="btn btn-link")],
+        submit=_("Apply filter"),
+        after=[" ", html.A(_("Clear"), href=PATH, className="btn btn-link")],
     )
 
 
 def _card(item: CatalogueItem) -> html.Li:
     p, answer = item.product, item.answer
-    verdict = "✓ right" if item.correct else f"✗ wrong (it is {p.category})"
+    verdict = (
+        _("✓ right")
+        if item.correct
+        else _(
+            "✗ wrong (it is %(category)s)",
+            category=category_label(p.category),
+        )
+    )
     # Each link names its product for screen readers, which list links out of context.
     whose = html.Span(f" {p.product_name}", className="visually-hidden")
     links = [
-        html.A(["Predict", whose], href=f"/predict?{urlencode({'product': p.uniq_id})}"),
-        html.A(["Similar", whose], href=f"/similar?{urlencode({'product': p.uniq_id})}"),
+        html.A([_("Predict"), whose], href=f"/predict?{urlencode({'product': p.uniq_id})}"),
+        html.A([_("Similar"), whose], href=f"/similar?{urlencode({'product': p.uniq_id})}"),
     ]
     if item.prediction_id is not None:
         links.append(
             html.A(
-                [f"Explain #{item.prediction_id}", whose],
+                [
+                    _(
+                        "Explain #%(prediction_id)s",
+                        prediction_id=item.prediction_id,
+                    ),
+                    whose,
+                ],
                 href=f"/explain?prediction={item.prediction_id}",
             )
         )
@@ -146,18 +169,18 @@ def _card(item: CatalogueItem) -> html.Li:
                 className="product-card__body catalogue-card__body",
                 children=[
                     html.H3(p.product_name, className="catalogue-card__name"),
-                    html.P(f"{p.category} · {'test' if p.split == 'test' else 'training'}"),
+                    html.P(f"{p.category} · {_('test') if p.split == 'test' else _('training')}"),
                     html.P(
                         [
-                            "Predicted ",
-                            html.Strong(answer.category),
+                            _("Predicted "),
+                            html.Strong(category_label(answer.category)),
                             f" ({answer.confidence:.0%}"
-                            + (", image only" if answer.fallback else "")
+                            + (_(", image only") if answer.fallback else "")
                             + f"): {verdict}",
                         ],
                         className="catalogue-card__answer",
                     ),
-                    html.P("⚠ needs review") if answer.needs_review else None,
+                    html.P(_("⚠ needs review")) if answer.needs_review else None,
                     html.P(links, className="catalogue-card__links"),
                 ],
             ),
@@ -171,11 +194,20 @@ def _pager(raw: dict[str, str], page: int, pages: int) -> html.Nav:
 
     items = []
     if page > 1:
-        items.append(html.Li(html.A("Previous page", href=link(page - 1))))
-    items.append(html.Li(f"Page {page} of {pages}", **aria(current="page")))
+        items.append(html.Li(html.A(_("Previous page"), href=link(page - 1))))
+    items.append(
+        html.Li(
+            _(
+                "Page %(page)s of %(pages)s",
+                page=page,
+                pages=pages,
+            ),
+            **aria(current="page"),
+        )
+    )
     if page < pages:
-        items.append(html.Li(html.A("Next page", href=link(page + 1))))
-    return html.Nav(html.Ul(items, className="pager"), **aria(label="Pages"))
+        items.append(html.Li(html.A(_("Next page"), href=link(page + 1))))
+    return html.Nav(html.Ul(items, className="pager"), **aria(label=_("Pages")))
 
 
 def register_callbacks(app: Dash) -> None:

@@ -11,24 +11,25 @@ from dashboard.components.tables import data_table
 from dashboard.figures.drift import history_chart
 from dashboard.services.drift_alerts import latest_alerts, target_of
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, number, percent
 from db.repo_drift import drift_history
 
 PATH = "/drift"
 ROLE: str | None = "auditor"
-TITLE = "Data drift · Vitrine"
-DESCRIPTION = "Evidently drift reports comparing recent predictions with the test split."
-NAV_LABEL = "Drift"
+TITLE = N_("Data drift · Vitrine")
+DESCRIPTION = N_("Evidently drift reports comparing recent predictions with the test split.")
+NAV_LABEL = N_("Drift")
 ORDER = 70
 
 LABELS = {
-    "brightness": "Image brightness",
-    "contrast": "Image contrast",
-    "colourfulness": "Colourfulness",
-    "aspect_ratio": "Aspect ratio",
-    "file_kb": "File size",
-    "text_length": "Text length",
-    "embedding_norm": "Embedding norm",
-    "category": "Predicted category",
+    "brightness": N_("Image brightness"),
+    "contrast": N_("Image contrast"),
+    "colourfulness": N_("Colourfulness"),
+    "aspect_ratio": N_("Aspect ratio"),
+    "file_kb": N_("File size"),
+    "text_length": N_("Text length"),
+    "embedding_norm": N_("Embedding norm"),
+    "category": N_("Predicted category"),
 }
 
 
@@ -36,46 +37,59 @@ def layout(report: str | None = None, **_query: str) -> html.Div:
     with services().sessions() as session:
         history = drift_history(session)
     children: list[Any] = [
-        html.H1("Data drift"),
+        html.H1(_("Data drift")),
         html.P(
-            "Each report compares a window of live predictions (the Predict page, the API and "
-            "batch scoring) with the test split, "
-            "whose features were computed exactly as at prediction time: image brightness, "
-            "contrast, colourfulness, aspect ratio, file size, text length, the embedding, "
-            "and the predicted category."
+            _(
+                "Each report compares a window of live predictions (the Predict page, the API and "
+                "batch scoring) with the test split, "
+                "whose features were computed exactly as at prediction time: image brightness, "
+                "contrast, colourfulness, aspect ratio, file size, text length, the embedding, "
+                "and the predicted category."
+            )
         ),
     ]
     if not history:
         children.append(
             notice(
-                "No drift report yet",
-                "Run `vitrine drift` once there are at least 30 predictions; "
-                "`vitrine drift simulate` sends shifted ones to try it.",
+                _("No drift report yet"),
+                _(
+                    "Run `vitrine drift` once there are at least 30 predictions; "
+                    "`vitrine drift simulate` sends shifted ones to try it."
+                ),
             )
         )
         return html.Div(children)
     latest = history[-1]
     summary = latest.summary
-    verdict = "Drift detected" if latest.dataset_drift else "No dataset drift"
+    verdict = _("Drift detected") if latest.dataset_drift else _("No dataset drift")
     children += [
-        html.H2(f"Latest report: {verdict}"),
+        html.H2(
+            _(
+                "Latest report: %(verdict)s",
+                verdict=verdict,
+            )
+        ),
         kpi_cards(
             [
-                ("verdict", "⚠ drift" if latest.dataset_drift else "✓ stable"),
+                (_("verdict"), _("⚠ drift") if latest.dataset_drift else _("✓ stable")),
                 (
-                    "columns drifted",
-                    f"{summary.get('drifted_columns', 0)} of {len(summary.get('columns', []))}",
+                    _("columns drifted"),
+                    _(
+                        "%(drifted)s of %(total)s",
+                        drifted=summary.get("drifted_columns", 0),
+                        total=len(summary.get("columns", [])),
+                    ),
                 ),
-                ("current predictions", f"{latest.current_size:,}"),
-                ("reference products", f"{latest.reference_size:,}"),
+                (_("current predictions"), number(latest.current_size)),
+                (_("reference products"), number(latest.reference_size)),
             ],
-            label="Latest drift report",
+            label=_("Latest drift report"),
         ),
         *_window(summary),
         _columns_table(summary),
         history_chart(history),
         *_alerts(),
-        html.H2("Full Evidently report", id="drift-report"),
+        html.H2(_("Full Evidently report"), id="drift-report"),
         *_full_report(latest.id, inline=report == "inline"),
     ]
     return html.Div(children)
@@ -86,27 +100,37 @@ def _alerts() -> list[Any]:
     settings = services().settings
     every = settings.drift_every
     said = [
-        f"Checks run every {every} (VITRINE_DRIFT_EVERY, sent by `vitrine worker --beat`)."
+        _(
+            "Checks run every %(every)s (VITRINE_DRIFT_EVERY, sent by `vitrine worker --beat`).",
+            every=every,
+        )
         if every
-        else "No schedule is set: run `vitrine drift --every 1h`, or a cron line such as "
-        "`0 * * * * vitrine drift`, or set VITRINE_DRIFT_EVERY with Redis and a "
-        "`vitrine worker --beat`.",
-        f" A check that finds drift sends an alert to {target_of(settings.drift_webhook_url)}."
+        else _(
+            "No schedule is set: run `vitrine drift --every 1h`, or a cron line such as "
+            "`0 * * * * vitrine drift`, or set VITRINE_DRIFT_EVERY with Redis and a "
+            "`vitrine worker --beat`."
+        ),
+        _(
+            " A check that finds drift sends an alert to %(target_of)s.",
+            target_of=target_of(settings.drift_webhook_url),
+        )
         if settings.drift_webhook_url
-        else " No webhook is set (VITRINE_DRIFT_WEBHOOK_URL): a check that finds drift is "
-        "only recorded here.",
+        else _(
+            " No webhook is set (VITRINE_DRIFT_WEBHOOK_URL): a check that finds drift is "
+            "only recorded here."
+        ),
     ]
     alerts = latest_alerts(services())
-    out: list[Any] = [html.H2("Alerts"), html.P(said)]
+    out: list[Any] = [html.H2(_("Alerts")), html.P(said)]
     if not alerts:
-        out.append(html.P("No alert has been sent yet.", className="result__meta"))
+        out.append(html.P(_("No alert has been sent yet."), className="result__meta"))
         return out
     rows = [
         (
             a.created_at.strftime("%Y-%m-%d %H:%M:%S"),
             f"#{a.drift_report_id}",
             a.target,
-            "✓ sent" if a.status == "sent" else "⚠ failed",
+            _("✓ sent") if a.status == "sent" else _("⚠ failed"),
             a.attempts,
             f"HTTP {a.http_status}" if a.http_status else (a.error or "—"),
         )
@@ -114,8 +138,11 @@ def _alerts() -> list[Any]:
     ]
     out.append(
         data_table(
-            f"The {len(rows)} newest drift alerts",
-            ["Time (UTC)", "Report", "Sent to", "Result", "Attempts", "Answer"],
+            _(
+                "The %(count)s newest drift alerts",
+                count=len(rows),
+            ),
+            [_("Time (UTC)"), _("Report"), _("Sent to"), _("Result"), _("Attempts"), _("Answer")],
             rows,
             numeric=[False, False, False, False, True, False],
             prose=(5,),
@@ -134,9 +161,15 @@ def _window(summary: dict[str, Any]) -> list[Any]:
     first, last = (str(window[k])[:19].replace("T", " ") for k in ("from", "to"))
     return [
         html.P(
-            f"Window: {sum(window['rows_by_source'].values()):,} predictions ({counts}) from "
-            f"{first} to {last} UTC. Live traffic only: the test split the demo scores is the "
-            "reference itself and is never in a window.",
+            _(
+                "Window: %(total)s predictions (%(counts)s) from %(first)s to %(last)s "
+                "UTC. Live traffic only: the test split the demo scores is the "
+                "reference itself and is never in a window.",
+                total=number(sum(window["rows_by_source"].values())),
+                counts=counts,
+                first=first,
+                last=last,
+            ),
             className="result__meta",
         )
     ]
@@ -147,15 +180,23 @@ def _full_report(report_id: int, *, inline: bool) -> list[Any]:
     its scripts cost the page 1.3 s of blocked main thread (Lighthouse), before anyone looks."""
     url = f"/api/audit/drift-report?format=html&id={report_id}"
     links: list[Any] = [
-        html.A("Open the report in its own tab", href=url, target="_blank", rel="noopener")
+        html.A(_("Open the report in its own tab"), href=url, target="_blank", rel="noopener")
     ]
     if not inline:
-        links += [" or ", html.A("show it on this page", href=f"{PATH}?report=inline#drift-report")]
+        links += [
+            " or ",
+            html.A(_("show it on this page"), href=f"{PATH}?report=inline#drift-report"),
+        ]
         return [html.P([*links, "."])]
     return [
         html.P(links),
         html.Iframe(
-            src=url, title=f"Evidently data drift report #{report_id}", className="drift-frame"
+            src=url,
+            title=_(
+                "Evidently data drift report #%(report_id)s",
+                report_id=report_id,
+            ),
+            className="drift-frame",
         ),
     ]
 
@@ -163,11 +204,11 @@ def _full_report(report_id: int, *, inline: bool) -> list[Any]:
 def _columns_table(summary: dict[str, Any]) -> html.Div:
     rows = []
     for column in summary.get("columns", []):
-        state = "⚠ drifted" if column["drifted"] else "✓ no drift"
+        state = _("⚠ drifted") if column["drifted"] else _("✓ no drift")
         adjusted = column.get("p_adjusted")
         rows.append(
             (
-                LABELS.get(column["column"], column["column"]),
+                _(LABELS.get(column["column"], column["column"])),
                 state,
                 column["method"],
                 f"{column['value']:.3g}",
@@ -179,8 +220,8 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
     if embedding:
         rows.append(
             (
-                "Image embedding",
-                "⚠ drifted" if embedding["drifted"] else "✓ no drift",
+                _("Image embedding"),
+                _("⚠ drifted") if embedding["drifted"] else _("✓ no drift"),
                 embedding["method"],
                 f"{embedding['value']:.3f}",
                 "—",
@@ -188,8 +229,8 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
             )
         )
     table = data_table(
-        "Drift by feature in the latest report",
-        ["Feature", "Status", "Test", "Score", "Adjusted p (Holm)", "Threshold"],
+        _("Drift by feature in the latest report"),
+        [_("Feature"), _("Status"), _("Test"), _("Score"), _("Adjusted p (Holm)"), _("Threshold")],
         rows,
         numeric=[False, False, False, True, True, True],
     )
@@ -197,10 +238,14 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
         [
             table,
             html.P(
-                "A column drifts when its p-value, adjusted for testing every column at once "
-                "(Holm), is under the threshold; the embedding drifts when the classifier's "
-                "ROC AUC is above what chance reaches 5% of the time on windows of this size. "
-                "Each decision alarms on at most 5% of windows like the reference.",
+                _(
+                    "A column drifts when its p-value, adjusted for testing every column at once "
+                    "(Holm), is under the threshold; the embedding drifts when the classifier's "
+                    "ROC AUC is above what chance reaches %(alpha)s of the time on windows of this "
+                    "size. Each decision alarms on at most %(alpha)s of windows like the "
+                    "reference.",
+                    alpha=percent(0.05, 0),
+                ),
                 className="result__meta",
             ),
         ]

@@ -29,6 +29,7 @@ from dashboard.services.spatial_audit import stored_audit
 from dashboard.services.what_if import original, record_what_if, what_if
 from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label, decimal, percent
 from dashboard.web.requestlog import current_request_id
 from ml.categories import CATEGORIES
 
@@ -36,11 +37,13 @@ log = logging.getLogger(__name__)
 
 PATH = "/explain"
 ROLE: str | None = "viewer"
-TITLE = "Explain a prediction · Vitrine"
-DESCRIPTION = "SHAP explanations of a prediction's photo and text, and the spatial-bias audit."
-NAV_LABEL = "Explain"
+TITLE = N_("Explain a prediction · Vitrine")
+DESCRIPTION = N_("SHAP explanations of a prediction's photo and text, and the spatial-bias audit.")
+NAV_LABEL = N_("Explain")
 ORDER = 30
-NO_TEXT = "No text was given: the image-only model answered, so there are no word contributions."
+NO_TEXT = N_(
+    "No text was given: the image-only model answered, so there are no word contributions."
+)
 # Starting a pixel-level map shares the API's per-caller explanation budget.
 METERED = {pixel_map.JOB: ("explain", pixel_map.STATUS), **what_if_form.METERED}
 
@@ -52,7 +55,7 @@ def layout(
     **_query: str,
 ) -> html.Div:
     in_shadow = shadow == "1"
-    children: list[Any] = [html.H1("Explain a prediction"), _form(prediction, target, in_shadow)]
+    children: list[Any] = [html.H1(_("Explain a prediction")), _form(prediction, target, in_shadow)]
     if prediction and in_shadow:
         children += _shadow_explanation(prediction, target)
     elif prediction:
@@ -60,8 +63,10 @@ def layout(
     else:
         children.append(
             html.P(
-                "Give a prediction number (shown with every result on the "
-                "Predict page and in the audit trail)."
+                _(
+                    "Give a prediction number (shown with every result on the "
+                    "Predict page and in the audit trail)."
+                )
             )
         )
     children += _audit_section()
@@ -77,11 +82,11 @@ def _form(prediction: str | None, target: str | None, in_shadow: bool = False) -
     )
     return get_form(
         action=PATH,
-        title="Prediction",
+        title=_("Prediction"),
         title_id="explain-form-title",
         fields=[
             field(
-                "Prediction number",
+                _("Prediction number"),
                 dcc.Input(
                     id="explain-prediction",
                     name="prediction",
@@ -94,13 +99,13 @@ def _form(prediction: str | None, target: str | None, in_shadow: bool = False) -
                 in_grid=True,
             ),
             field(
-                "Explain the category",
+                _("Explain the category"),
                 html.Select(
                     id="explain-target",
                     name="target",
                     className="form-select",
                     children=[
-                        html.Option("The predicted one", value="", selected=not target),
+                        html.Option(_("The predicted one"), value="", selected=not target),
                         *(html.Option(c, value=c, selected=c == target) for c in CATEGORIES),
                     ],
                 ),
@@ -108,7 +113,7 @@ def _form(prediction: str | None, target: str | None, in_shadow: bool = False) -
                 in_grid=True,
             ),
         ],
-        submit="Explain",
+        submit=_("Explain"),
         after=keep,
     )
 
@@ -116,10 +121,10 @@ def _form(prediction: str | None, target: str | None, in_shadow: bool = False) -
 def _text(result: PredictionExplanation) -> list[Any]:
     text = result.text
     if text is None:
-        return [html.P(NO_TEXT)]
+        return [html.P(_(NO_TEXT))]
     highlighted = [
         html.Span(
-            f"{'▲' if c.value > 0 else '▼'} {c.token} ({'for' if c.value > 0 else 'against'}"
+            f"{'▲' if c.value > 0 else '▼'} {c.token} ({_('for') if c.value > 0 else _('against')}"
             f" {c.value:+.2f})",
             className=f"token token--{'for' if c.value > 0 else 'against'}",
         )
@@ -127,10 +132,15 @@ def _text(result: PredictionExplanation) -> list[Any]:
     ]
     return [
         word_chart(result),
-        html.P(["Highlighted: ", *highlighted], className="tokens"),
+        html.P([_("Highlighted: "), *highlighted], className="tokens"),
         html.P(
-            f"All other words together: {text.other_words:+.3f}; base value "
-            f"{text.base_value:+.3f}; text score {text.output_value:+.3f}.",
+            _(
+                "All other words together: %(other_words)s; base value %(base_value)s; "
+                "text score %(output_value)s.",
+                other_words=decimal(text.other_words, 3, signed=True),
+                base_value=decimal(text.base_value, 3, signed=True),
+                output_value=decimal(text.output_value, 3, signed=True),
+            ),
             className="result__meta",
         ),
     ]
@@ -138,7 +148,7 @@ def _text(result: PredictionExplanation) -> list[Any]:
 
 def _explanation(prediction: str, target: str | None) -> list[Any]:
     if not str(prediction).isdigit():
-        return [notice("Not a prediction number", "Give a whole number.", kind="error")]
+        return [notice(_("Not a prediction number"), _("Give a whole number."), kind="error")]
     current = services()
     evals = current.settings.explain_max_evals
     try:
@@ -160,20 +170,27 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
             only_by=visible_owner(),
         )
     except NotExplainable as exc:
-        return [notice("This prediction cannot be explained", str(exc.args[0]), kind="error")]
+        return [notice(_("This prediction cannot be explained"), str(exc.args[0]), kind="error")]
     except ModelsNotReady as exc:
-        return [notice("No model to explain with", str(exc), kind="error")]
+        return [notice(_("No model to explain with"), str(exc), kind="error")]
     # A model explained on pixels from the start (from the cache) needs no second pixel map.
     pixel_job = []
     if result.image.mode != "pixels":
         pixel_job = [pixel_section(result.prediction_id, result.target)]
     return [
-        html.H2(f"Prediction #{result.prediction_id}: {result.model} v{result.version}"),
+        html.H2(
+            _(
+                "Prediction #%(prediction_id)s: %(model)s v%(version)s",
+                prediction_id=result.prediction_id,
+                model=result.model,
+                version=result.version,
+            )
+        ),
         explanation_lead(result),
         report_links(result.prediction_id),
         shap_heatmap(result),
         *pixel_job,
-        html.H2("Text"),
+        html.H2(_("Text")),
         *_text(result),
         what_if_section(before),
     ]
@@ -183,7 +200,7 @@ def _shadow_explanation(prediction: str, target: str | None) -> list[Any]:
     """The answer of the version in shadow to a live prediction (Models page, "Shadow
     versions"), on the fast map only: pixel maps run for live answers."""
     if not str(prediction).isdigit():
-        return [notice("Not a prediction number", "Give a whole number.", kind="error")]
+        return [notice(_("Not a prediction number"), _("Give a whole number."), kind="error")]
     current = services()
     number = int(prediction)
     try:
@@ -193,10 +210,14 @@ def _shadow_explanation(prediction: str, target: str | None) -> list[Any]:
         if found.pixels and found.cached is None:
             return [
                 notice(
-                    "No fast map for this shadow version",
-                    f"{found.model} v{found.version} reads several stages of the photo's "
-                    "features, so only a pixel-level map could explain it, and those are "
-                    "computed for live answers only.",
+                    _("No fast map for this shadow version"),
+                    _(
+                        "%(model)s v%(version)s reads several stages of the photo's features, "
+                        "so only a pixel-level map could explain it, and those are computed "
+                        "for live answers only.",
+                        model=found.model,
+                        version=found.version,
+                    ),
                     kind="warning",
                 )
             ]
@@ -204,22 +225,31 @@ def _shadow_explanation(prediction: str, target: str | None) -> list[Any]:
             current, number, target=target or None, only_by=visible_owner(), shadow=True
         )
     except NotExplainable as exc:
-        return [notice("This shadow answer cannot be explained", str(exc.args[0]), kind="error")]
+        return [notice(_("This shadow answer cannot be explained"), str(exc.args[0]), kind="error")]
     except ModelsNotReady as exc:
-        return [notice("No model to explain with", str(exc), kind="error")]
+        return [notice(_("No model to explain with"), str(exc), kind="error")]
     return [
-        html.H2(f"Prediction #{number}: the answer of {result.model} v{result.version}, in shadow"),
+        html.H2(
+            _(
+                "Prediction #%(number)s: the answer of %(model)s v%(version)s, in shadow",
+                number=number,
+                model=result.model,
+                version=result.version,
+            )
+        ),
         html.P(
             [
-                "Nobody was shown this answer: the version in shadow scored the prediction "
-                "beside the active one. ",
-                html.A("Explain the active answer", href=f"/explain?prediction={number}"),
+                _(
+                    "Nobody was shown this answer: the version in shadow scored the prediction "
+                    "beside the active one. "
+                ),
+                html.A(_("Explain the active answer"), href=f"/explain?prediction={number}"),
                 ".",
             ]
         ),
         explanation_lead(result),
         shap_heatmap(result),
-        html.H2("Text"),
+        html.H2(_("Text")),
         *_text(result),
     ]
 
@@ -228,29 +258,38 @@ def _pixels_only(prediction_id: int, target: str, found: ExplanationLookup) -> l
     """A model with no fast map (a probe over several backbone stages) is explained on pixels
     only: in the background, like every pixel map, never on the request thread."""
     return [
-        html.H2(f"Prediction #{prediction_id}: {found.model} v{found.version}"),
+        html.H2(
+            _(
+                "Prediction #%(prediction_id)s: %(model)s v%(version)s",
+                prediction_id=prediction_id,
+                model=found.model,
+                version=found.version,
+            )
+        ),
         html.P(
-            "This model reads several stages of the photo's features, so it has no fast cell "
-            "map: its map is computed on pixels, in the background."
+            _(
+                "This model reads several stages of the photo's features, so it has no fast cell "
+                "map: its map is computed on pixels, in the background."
+            )
         ),
         report_links(prediction_id),
         pixel_section(prediction_id, target, lead=True),
-        html.H2("Text"),
-        html.P(NO_TEXT),
+        html.H2(_("Text")),
+        html.P(_(NO_TEXT)),
     ]
 
 
 def _audit_section() -> list[Any]:
     result = stored_audit(services())
-    head: list[Any] = [html.H2("Spatial-bias audit")]
+    head: list[Any] = [html.H2(_("Spatial-bias audit"))]
     if result is None:
         return [
             *head,
             html.P(
                 [
-                    "No audit yet: ",
+                    _("No audit yet: "),
                     html.Code("vitrine explain audit"),
-                    " runs it over the test split.",
+                    _(" runs it over the test split."),
                 ]
             ),
         ]
@@ -258,11 +297,11 @@ def _audit_section() -> list[Any]:
         *head,
         kpi_cards(
             [
-                ("verdict", "⚠ biased" if result["biased"] else "✓ no bias"),
-                ("model", f"{result['model']} v{result['version']}"),
-                ("test products", str(result["products"])),
+                (_("verdict"), _("⚠ biased") if result["biased"] else _("✓ no bias")),
+                (_("model"), f"{result['model']} v{result['version']}"),
+                (_("test products"), str(result["products"])),
             ],
-            label="Spatial audit",
+            label=_("Spatial audit"),
         ),
         spatial_chart(result),  # its summary is the verdict, said once
     ]
@@ -291,10 +330,15 @@ def _what_if_callbacks(app: Dash) -> None:
             found = what_if(services(), prediction_id, name or "", description or "",
                             visible_owner())  # fmt: skip
         except what_if_form.FAILURES as exc:
-            return notice("No what-if answer", what_if_form.refused(exc), kind="error"), "Refused."
+            return notice(_("No what-if answer"), what_if_form.refused(exc), kind="error"), _(
+                "Refused."
+            )
         after = found.answer
-        said = (
-            f"{with_text(found)}: {after.category}, {after.confidence:.0%}. Nothing was recorded."
+        said = _(
+            "%(with_text)s: %(category)s, %(confidence)s. Nothing was recorded.",
+            with_text=with_text(found),
+            category=category_label(after.category),
+            confidence=percent(after.confidence, 0),
         )
         return comparison(found), said
 
@@ -320,15 +364,29 @@ def _what_if_callbacks(app: Dash) -> None:
                 by=requester(),
             )
         except what_if_form.FAILURES as exc:
-            return notice("Not recorded", what_if_form.refused(exc), kind="error"), "Refused."
+            return notice(_("Not recorded"), what_if_form.refused(exc), kind="error"), _("Refused.")
         new_id = recorded.prediction_id
         p = recorded.prediction
         return (
             html.P(
                 [
-                    f"Recorded as prediction #{new_id}: {p.category}, {p.confidence:.0%}. ",
-                    html.A(f"Explain prediction #{new_id}", href=f"/explain?prediction={new_id}"),
+                    _(
+                        "Recorded as prediction #%(new_id)s: %(category)s, %(confidence)s. ",
+                        new_id=new_id,
+                        category=category_label(p.category),
+                        confidence=percent(p.confidence, 0),
+                    ),
+                    html.A(
+                        _(
+                            "Explain prediction #%(new_id)s",
+                            new_id=new_id,
+                        ),
+                        href=f"/explain?prediction={new_id}",
+                    ),
                 ]
             ),
-            f"Recorded as prediction #{new_id}.",
+            _(
+                "Recorded as prediction #%(new_id)s.",
+                new_id=new_id,
+            ),
         )

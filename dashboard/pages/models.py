@@ -22,6 +22,7 @@ from dashboard.services.prediction import ModelsNotReady
 from dashboard.services.serving import serving_roles
 from dashboard.services.training import NoCatalogue
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _
 from db.engine import session_scope
 from db.models import ModelVersion
 from db.repo_models import active_versions
@@ -29,9 +30,9 @@ from ml.models.registry import DESCRIPTIONS, MODEL_NAMES, PRIMARY
 
 PATH = "/models"
 ROLE: str | None = "viewer"
-TITLE = "Model comparison · Vitrine"
-DESCRIPTION = "Accuracy, macro-F1, size, speed and calibration of every model, class by class."
-NAV_LABEL = "Models"
+TITLE = N_("Model comparison · Vitrine")
+DESCRIPTION = N_("Accuracy, macro-F1, size, speed and calibration of every model, class by class.")
+NAV_LABEL = N_("Models")
 ORDER = 50
 
 ID = page_ids("models")
@@ -52,10 +53,10 @@ def layout(**_query: str) -> html.Div:
     if not versions:
         return html.Div(
             [
-                html.H1("Model comparison"),
+                html.H1(_("Model comparison")),
                 notice(
-                    "No model is trained yet",
-                    "Train the models with `vitrine train` (or run `vitrine demo`).",
+                    _("No model is trained yet"),
+                    _("Train the models with `vitrine train` (or run `vitrine demo`)."),
                 ),
             ]
         )
@@ -64,20 +65,22 @@ def layout(**_query: str) -> html.Div:
     fallback = next((n for n, r in roles.items() if r == "fallback"), None)
     return html.Div(
         [
-            html.H1("Model comparison"),
+            html.H1(_("Model comparison")),
             html.P(
-                "Every figure is measured on the test split, which no model saw while it was "
-                "trained, tuned or calibrated."
+                _(
+                    "Every figure is measured on the test split, which no model saw while it was "
+                    "trained, tuned or calibrated."
+                )
             ),
-            html.H2("All models on the test split"),
+            html.H2(_("All models on the test split")),
             _comparison_table(versions, roles),
             comparison_chart(versions),
             *review_training.section(),
             *shadow_models.section(),
             *style_shift_section(style_shift.latest(services()), fallback),
             *_global_section(),
-            html.H2("One model in detail"),
-            html.P("Choose the model to show in detail:", id=ID("pick-label")),
+            html.H2(_("One model in detail")),
+            html.P(_("Choose the model to show in detail:"), id=ID("pick-label")),
             html.Div(
                 id=PICK_ID,
                 role="group",
@@ -101,19 +104,24 @@ def layout(**_query: str) -> html.Div:
 
 
 def _global_section() -> list[Any]:
-    title = html.H2("What the fusion model relies on, across the catalogue")
+    title = html.H2(_("What the fusion model relies on, across the catalogue"))
     try:
         found = global_explanation(services())
     except (ModelsNotReady, NoCatalogue):
-        return [title, html.P("The fusion model and its catalogue are needed for this part.")]
+        return [title, html.P(_("The fusion model and its catalogue are needed for this part."))]
     return [
         title,
         html.P(
-            f"Not one product but all of them: {found.model} v{found.version}'s explanations "
-            "averaged over the test split. The text branch's words are those whose SHAP value "
-            "pushes hardest towards a category over that category's products; the photo's "
-            "regions come from the fast map (7 x 7 cells of the backbone). A word that names "
-            "a brand rather than the product says the model learnt the catalogue's brands."
+            _(
+                "Not one product but all of them: %(model)s v%(version)s's "
+                "explanations averaged over the test split. The text branch's words "
+                "are those whose SHAP value pushes hardest towards a category over "
+                "that category's products; the photo's regions come from the fast map "
+                "(7 x 7 cells of the backbone). A word that names a brand rather than "
+                "the product says the model learnt the catalogue's brands.",
+                model=found.model,
+                version=found.version,
+            )
         ),
         words_table(found),
         cells_chart(ID("global-cells"), found),
@@ -138,17 +146,17 @@ def _comparison_table(versions: list[ModelVersion], roles: dict[str, str]) -> ht
             )
         )
     return data_table(
-        "Active model versions on the test split",
+        _("Active model versions on the test split"),
         [
-            "Model",
-            "Version",
-            "Role",
-            "Accuracy",
-            "Macro-F1",
-            "Parameters",
-            "p50 latency (ms)",
+            _("Model"),
+            _("Version"),
+            _("Role"),
+            _("Accuracy"),
+            _("Macro-F1"),
+            _("Parameters"),
+            _("p50 latency (ms)"),
             "ECE",
-            "What it reads",
+            _("What it reads"),
         ],
         rows,
         numeric=[False, True, False, True, True, True, True, True, False],
@@ -163,8 +171,11 @@ def detail(version: ModelVersion) -> list[Any]:
     if not classes or not matrix:
         return [
             html.P(
-                f"{version.name} v{version.version} has no test metrics yet: run "
-                "`vitrine evaluate`."
+                _(
+                    "%(name)s v%(version)s has no test metrics yet: run `vitrine evaluate`.",
+                    name=version.name,
+                    version=version.version,
+                )
             )
         ]
     return [
@@ -199,5 +210,5 @@ def register_callbacks(app: Dash) -> None:
             return []
         versions = {v.name: v for v in _active()}
         if name not in versions:
-            return [html.P("This model has no active version.")]
+            return [html.P(_("This model has no active version."))]
         return detail(versions[name])

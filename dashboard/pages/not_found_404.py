@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dash import Dash, html
 
+from dashboard.web.i18n import N_, _
+
 PATH = "/404"
 ROLE: str | None = "viewer"
-TITLE = "Page not found · Vitrine"
-DESCRIPTION = "The page you asked for does not exist."
+TITLE = N_("Page not found · Vitrine")
+DESCRIPTION = N_("The page you asked for does not exist.")
 NAV_LABEL = None
 ORDER = 99
 
@@ -15,9 +17,9 @@ ORDER = 99
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [
-            html.H1("Page not found"),
-            html.P("There is no page at this address."),
-            html.P(html.A("Go to the dataset overview", href="/")),
+            html.H1(_("Page not found")),
+            html.P(_("There is no page at this address.")),
+            html.P(html.A(_("Go to the dataset overview"), href="/")),
         ]
     )
 

@@ -18,6 +18,7 @@ from dashboard.figures.overview import (
 )
 from dashboard.services.quality import quality_report
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label, decimal, number
 from db.models import ModelVersion, Product
 from db.repo_catalogue import catalogue_rows, sample_products
 from db.repo_models import list_model_versions
@@ -25,12 +26,12 @@ from ml.splits import SPLITS
 
 PATH = "/"
 ROLE: str | None = "viewer"
-TITLE = "Dataset & architecture · Vitrine"
-DESCRIPTION = "The product catalogue by category and split, and the models trained on it."
-NAV_LABEL = "Overview"
+TITLE = N_("Dataset & architecture · Vitrine")
+DESCRIPTION = N_("The product catalogue by category and split, and the models trained on it.")
+NAV_LABEL = N_("Overview")
 ORDER = 0
 
-EMPTY_HELP = (
+EMPTY_HELP = N_(
     "Load a catalogue with `vitrine data ingest flipkart_com-ecommerce_sample_1050.csv "
     "--images Images/`, or build and load the demo catalogue with `vitrine demo`."
 )
@@ -42,24 +43,25 @@ def layout(**_query: str) -> html.Div:
         samples = sample_products(session, per_category=1)
         versions = list_model_versions(session)
 
-    children: list[Any] = [html.H1("Dataset & architecture")]
+    children: list[Any] = [html.H1(_("Dataset & architecture"))]
     if not rows:
-        children.append(notice("The catalogue is empty", EMPTY_HELP))
+        children.append(notice(_("The catalogue is empty"), _(EMPTY_HELP)))
     else:
-        frame = pd.DataFrame(rows)
+        # Category names are translated for display; the data keeps the canonical ones.
+        frame = pd.DataFrame(rows).assign(category=lambda f: f["category"].map(category_label))
         children += [
             _key_figures(frame),
-            html.H2("The catalogue"),
+            html.H2(_("The catalogue")),
             category_chart(frame),
             description_chart(frame),
             price_chart(frame),
-            html.H2("Sample products"),
+            html.H2(_("Sample products")),
             _gallery(samples),
-            html.H2("Data quality"),
+            html.H2(_("Data quality")),
             _quality(),
         ]
-    children += [html.H2("Architecture"), architecture()]
-    children += [html.H2("Model versions"), _versions(versions)]
+    children += [html.H2(_("Architecture")), architecture()]
+    children += [html.H2(_("Model versions")), _versions(versions)]
     return html.Div(children)
 
 
@@ -67,11 +69,14 @@ def _key_figures(frame: pd.DataFrame) -> html.Ul:
     per_split = frame["split"].value_counts()
     return kpi_cards(
         [
-            ("products", f"{len(frame):,}"),
-            ("categories", str(frame["category"].nunique())),
-            *((f"{split} split", f"{int(per_split.get(split, 0)):,}") for split in SPLITS),
+            (_("products"), number(len(frame))),
+            (_("categories"), number(frame["category"].nunique())),
+            *(
+                (_("%(split)s split", split=_(split)), number(int(per_split.get(split, 0))))
+                for split in SPLITS
+            ),
         ],
-        label="Catalogue key figures",
+        label=_("Catalogue key figures"),
     )
 
 
@@ -83,7 +88,9 @@ def _gallery(samples: list[Product]) -> html.Ul:
                 html.Figure(
                     [
                         thumbnail(p, 160, class_name=None),
-                        html.Figcaption([html.Strong(p.category), html.Br(), p.product_name]),
+                        html.Figcaption(
+                            [html.Strong(category_label(p.category)), html.Br(), p.product_name]
+                        ),
                     ]
                 ),
                 className="gallery__item",
@@ -98,19 +105,26 @@ def _quality() -> Any:
     if report is None:
         return html.P(
             [
-                "Image features are not computed yet: ",
+                _("Image features are not computed yet: "),
                 html.Code("vitrine data check"),
-                " (or ",
+                _(" (or "),
                 html.Code("vitrine train"),
-                ") computes them.",
+                _(") computes them."),
             ]
         )
     pairs = report.pairs[:10]
     summary = html.P(
-        f"{len(report.exact)} exact duplicate pairs (same image bytes), {len(report.near)} "
-        f"near duplicates (image similarity at least {report.threshold:.2f}), and "
-        f"{len(report.leaky)} leaky pairs, duplicates whose two products sit in training or "
-        "validation and in test, which make test scores look better than they are."
+        _(
+            "%(count)s exact duplicate pairs (same image bytes), %(count2)s near "
+            "duplicates (image similarity at least %(threshold)s), and %(count3)s "
+            "leaky pairs, duplicates whose two products sit in training or "
+            "validation and in test, which make test scores look better than they "
+            "are.",
+            count=len(report.exact),
+            count2=len(report.near),
+            threshold=decimal(report.threshold, 2),
+            count3=len(report.leaky),
+        )
     )
     if not pairs:
         return summary
@@ -120,7 +134,10 @@ def _quality() -> Any:
             src=product_image_url(product_id),
             width=64,
             height=64,
-            alt=f"Product {product_id}",
+            alt=_(
+                "Product %(product_id)s",
+                product_id=product_id,
+            ),
             className="pair__img",
         )
 
@@ -129,8 +146,8 @@ def _quality() -> Any:
             [
                 html.Th(scope="row", children=[thumb(p.a), html.Br(), html.Code(p.a[:12])]),
                 html.Td([thumb(p.b), html.Br(), html.Code(p.b[:12])]),
-                html.Td("identical" if p.exact else f"{p.similarity:.3f}", className="num"),
-                html.Td("⚠ yes, train/test" if p.leaky else "no"),
+                html.Td(_("identical") if p.exact else f"{p.similarity:.3f}", className="num"),
+                html.Td(_("⚠ yes, train/test") if p.leaky else _("no")),
             ]
         )
         for p in pairs
@@ -139,15 +156,18 @@ def _quality() -> Any:
         [
             summary,
             table_region(
-                f"The {len(pairs)} most similar pairs",
+                _(
+                    "The %(count)s most similar pairs",
+                    count=len(pairs),
+                ),
                 [
-                    html.Th("Product", scope="col"),
-                    html.Th("Its duplicate", scope="col"),
-                    html.Th("Similarity", scope="col", className="num"),
-                    html.Th("Leaky", scope="col"),
+                    html.Th(_("Product"), scope="col"),
+                    html.Th(_("Its duplicate"), scope="col"),
+                    html.Th(_("Similarity"), scope="col", className="num"),
+                    html.Th(_("Leaky"), scope="col"),
                 ],
                 rows,
-                label="Most similar product pairs",
+                label=_("Most similar product pairs"),
             ),
         ]
     )
@@ -155,10 +175,12 @@ def _quality() -> Any:
 
 def _versions(versions: list[ModelVersion]) -> html.Div | html.P:
     if not versions:
-        return html.P(["No model is trained yet: ", html.Code("vitrine train"), " trains them."])
+        return html.P(
+            [_("No model is trained yet: "), html.Code("vitrine train"), _(" trains them.")]
+        )
     return data_table(
-        "Trained model versions",
-        ["Model", "Version", "Active", "Accuracy", "Macro-F1"],
+        _("Trained model versions"),
+        [_("Model"), _("Version"), _("Active"), _("Accuracy"), _("Macro-F1")],
         [
             (
                 mv.name,

@@ -32,6 +32,7 @@ from dashboard.services.products import InvalidProductId, UnknownProduct, latest
 from dashboard.services.similarity import similar_to_upload
 from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label, decimal, percent
 from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
 from ml.images import ImageRejected
@@ -41,9 +42,9 @@ log = logging.getLogger(__name__)
 
 PATH = "/predict"
 ROLE: str | None = "viewer"
-TITLE = "Predict a category · Vitrine"
-DESCRIPTION = "Upload a product photo and text, or pick a catalogue product, and classify it."
-NAV_LABEL = "Predict"
+TITLE = N_("Predict a category · Vitrine")
+DESCRIPTION = N_("Upload a product photo and text, or pick a catalogue product, and classify it.")
+NAV_LABEL = N_("Predict")
 ORDER = 10
 
 ID = page_ids("predict")
@@ -66,28 +67,34 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
     formats = services().settings.image_formats.replace(",", ", ")
     return html.Div(
         [
-            html.H1("Predict a category"),
+            html.H1(_("Predict a category")),
             html.P(
-                "Give a product photo, with its name and description if you have them; without "
-                "text, the image-only model answers. Or give the id of a catalogue product."
+                _(
+                    "Give a product photo, with its name and description if you have them; without "
+                    "text, the image-only model answers. Or give the id of a catalogue product."
+                )
             ),
             product_search(services(), PATH, q, only_by=visible_owner()),
             html.Section(
                 className="predict-form",
                 **aria(labelledby=ID("form-title")),
                 children=[
-                    html.H2("Product", id=ID("form-title")),
+                    html.H2(_("Product"), id=ID("form-title")),
                     upload_field(
                         UPLOAD,
-                        "Product photo",
-                        f"{formats}; up to {limit_mb:g} MB. Drop a file on the box, or focus it "
-                        "and press Enter to choose one.",
+                        _("Product photo"),
+                        _(
+                            "%(formats)s; up to %(limit_mb)s MB. Drop a file on the box, or focus "
+                            "it and press Enter to choose one.",
+                            formats=formats,
+                            limit_mb=format(limit_mb, "g"),
+                        ),
                         accept="image/jpeg,image/png,image/webp",
-                        what="a photo",
+                        what=_("a photo"),
                         status_id=FILE_STATUS,
                     ),
                     field(
-                        "Product name (optional)",
+                        _("Product name (optional)"),
                         dcc.Input(
                             id=NAME,
                             type="text",
@@ -98,14 +105,14 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
                         NAME,
                     ),
                     field(
-                        "Description (optional)",
+                        _("Description (optional)"),
                         dcc.Textarea(
                             id=DESCRIPTION_ID, maxLength=20000, className="form-control", rows=4
                         ),
                         DESCRIPTION_ID,
                     ),
                     field(
-                        "Or a catalogue product id (uses its photo and text)",
+                        _("Or a catalogue product id (uses its photo and text)"),
                         dcc.Input(
                             id=PRODUCT,
                             type="text",
@@ -116,11 +123,13 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
                         ),
                         PRODUCT,
                     ),
-                    html.Button("Predict", id=SUBMIT, type="button", className="btn btn-primary"),
+                    html.Button(
+                        _("Predict"), id=SUBMIT, type="button", className="btn btn-primary"
+                    ),
                 ],
             ),
             html.Div(id=STATUS, role="status", **aria(live="polite"), className="status"),
-            html.Section(id=RESULT, **aria(label="Prediction result")),
+            html.Section(id=RESULT, **aria(label=_("Prediction result"))),
         ]
     )
 
@@ -131,35 +140,44 @@ def _decode_upload(contents: str) -> bytes:
         _, payload = contents.split(",", 1)
         return base64.b64decode(payload, validate=True)
     except (ValueError, binascii.Error) as exc:
-        raise ImageRejected("unreadable", "The file could not be read.") from exc
+        raise ImageRejected("unreadable", _("The file could not be read.")) from exc
 
 
 def _refusal(message: str) -> tuple[Any, Any]:
     """Clear the result and announce why in the live status region."""
-    return [], notice("Nothing was predicted", message, kind="error")
+    return [], notice(_("Nothing was predicted"), message, kind="error")
 
 
 def result_view(recorded: Recorded, similar: list) -> list[Any]:
     p = recorded.prediction
     children: list[Any] = [
-        html.H2("Result"),
+        html.H2(_("Result")),
         # The photo as stored with the prediction: the analyst sees what was classified.
         html.Img(
             src=f"/api/predictions/{recorded.prediction_id}/photo?size=224",
-            alt=f"The photo of prediction #{recorded.prediction_id}",
+            alt=_(
+                "The photo of prediction #%(prediction_id)s",
+                prediction_id=recorded.prediction_id,
+            ),
             width=160,
             height=160,
             className="result__photo",
         ),
         html.P(
-            ["Category: ", html.Strong(p.category, className="result__category")],
+            [
+                _("Category: "),
+                html.Strong(category_label(p.category), className="result__category"),
+            ],
             className="result__headline",
         ),
         html.Div(
             className="confidence",
             children=[
                 html.Label(
-                    f"Confidence: {p.confidence:.1%}",
+                    _(
+                        "Confidence: %(confidence)s",
+                        confidence=percent(p.confidence, 1),
+                    ),
                     htmlFor=ID("confidence"),
                     className="confidence__label",
                 ),
@@ -176,15 +194,20 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
             ],
         ),
         html.P(
-            f"Model: {p.model} v{p.version} · prediction #{recorded.prediction_id} · "
-            f"{p.latency_ms:.0f} ms",
+            _(
+                "Model: %(model)s v%(version)s · prediction #%(prediction_id)s · %(latency_ms)s ms",
+                model=p.model,
+                version=p.version,
+                prediction_id=recorded.prediction_id,
+                latency_ms=decimal(p.latency_ms, 0),
+            ),
             className="result__meta",
         ),
     ]
     children.append(
         html.P(
             html.A(
-                "Explain this prediction (SHAP)",
+                _("Explain this prediction (SHAP)"),
                 href=f"/explain?prediction={recorded.prediction_id}",
             )
         )
@@ -193,27 +216,30 @@ def result_view(recorded: Recorded, similar: list) -> list[Any]:
     if p.fallback:
         children.append(
             notice(
-                "Image-only fallback",
-                f"No text was given, so the image-only model ({p.model}) answered. Add the "
-                "product name or description for the more accurate fusion model.",
+                _("Image-only fallback"),
+                _(
+                    "No text was given, so the image-only model (%(model)s) answered. Add "
+                    "the product name or description for the more accurate fusion model.",
+                    model=p.model,
+                ),
                 kind="warning",
             )
         )
     if p.needs_review:
         children.append(
             notice(
-                "Needs review",
-                review_sentence(p.category, p.prediction_set, p.review_reasons)
-                + " A person should check this one.",
+                _("Needs review"),
+                review_sentence(p.category, p.prediction_set, p.review_reasons, _)
+                + _(" A person should check this one."),
                 kind="warning",
             )
         )
     children.append(probability_chart(recorded))
-    children.append(html.H2("Similar catalogue products"))
+    children.append(html.H2(_("Similar catalogue products")))
     children.append(
         product_cards(similar, compare_to=p.category, predictions=_explainable(similar))
         if similar
-        else html.P("The catalogue is empty, so there is nothing to compare with.")
+        else html.P(_("The catalogue is empty, so there is nothing to compare with."))
     )
     return children
 
@@ -223,7 +249,14 @@ def register_callbacks(app: Dash) -> None:
         Output(FILE_STATUS, "children"), Input(UPLOAD, "filename"), prevent_initial_call=True
     )
     def show_file(filename: str | None) -> str:
-        return f"Selected: {filename}" if filename else ""
+        return (
+            _(
+                "Selected: %(filename)s",
+                filename=filename,
+            )
+            if filename
+            else ""
+        )
 
     @app.callback(
         Output(RESULT, "children"),
@@ -262,11 +295,26 @@ def register_callbacks(app: Dash) -> None:
         except (InvalidProductId, UnknownProduct, MissingImage) as exc:
             return _refusal(str(exc))
         except ImageRejected as exc:
-            return _refusal(f"The photo was refused: {exc}")
+            return _refusal(
+                _(
+                    "The photo was refused: %(exc)s",
+                    exc=exc,
+                )
+            )
         except TextRejected as exc:
-            return _refusal(f"The text was refused: {exc}.")
+            return _refusal(
+                _(
+                    "The text was refused: %(exc)s.",
+                    exc=exc,
+                )
+            )
         except (ModelsNotReady, AuditUnavailable) as exc:
-            return _refusal(f"Vitrine cannot predict right now: {exc}.")
+            return _refusal(
+                _(
+                    "Vitrine cannot predict right now: %(exc)s.",
+                    exc=exc,
+                )
+            )
         similar = similar_to_upload(
             svc,
             recorded.prediction.embedding,
@@ -276,14 +324,15 @@ def register_callbacks(app: Dash) -> None:
             exclude=inputs.product_id,
         )
         p = recorded.prediction
-        status = (
-            f"Predicted {p.category} with {p.confidence:.0%} confidence"
-            f"{' (image-only fallback)' if p.fallback else ''}"
-            + (
-                f"; {review_sentence(p.category, p.prediction_set, p.review_reasons)}"
-                if p.needs_review
-                else "."
-            )
+        status = _(
+            "Predicted %(category)s with %(confidence)s confidence%(value)s",
+            category=category_label(p.category),
+            confidence=percent(p.confidence, 0),
+            value=" (image-only fallback)" if p.fallback else "",
+        ) + (
+            f"; {review_sentence(p.category, p.prediction_set, p.review_reasons, _)}"
+            if p.needs_review
+            else "."
         )
         return result_view(recorded, similar), status
 

@@ -38,30 +38,35 @@ from dashboard.services.reviews import (
 )
 from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, number
 from ml.categories import CATEGORIES
 from ml.models.registry import SERVING
 
 PATH = "/review"
 ROLE: str | None = REVIEW_ROLE
-TITLE = "Review queue · Vitrine"
-DESCRIPTION = "Doubtful predictions to confirm or correct, and how often reviewers agree."
-NAV_LABEL = "Review"
+TITLE = N_("Review queue · Vitrine")
+DESCRIPTION = N_("Doubtful predictions to confirm or correct, and how often reviewers agree.")
+NAV_LABEL = N_("Review")
 ORDER = 55
 
 FOCUS_SINK = "review-focus"
 SUSPECT = "suspect_label"
-WHY = [*REASON_LABELS.items(), (SUSPECT, "Suspect catalogue label")]
+WHY = [*REASON_LABELS.items(), (SUSPECT, N_("Suspect catalogue label"))]
 SUBJECTS: dict[str, Literal["prediction", "product"]] = {
     "review": "prediction",
     "label": "product",
 }
 SORTS = [
-    ("margin", "Nearest ties first"),
-    ("confidence", "Lowest confidence first"),
-    ("-created_at", "Newest first"),
-    ("created_at", "Oldest first"),
+    ("margin", N_("Nearest ties first")),
+    ("confidence", N_("Lowest confidence first")),
+    ("-created_at", N_("Newest first")),
+    ("created_at", N_("Oldest first")),
 ]
-STATUSES = [("unreviewed", "Not reviewed yet"), ("reviewed", "Reviewed"), ("any", "Either")]
+STATUSES = [
+    ("unreviewed", N_("Not reviewed yet")),
+    ("reviewed", N_("Reviewed")),
+    ("any", N_("Either")),
+]
 
 
 def _query(raw: dict[str, str]) -> tuple[QueueQuery | None, list[str]]:
@@ -73,7 +78,7 @@ def _query(raw: dict[str, str]) -> tuple[QueueQuery | None, list[str]]:
         except ValueError:
             value = -1.0
         if not 0 <= value <= 100:
-            problems.append("Near tie below (%): give a number from 0 to 100.")
+            problems.append(_("Near tie below (%): give a number from 0 to 100."))
         else:
             params["max_margin"] = value / 100
     if problems:
@@ -83,7 +88,10 @@ def _query(raw: dict[str, str]) -> tuple[QueueQuery | None, list[str]]:
     except ValidationError as exc:
         fields = sorted({str(e["loc"][0]) if e["loc"] else "" for e in exc.errors()})
         return None, [
-            f"{name.replace('_', ' ').capitalize()}: not a value this filter accepts."
+            _(
+                "%(capitalize)s: not a value this filter accepts.",
+                capitalize=name.replace("_", " ").capitalize(),
+            )
             for name in fields
         ]
 
@@ -92,19 +100,21 @@ def layout(**query: str) -> html.Div:
     raw = {k: v for k, v in query.items() if v not in (None, "")}
     parsed, problems = _query(raw)
     intro = html.P(
-        "Predictions flagged for review, near ties (the top two categories close together) "
-        "and image-only answers; and, under “Why: Suspect catalogue label”, catalogue "
-        "products whose given label the model contradicts. Keep the category or correct it: "
-        "each decision is recorded with your name and never changed; a later one supersedes it."
+        _(
+            "Predictions flagged for review, near ties (the top two categories close together) "
+            "and image-only answers; and, under “Why: Suspect catalogue label”, catalogue "
+            "products whose given label the model contradicts. Keep the category or correct it: "
+            "each decision is recorded with your name and never changed; a later one supersedes it."
+        )
     )
     if parsed is None:
         return html.Div(
             [
-                html.H1("Review queue"),
+                html.H1(_("Review queue")),
                 intro,
                 _form(raw),
                 notice(
-                    "The filter is not valid",
+                    _("The filter is not valid"),
                     [html.Ul([html.Li(p) for p in problems])],
                     kind="error",
                 ),
@@ -123,30 +133,30 @@ def layout(**query: str) -> html.Div:
     total = suspects.total if labels_mode else found.total
     return html.Div(
         [
-            html.H1("Review queue"),
+            html.H1(_("Review queue")),
             intro,
             _form(raw),
-            html.H2("In the queue for this filter"),
+            html.H2(_("In the queue for this filter")),
             kpi_cards(
                 [
-                    *((REASON_LABELS[r].lower(), f"{counts[r]:,}") for r in REASON_LABELS),
-                    ("predictions in all (each counted once)", f"{counts['total']:,}"),
-                    ("suspect catalogue labels", f"{suspects.total:,}"),
+                    *((_(REASON_LABELS[r]).lower(), number(counts[r])) for r in REASON_LABELS),
+                    (_("predictions in all (each counted once)"), number(counts["total"])),
+                    (_("suspect catalogue labels"), number(suspects.total)),
                 ],
-                label="In the queue for this filter",
+                label=_("In the queue for this filter"),
             ),
-            html.H2("Items", id="review-items-title"),
+            html.H2(_("Items"), id="review-items-title"),
             _labels(suspects, parsed) if labels_mode else _items(found, parsed),
             pager(PATH, raw, parsed.page, parsed.page_size, total),
             *(dcc.Store(id=f"{FOCUS_SINK}-{kind}") for kind in KINDS),
-            html.H2("Agreement"),
+            html.H2(_("Agreement")),
             _agreement(),
         ]
     )
 
 
 def _select(name: str, options: list[tuple[str, str]], current: str | None, blank: bool) -> Any:
-    return choice(f"review-{name}", name, options, current, blank="Any" if blank else None)
+    return choice(f"review-{name}", name, options, current, blank=_("Any") if blank else None)
 
 
 def _form(raw: dict[str, str]) -> html.Form:
@@ -166,37 +176,44 @@ def _form(raw: dict[str, str]) -> html.Form:
     )
     return get_form(
         action=PATH,
-        title="Filter",
+        title=_("Filter"),
         title_id="review-filters-title",
         fields=[
             grid(
-                "Why",
+                _("Why"),
                 "reason",
                 _select("reason", WHY, raw.get("reason"), True),
             ),
             grid(
-                "Category (predicted, or given label)",
+                _("Category (predicted, or given label)"),
                 "category",
                 _select("category", [(c, c) for c in CATEGORIES], raw.get("category"), True),
             ),
             grid(
-                "Model",
+                _("Model"),
                 "model",
                 _select("model", [(n, n) for n in SERVING], raw.get("model"), True),
             ),
-            grid("Status", "status", _select("status", STATUSES, raw.get("status"), False)),
-            grid("Near tie below (%)", "max_margin", margin),
-            grid("Order", "sort", _select("sort", SORTS, raw.get("sort", "margin"), False)),
+            grid(_("Status"), "status", _select("status", STATUSES, raw.get("status"), False)),
+            grid(_("Near tie below (%)"), "max_margin", margin),
+            grid(_("Order"), "sort", _select("sort", SORTS, raw.get("sort", "margin"), False)),
         ],
-        submit="Apply filter",
-        after=[" ", html.A("Clear", href=PATH, className="btn btn-link")],
+        submit=_("Apply filter"),
+        after=[" ", html.A(_("Clear"), href=PATH, className="btn btn-link")],
     )
 
 
 def _listed(items: list[Any], first: int, total: int) -> html.Div:
     return html.Div(
         [
-            html.P(f"Items {first:,}–{first + len(items) - 1:,} of {total:,}."),
+            html.P(
+                _(
+                    "Items %(first)s–%(value)s of %(total)s.",
+                    first=number(first),
+                    value=number(first + len(items) - 1),
+                    total=number(total),
+                )
+            ),
             html.Ol(
                 items,
                 className="review-list",
@@ -210,9 +227,11 @@ def _listed(items: list[Any], first: int, total: int) -> html.Div:
 def _items(found: QueuePage, query: QueueQuery) -> Any:
     if not found.items:
         return notice(
-            "Nothing to review",
-            "No prediction matches this filter. Change the filter, or choose “Reviewed” to "
-            "see decisions already made.",
+            _("Nothing to review"),
+            _(
+                "No prediction matches this filter. Change the filter, or choose “Reviewed” to "
+                "see decisions already made."
+            ),
         )
     first = (query.page - 1) * query.page_size + 1
     items = [prediction_item(item, query.max_margin) for item in found.items]
@@ -221,19 +240,25 @@ def _items(found: QueuePage, query: QueueQuery) -> Any:
 
 def _labels(found: SuspectPage, query: QueueQuery) -> Any:
     if found.model is None:
-        return notice("No suspect labels yet", "They are found when `vitrine train` runs.")
+        return notice(_("No suspect labels yet"), _("They are found when `vitrine train` runs."))
     if not found.items:
         return notice(
-            "No suspect label matches",
-            f"{found.model} found no other suspect label for this filter. Choose “Reviewed” "
-            "to see decisions already made.",
+            _("No suspect label matches"),
+            _(
+                "%(model)s found no other suspect label for this filter. Choose "
+                "“Reviewed” to see decisions already made.",
+                model=found.model,
+            ),
         )
     first = (query.page - 1) * query.page_size + 1
     return html.Div(
         [
             html.P(
-                f"Found by {found.model}: each product scored by a model trained without it "
-                "(5 folds), and the labels its answers contradict ranked by cleanlab."
+                _(
+                    "Found by %(model)s: each product scored by a model trained without it "
+                    "(5 folds), and the labels its answers contradict ranked by cleanlab.",
+                    model=found.model,
+                )
             ),
             _listed([label_item(item) for item in found.items], first, found.total),
         ]
@@ -243,7 +268,7 @@ def _labels(found: SuspectPage, query: QueueQuery) -> Any:
 def _agreement() -> Any:
     rows = agreement_figures(services())
     if not rows:
-        return html.P("No prediction has been reviewed yet: agreement shows once one has.")
+        return html.P(_("No prediction has been reviewed yet: agreement shows once one has."))
     return agreement_chart(rows)
 
 
@@ -275,14 +300,20 @@ def _decide_callback(app: Dash, kind: str) -> None:
         buttons = len(clicks)
         # The same role as POST /api/reviews: the callback guard only asks for a session.
         if not allowed(REVIEW_ROLE):
-            return f"Not recorded: deciding needs the {REVIEW_ROLE} role.", [False] * buttons
+            return _(
+                "Not recorded: deciding needs the %(review_role)s role.",
+                review_role=REVIEW_ROLE,
+            ), [False] * buttons
         try:
             review = choose_category(
                 services(), subject, chosen["item"], str(chosen["category"]), comment, requester()
             )
         except ValidationError:
-            refused = "Not recorded: the comment is too long or holds control characters."
+            refused = _("Not recorded: the comment is too long or holds control characters.")
             return refused, [False] * buttons
         except (UnknownSubject, ReviewRejected) as exc:
-            return f"Not recorded: {exc}", [False] * buttons
+            return _(
+                "Not recorded: %(exc)s",
+                exc=exc,
+            ), [False] * buttons
         return said(review.decision, review.category), [True] * buttons

@@ -34,15 +34,16 @@ from dashboard.services.similarity import (
 from dashboard.services.training import NoCatalogue
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
+from dashboard.web.i18n import N_, _, category_label
 from db.models import Product
 
 log = logging.getLogger(__name__)
 
 PATH = "/similar"
 ROLE: str | None = "viewer"
-TITLE = "Similar products · Vitrine"
-DESCRIPTION = "The catalogue products closest to a product, and a map of the whole catalogue."
-NAV_LABEL = "Similar"
+TITLE = N_("Similar products · Vitrine")
+DESCRIPTION = N_("The catalogue products closest to a product, and a map of the whole catalogue.")
+NAV_LABEL = N_("Similar")
 ORDER = 20
 
 ID = page_ids("similar")
@@ -57,25 +58,28 @@ SELECTED = ID("selected")
 EXPORT = ID("export")
 DOWNLOAD = ID("download")
 LISTED = 50  # rows shown for a selection; the CSV holds them all
-PROMPT = "Drag a box or a lasso on the map to list products."
+PROMPT = N_("Drag a box or a lasso on the map to list products.")
 
 
 def layout(product: str | None = None, q: str | None = None, **_query: str) -> html.Div:
     return html.Div(
         [
-            html.H1("Similar products"),
+            html.H1(_("Similar products")),
             html.P(
-                "Neighbours are ranked by cosine similarity of the fused embedding: the product "
-                "photo as the backbone sees it, and its text."
+                _(
+                    "Neighbours are ranked by cosine similarity of the fused embedding: the "
+                    "product "
+                    "photo as the backbone sees it, and its text."
+                )
             ),
             product_search(services(), PATH, q, only_by=visible_owner()),
             html.Section(
                 className="predict-form",
                 **aria(labelledby=ID("form-title")),
                 children=[
-                    html.H2("Product", id=ID("form-title")),
+                    html.H2(_("Product"), id=ID("form-title")),
                     field(
-                        "Catalogue product id",
+                        _("Catalogue product id"),
                         dcc.Input(
                             id=PRODUCT,
                             type="text",
@@ -86,7 +90,7 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
                         PRODUCT,
                     ),
                     field(
-                        "How many neighbours",
+                        _("How many neighbours"),
                         dcc.Input(
                             id=K,
                             type="number",
@@ -99,7 +103,7 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
                         K,
                     ),
                     html.Button(
-                        "Find similar products",
+                        _("Find similar products"),
                         id=SUBMIT,
                         type="button",
                         className="btn btn-primary",
@@ -109,23 +113,23 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
             html.Div(
                 id=RESULT,
                 role="region",
-                **aria(live="polite", label="Similar products"),
+                **aria(live="polite", label=_("Similar products")),
                 children=_result(product, 10) if product else [],
             ),
-            html.H2("Embeddings map"),
+            html.H2(_("Embeddings map")),
             html.Div(id=f"{MAP}-container", children=_map()),
             html.Section(
                 className="map-selection",
                 **aria(labelledby=f"{SELECTION}-title"),
                 children=[
-                    html.H2("Selected on the map", id=f"{SELECTION}-title"),
+                    html.H2(_("Selected on the map"), id=f"{SELECTION}-title"),
                     html.Div(
                         id=SELECTION,
                         **aria(live="polite"),
-                        children=html.P(PROMPT),
+                        children=html.P(_(PROMPT)),
                     ),
                     html.Button(
-                        "Download the selection (CSV)",
+                        _("Download the selection (CSV)"),
                         id=EXPORT,
                         type="button",
                         className="btn btn-outline-primary",
@@ -142,16 +146,21 @@ def layout(product: str | None = None, q: str | None = None, **_query: str) -> h
 def _result(product_id: str | None, k: int) -> list[Any]:
     product_id = (product_id or "").strip()
     if not product_id:
-        return [notice("No product chosen", "Enter a catalogue product id.", kind="error")]
+        return [notice(_("No product chosen"), _("Enter a catalogue product id."), kind="error")]
     svc = services()
     try:
         product = find_product(svc, product_id)
     except (InvalidProductId, UnknownProduct) as exc:
-        return [notice("Unknown product", str(exc), kind="error")]
+        return [notice(_("Unknown product"), str(exc), kind="error")]
     neighbours = similar_to_product(svc, product, k)
     same = sum(1 for n in neighbours if n.same_category)
     return [
-        html.H2(f"Closest to “{product.product_name}”"),
+        html.H2(
+            _(
+                "Closest to “%(product_name)s”",
+                product_name=product.product_name,
+            )
+        ),
         html.Div(
             className="product-card product-card--focus",
             children=[
@@ -160,13 +169,26 @@ def _result(product_id: str | None, k: int) -> list[Any]:
                     className="product-card__body",
                     children=[
                         html.Strong(product.product_name),
-                        html.Span(product.category),
-                        html.Span(f"id {product.uniq_id} · {product.split} split"),
+                        html.Span(category_label(product.category)),
+                        html.Span(
+                            _(
+                                "id %(uniq_id)s · %(split)s split",
+                                uniq_id=product.uniq_id,
+                                split=product.split,
+                            )
+                        ),
                     ],
                 ),
             ],
         ),
-        html.P(f"{same} of {len(neighbours)} neighbours share its category ({product.category})."),
+        html.P(
+            _(
+                "%(same)s of %(count)s neighbours share its category (%(category)s).",
+                same=same,
+                count=len(neighbours),
+                category=category_label(product.category),
+            )
+        ),
         product_cards(
             neighbours, compare_to=product.category, predictions=_explainable(neighbours)
         ),
@@ -177,7 +199,7 @@ def _map() -> list[Any]:
     try:
         projected = catalogue_map(services(), MAP_POINTS)
     except NoCatalogue:
-        return [html.P("The catalogue is empty: there is nothing to map yet.")]
+        return [html.P(_("The catalogue is empty: there is nothing to map yet."))]
     return [map_chart(MAP, projected)]
 
 
@@ -192,7 +214,7 @@ def _points(selected: dict | None) -> list[MapPoint]:
 
 def _selection(selected: list[tuple[Product, MapPoint]]) -> list[Any]:
     if not selected:
-        return [html.P("No product in the selection: drag around some points on the map.")]
+        return [html.P(_("No product in the selection: drag around some points on the map."))]
     counts = Counter(product.category for product, _point in selected)
     by_category = ", ".join(f"{n} {category}" for category, n in counts.most_common())
     rows = [
@@ -204,13 +226,29 @@ def _selection(selected: list[tuple[Product, MapPoint]]) -> list[Any]:
         for product, _point in selected[:LISTED]
     ]
     more = len(selected) - LISTED
-    products = "1 product" if len(selected) == 1 else f"{len(selected):,} products"
+    products = _("1 product") if len(selected) == 1 else f"{len(selected):,} products"
     return [
-        html.P(f"{products} selected: {by_category}."),
-        data_table(
-            "Products selected on the map", ["Product", "Category", "Split"], rows, prose=[0]
+        html.P(
+            _(
+                "%(products)s selected: %(by_category)s.",
+                products=products,
+                by_category=by_category,
+            )
         ),
-        html.P(f"... and {more} more in the CSV." if more > 0 else ""),
+        data_table(
+            _("Products selected on the map"),
+            [_("Product"), _("Category"), _("Split")],
+            rows,
+            prose=[0],
+        ),
+        html.P(
+            _(
+                "... and %(more)s more in the CSV.",
+                more=more,
+            )
+            if more > 0
+            else ""
+        ),
     ]
 
 
@@ -224,7 +262,7 @@ def register_callbacks(app: Dash) -> None:
     )
     def select(selected: dict | None) -> tuple[list[Any], list[dict[str, Any]], bool]:
         if selected is None:  # the map was drawn, or its selection cleared: nothing chosen yet
-            return [html.P(PROMPT)], [], True
+            return [html.P(_(PROMPT))], [], True
         points = _points(selected)
         found = selected_products(services(), points) if points else []
         stored = [{"id": p.product_id, "x": p.x, "y": p.y} for _product, p in found]

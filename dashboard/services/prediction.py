@@ -29,6 +29,7 @@ from ml.doubt import review_sentence
 from ml.models.inputs import product_text
 from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY
 from ml.predictor import Prediction, Predictor
+from ml.wording import Translate, english
 
 log = logging.getLogger(__name__)
 SOURCES = ("ui", "api", "batch")
@@ -282,7 +283,7 @@ def predict_and_record_many(
     return [Recorded(p, i, request_id) for p, i in zip(predictions, ids, strict=True)]
 
 
-def recorded_review(row: PredictionRow) -> str:
+def recorded_review(row: PredictionRow, _: Translate = english) -> str:
     """The review sentence of a recorded prediction, from its stored set and reason codes."""
     reasons = tuple(r for r in (row.review_reasons or "").split(",") if r)
-    return review_sentence(row.category, tuple(row.prediction_set or ()), reasons)
+    return review_sentence(row.category, tuple(row.prediction_set or ()), reasons, _)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from dashboard.services.locales import N_
 from dashboard.services.query_fields import CategoryName, SortedQuery
 from dashboard.services.state import Services
 from db.engine import session_scope
@@ -17,9 +18,9 @@ from db.repo_review_queue import QUEUE_SORTABLE, REASONS, QueueFilter, queue_cou
 # A prediction whose top two probabilities are closer than this is a near tie.
 DEFAULT_MAX_MARGIN = 0.2
 REASON_LABELS = {
-    "needs_review": "Flagged for review",
-    "low_margin": "Near tie",
-    "fallback": "Image-only fallback",
+    "needs_review": N_("Flagged for review"),
+    "low_margin": N_("Near tie"),
+    "fallback": N_("Image-only fallback"),
 }
 assert set(REASON_LABELS) == set(REASONS)
 

@@ -20,6 +20,7 @@ from dashboard.web.context import services
 from dashboard.web.resources import migrations_dir
 from db import migrations
 from ml.demo.catalogue import generate
+from tests.browser.navigation import draw_every_chart, drawn_charts
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.browser
@@ -68,24 +69,6 @@ def _open(duo, path: str, timeout: int = 60) -> None:  # type: ignore[no-untyped
     duo.wait_for_element("#main-content h1", timeout=timeout)
 
 
-def _drawn(driver) -> list[bool]:  # type: ignore[no-untyped-def]
-    """For each chart slot on the page, in order: has its graph been drawn?"""
-    return driver.execute_script(  # type: ignore[no-any-return]
-        "return [...document.querySelectorAll('[data-lazy-chart]')]"
-        ".map(s => !!s.querySelector('.js-plotly-plot .main-svg'));"
-    )
-
-
-def _draw_every_chart(driver) -> None:  # type: ignore[no-untyped-def]
-    """Scroll each chart into view, as a reader would, and wait until it is drawn."""
-    for index in range(len(_drawn(driver))):
-        driver.execute_script(
-            "document.querySelectorAll('[data-lazy-chart]')[arguments[0]].scrollIntoView();",
-            index,
-        )
-        WebDriverWait(driver, 30).until(lambda d, i=index: _drawn(d)[i])
-
-
 @pytest.mark.parametrize("page", PAGES, ids=lambda m: m.PATH)
 def test_page_passes_axe_wcag21aa(served, axe, page) -> None:  # type: ignore[no-untyped-def]
     _open(served, page.PATH)
@@ -110,7 +93,7 @@ def test_page_with_trained_models_passes_axe_wcag21aa(served_trained, axe, page)
     served_trained.driver.execute_script(
         "document.querySelectorAll('details').forEach(d => d.open = true);"
     )
-    _draw_every_chart(served_trained.driver)
+    draw_every_chart(served_trained.driver)
     axe.assert_clean(f"{page.PATH} (models trained)")
     # The page ran under the app's Content-Security-Policy without anything refused.
     refused = [
@@ -155,12 +138,12 @@ def test_charts_below_the_first_screen_are_drawn_when_scrolled_to(served_trained
     _open(served_trained, "/models")
     # The comparison chart is on the first screen and draws at once; the detail charts below
     # wait for the reader to scroll to them.
-    WebDriverWait(driver, 30).until(lambda d: _drawn(d)[0])
+    WebDriverWait(driver, 30).until(lambda d: drawn_charts(d)[0])
     # The detail's charts come from a callback, which a busy machine answers later.
-    WebDriverWait(driver, 30).until(lambda d: len(_drawn(d)) == 5)
-    drawn = _drawn(driver)
+    WebDriverWait(driver, 30).until(lambda d: len(drawn_charts(d)) == 5)
+    drawn = drawn_charts(driver)
     assert len(drawn) == 5 and drawn[-1] is False, drawn
-    _draw_every_chart(driver)
+    draw_every_chart(driver)
     titles = driver.execute_script(
         "return [...document.querySelectorAll('.js-plotly-plot')].map(g => g.closest('[id]').id);"
     )
@@ -199,7 +182,7 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         fallback_means = report["means"][report["fallback"]]
         assert f"{fallback_means['set_coverage']:.1%}" in sets
         assert f"{fallback_means['set_coverage_in_style']:.1%}" in sets
-        _draw_every_chart(served_trained.driver)
+        draw_every_chart(served_trained.driver)
         axe.assert_clean("/models (style-shift report)")
 
         # An answer of that fallback is explained on pixels once: no second background job.
