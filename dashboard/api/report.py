@@ -13,6 +13,7 @@ from dashboard.api.openapi import JSON, Operation, Param
 from dashboard.api.routes import Routes
 from dashboard.api.schemas import MAX_ID
 from dashboard.services.explain import DEFAULT_PIXEL_EVALS
+from dashboard.services.locales import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.services.report import PixelMapPending, UnknownPrediction, build_report
 from dashboard.services.report_render import report_html, report_pdf
@@ -24,7 +25,6 @@ from dashboard.web.requestlog import current_request_id
 log = logging.getLogger(__name__)
 
 FORMATS = {"html": "text/html", "pdf": "application/pdf"}
-LANGUAGES = ("en",)
 
 REPORT = Operation(
     "get",
@@ -51,8 +51,8 @@ REPORT = Operation(
         Param(
             "lang",
             "query",
-            {"type": "string", "enum": list(LANGUAGES), "default": "en"},
-            "The report's language.",
+            {"type": "string", "enum": list(LANGUAGES), "default": DEFAULT_LANGUAGE},
+            "The report's language (category names stay canonical in the API, not here).",
         ),
     ),
     produces=("text/html", "application/pdf"),
@@ -72,12 +72,15 @@ def register(routes: Routes) -> None:
         fmt = request.args.get("format", "html")
         if fmt not in FORMATS:
             raise ApiError(422, "invalid_format", "format is html or pdf.")
-        if request.args.get("lang", "en") not in LANGUAGES:
-            raise ApiError(422, "invalid_lang", "lang is en.")
+        language = request.args.get("lang", DEFAULT_LANGUAGE)
+        if language not in LANGUAGES:
+            raise ApiError(422, "invalid_lang", f"lang is one of {', '.join(LANGUAGES)}.")
         if prediction_id > MAX_ID:
             raise ApiError(404, "not_explainable", f"no prediction #{prediction_id}")
         try:
-            built = build_report(services(), prediction_id, only_by=visible_owner())
+            built = build_report(
+                services(), prediction_id, only_by=visible_owner(), language=language
+            )
         except UnknownPrediction as exc:
             raise ApiError(404, "not_explainable", str(exc.args[0])) from exc
         except PixelMapPending as pending:
@@ -87,11 +90,12 @@ def register(routes: Routes) -> None:
             return pending_pixel_job(job, page=page)
         except ModelsNotReady as exc:
             raise ApiError(503, "models_not_ready", str(exc)) from exc
-        body = report_html(built) if fmt == "html" else report_pdf(built)
+        body = report_html(built, language) if fmt == "html" else report_pdf(built, language)
         log.info(
-            "decision report prediction_id=%s format=%s request_id=%s",
+            "decision report prediction_id=%s format=%s lang=%s request_id=%s",
             prediction_id,
             fmt,
+            language,
             current_request_id(),
         )
         response = Response(body, mimetype=FORMATS[fmt])

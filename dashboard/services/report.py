@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from dashboard.services import locales
 from dashboard.services.explain import (
     DEFAULT_PIXEL_EVALS,
     ExplanationLookup,
@@ -21,6 +22,7 @@ from dashboard.services.explain import (
     find_explanation,
     stored_inputs,
 )
+from dashboard.services.locales import DEFAULT_LANGUAGE, gettext_for
 from dashboard.services.prediction import predictor_for, recorded_review
 from dashboard.services.products import product_image
 from dashboard.services.similarity import SimilarProduct, similar_to_upload
@@ -32,6 +34,8 @@ from db.repo_models import get_version
 from db.repo_predictions import get_prediction
 from ml.categories import CATEGORIES
 from ml.images import decode_image, to_input
+from ml.spatial_audit import verdict
+from ml.wording import Translate
 
 SIMILAR = 3
 
@@ -98,11 +102,13 @@ def build_report(
     *,
     only_by: int | None = None,
     compute_pixels: bool = False,
+    language: str = DEFAULT_LANGUAGE,
 ) -> DecisionReport:
-    """The report of `prediction_id`. With `only_by`, another account's prediction does not
-    exist (as for its explanation). Raises PixelMapPending when the model is explained on
-    pixels only and that map is not computed, unless `compute_pixels` (the CLI) says to
-    compute it here."""
+    """The report of `prediction_id`, its sentences in `language`. With `only_by`, another
+    account's prediction does not exist (as for its explanation). Raises PixelMapPending when
+    the model is explained on pixels only and that map is not computed, unless
+    `compute_pixels` (the CLI) says to compute it here."""
+    _ = gettext_for(language)
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None or (only_by is not None and row.user_id != only_by):
@@ -117,7 +123,7 @@ def build_report(
             confidence=row.confidence,
             probabilities=sorted(row.probabilities.items(), key=lambda item: -item[1]),
             needs_review=row.needs_review,
-            review=recorded_review(row),
+            review=recorded_review(row, _),
             fallback=row.fallback,
         )
         model, version = row.model_name, row.model_version
@@ -142,7 +148,7 @@ def build_report(
         pixel_explanation=pixel_map,
         explanation_missing=missing,
         similar=_similar(services, photo, text, str(facts["product_id"] or "") or None),
-        limits=_limits(services, shifts),
+        limits=_limits(services, shifts, _, language),
         **facts,  # type: ignore[arg-type]
     )
 
@@ -166,9 +172,7 @@ def _explanations(
     return main, pixels.cached, ""
 
 
-def _similar(
-    services: Services, photo: bytes, text: str, exclude: str | None
-) -> list[SimilarItem]:
+def _similar(services: Services, photo: bytes, text: str, exclude: str | None) -> list[SimilarItem]:
     predictor = predictor_for(services)
     embedding = predictor.features(to_input(decode_image(photo, predictor.limits))[None])
     found: list[SimilarProduct] = similar_to_upload(
@@ -186,40 +190,73 @@ def _similar(
     ]
 
 
-def _limits(services: Services, shifts: dict[str, float | None]) -> list[str]:
+def _limits(
+    services: Services, shifts: dict[str, float | None], _: Translate, language: str
+) -> list[str]:
     predictor = predictor_for(services)
     fusion, fallback = predictor.fusion.meta.name, predictor.fallback.meta.name
     said = [
-        f"The model chooses one of {len(CATEGORIES)} catalogue categories "
-        f"({', '.join(CATEGORIES)}). A product of any other kind still gets one of them, so a "
-        "wrong category is possible even when the confidence is high.",
-        f"With a name or description, {fusion} reads the photo and the words together. "
-        f"Without text, the image-only {fallback} answers alone, and it is less reliable.",
+        _(
+            "The model chooses one of %(count)s catalogue categories (%(categories)s). A "
+            "product of any other kind still gets one of them, so a wrong category is possible "
+            "even when the confidence is high.",
+            count=len(CATEGORIES),
+            categories=", ".join(_(c) for c in CATEGORIES),
+        ),
+        _(
+            "With a name or description, %(fusion)s reads the photo and the words together. "
+            "Without text, the image-only %(fallback)s answers alone, and it is less reliable.",
+            fusion=fusion,
+            fallback=fallback,
+        ),
     ]
     fusion_shift, fallback_shift = shifts.get(fusion), shifts.get(fallback)
     if fallback_shift is not None:
+        right = locales.percent(fallback_shift, 0, language)
         said.append(
-            f"On drawings in art styles it never saw, {fallback} was right "
-            f"{fallback_shift:.0%} of the time"
-            + (f" and {fusion} {fusion_shift:.0%}" if fusion_shift is not None else "")
-            + " (leave-one-style-out over the demo catalogue's art sets). Photos unlike the "
-            "catalogue are flagged for review more often, and should be."
+            _(
+                "On drawings in art styles it never saw, %(fallback)s was right %(right)s of "
+                "the time and %(fusion)s %(fusion_right)s (leave-one-style-out over the demo "
+                "catalogue's art sets). Photos unlike the catalogue are flagged for review more "
+                "often, and should be.",
+                fallback=fallback,
+                right=right,
+                fusion=fusion,
+                fusion_right=locales.percent(fusion_shift, 0, language),
+            )
+            if fusion_shift is not None
+            else _(
+                "On drawings in art styles it never saw, %(fallback)s was right %(right)s of "
+                "the time (leave-one-style-out over the demo catalogue's art sets). Photos "
+                "unlike the catalogue are flagged for review more often, and should be.",
+                fallback=fallback,
+                right=right,
+            )
         )
     else:
         said.append(
-            "How the image-only answer holds up on photos unlike the catalogue has not been "
-            "measured for this installation (vitrine evaluate --shift)."
+            _(
+                "How the image-only answer holds up on photos unlike the catalogue has not "
+                "been measured for this installation (vitrine evaluate --shift)."
+            )
         )
     said.append(
-        "“Needs review” means a person should check the answer: the confidence is low, the "
-        "photo is unlike the catalogue, or several categories cannot be told apart."
+        _(
+            "“Needs review” means a person should check the answer: the confidence is low, the "
+            "photo is unlike the catalogue, or several categories cannot be told apart."
+        )
     )
     audit = stored_audit(services)
     if audit is not None:
+        # Said again from the audit's figures, so that it reads in the report's language.
         said.append(
-            f"Spatial-bias audit of {audit.get('model', 'the model')} "
-            f"v{audit.get('version', '?')}: {audit['verdict']}"
+            _(
+                "Spatial-bias audit of %(model)s v%(version)s: %(verdict)s",
+                model=audit.get("model", "?"),
+                version=audit.get("version", "?"),
+                verdict=verdict(audit["quadrant_shares"], audit["accuracy"], _)[1],
+            )
         )
     else:
-        said.append("The spatial-bias audit has not been run (vitrine explain audit).")
+        said.append(_("The spatial-bias audit has not been run (vitrine explain audit)."))
     return said

@@ -1,54 +1,86 @@
 """A decision report as one self-contained HTML page (images inline) or a tagged A4 PDF.
 
-The HTML comes from a Jinja2 template (`templates/decision_report.html`, autoescaped); the PDF
-is that same HTML laid out by WeasyPrint as PDF/UA-1 (tagged, with the page's title and
-language), so both say exactly the same thing.
+The HTML comes from a Jinja2 template (`templates/decision_report.html`, autoescaped, its
+words from the language's gettext catalogue); the PDF is that same HTML laid out by WeasyPrint
+as PDF/UA-1 (tagged, with the page's title and language), so both say exactly the same thing.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image
 
+from dashboard.services import locales
 from dashboard.services.explain import PredictionExplanation
+from dashboard.services.locales import DEFAULT_LANGUAGE, gettext_for, supported
 from dashboard.services.report import DecisionReport
 from ml.explain import REGIONS, square_input
+from ml.wording import PLACES, Translate
 
 # The Explain page's heatmap colours (PuOr): orange pushes towards the category, purple against.
 TOWARDS = np.array([230, 97, 1], dtype=np.float32)
 AGAINST = np.array([94, 60, 153], dtype=np.float32)
 PHOTO_SIDE = 224
 
-_templates = Environment(
-    loader=PackageLoader("dashboard.services", "templates"),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+
+@lru_cache(maxsize=len(locales.LANGUAGES))
+def _templates(language: str) -> Environment:
+    """The report's templates speaking `language` (one environment each: gettext is bound)."""
+    environment = Environment(
+        loader=PackageLoader("dashboard.services", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(  # type: ignore[attr-defined]  # the i18n ext
+        locales.translations(language), newstyle=True
+    )
+    environment.globals.update(
+        language=language,
+        cat=gettext_for(language),  # category names, translated for display only
+        pct=lambda value, digits: locales.percent(value, digits, language),
+        dec=lambda value, digits, signed=False: locales.decimal(
+            value, digits, language, signed=signed
+        ),
+        when=lambda moment: locales.when(moment, language),
+    )
+    return environment
 
 
-def report_html(report: DecisionReport) -> str:
-    return _templates.get_template("decision_report.html").render(
-        r=report,
-        photo=_data_uri(_png(_square(report.photo, PHOTO_SIDE))),
-        maps=[_map(m) for m in (report.explanation, report.pixel_explanation) if m is not None],
-        words=_words(report.explanation),
-        similar=[
-            {"item": s, "photo": _data_uri(_png(_square(s.photo, 96)))} for s in report.similar
-        ],
+def report_html(report: DecisionReport, language: str = DEFAULT_LANGUAGE) -> str:
+    language = supported(language)
+    _ = gettext_for(language)
+    return (
+        _templates(language)
+        .get_template("decision_report.html")
+        .render(
+            r=report,
+            photo=_data_uri(_png(_square(report.photo, PHOTO_SIDE))),
+            maps=[
+                _map(m, _, language)
+                for m in (report.explanation, report.pixel_explanation)
+                if m is not None
+            ],
+            words=_words(report.explanation, _, language),
+            similar=[
+                {"item": s, "photo": _data_uri(_png(_square(s.photo, 96)))} for s in report.similar
+            ],
+        )
     )
 
 
-def report_pdf(report: DecisionReport) -> bytes:
+def report_pdf(report: DecisionReport, language: str = DEFAULT_LANGUAGE) -> bytes:
     # Imported when a PDF is asked for: WeasyPrint loads Pango, which nothing else needs.
     from weasyprint import HTML
 
-    pdf = HTML(string=report_html(report)).write_pdf(pdf_variant="pdf/ua-1")
+    pdf = HTML(string=report_html(report, language)).write_pdf(pdf_variant="pdf/ua-1")
     assert pdf is not None
     return bytes(pdf)
 
@@ -82,50 +114,74 @@ def heat_overlay(photo: np.ndarray, values: np.ndarray) -> Image.Image:
     return Image.fromarray(np.clip(tinted, 0, 255).astype(np.uint8))
 
 
-def _map(result: PredictionExplanation) -> dict[str, Any]:
+def _map(result: PredictionExplanation, _: Translate, language: str) -> dict[str, Any]:
     image = result.image
     fast = image.mode == "cells"
     shares = image.quadrant_shares()
     top = max(shares, key=shares.__getitem__)
     values = image.grid if image.pixels is None else image.pixels
+    target = _(result.target)
+
+    def signed(value: float) -> str:
+        return locales.decimal(value, 2, language, signed=True)
+
     return {
-        "title": "Fast map (7×7 feature cells)" if fast else "Pixel-level map (blurred regions)",
+        "title": _("Fast map (7×7 feature cells)")
+        if fast
+        else _("Pixel-level map (blurred regions)"),
         "image": _data_uri(_png(heat_overlay(result.photo, values))),
-        "alt": (
-            f"The photo tinted by attribution towards {result.target}; the {top} quarter "
-            f"holds {shares[top]:.0%} of it."
+        "alt": _(
+            "The photo tinted by attribution towards %(category)s; the %(quarter)s quarter "
+            "holds %(share)s of it.",
+            category=target,
+            quarter=_(PLACES[top]),
+            share=locales.percent(shares[top], 0, language),
         ),
-        "kind": (
+        "kind": _(
             "It masks the model's 7×7 grid of image features, one cell at a time in every "
             "combination (SHAP), and is exact for what the classifier reads."
-            if fast
-            else "It blurs regions of the photo itself (SHAP partition), so it also shows "
-            "what the image backbone reacts to."
+        )
+        if fast
+        else _(
+            "It blurs regions of the photo itself (SHAP partition), so it also shows what "
+            "the image backbone reacts to."
         ),
-        "summary": image.summary(),
-        "quarters": [(q.replace("-", " "), shares[q]) for q in REGIONS],
-        "meaning": (
-            f"Values are in log-odds of {result.target} (log(p / (1 − p))), readable at any "
-            f"confidence; they add up from {image.base_value:+.2f}, the model's output for an "
-            f"average photo, to {image.output_value:+.2f} for this one."
+        "summary": image.summary(_),
+        "quarters": [(_(PLACES[q]), shares[q]) for q in REGIONS],
+        "meaning": _(
+            "Values are in log-odds of %(category)s (log(p / (1 − p))), readable at any "
+            "confidence; they add up from %(base)s, the model's output for an average photo, "
+            "to %(output)s for this one.",
+            category=target,
+            base=signed(image.base_value),
+            output=signed(image.output_value),
         ),
     }
 
 
-def _words(result: PredictionExplanation | None) -> dict[str, Any] | None:
+def _words(
+    result: PredictionExplanation | None, _: Translate, language: str
+) -> dict[str, Any] | None:
     if result is None or result.text is None:
         return None
     text = result.text
+
+    def signed(value: float) -> str:
+        return locales.decimal(value, 2, language, signed=True)
+
     return {
         "target": result.target,
         "towards": [c for c in text.contributions if c.value > 0],
         "against": [c for c in text.contributions if c.value < 0],
         "other": text.other_words,
-        "meaning": (
-            f"Each value is how much the word moved the text branch's score for "
-            f"{result.target} compared with an average catalogue text: positive pushes towards "
-            f"{result.target}, negative away from it. The score goes from "
-            f"{text.base_value:+.2f} on average to {text.output_value:+.2f} for this text; "
-            f"words not listed add {text.other_words:+.2f} together."
+        "meaning": _(
+            "Each value is how much the word moved the text branch's score for %(category)s "
+            "compared with an average catalogue text: positive pushes towards %(category)s, "
+            "negative away from it. The score goes from %(base)s on average to %(output)s for "
+            "this text; words not listed add %(other)s together.",
+            category=_(result.target),
+            base=signed(text.base_value),
+            output=signed(text.output_value),
+            other=signed(text.other_words),
         ),
     }

@@ -35,10 +35,10 @@ def test_the_report_page_is_accessible_and_linked_from_audit_and_explain(  # typ
     open_page(served, "/audit?page_size=500")
     name = f"Decision report of prediction {pid} (PDF)"
     link = driver.find_element(By.CSS_SELECTOR, f'#audit-table a[aria-label="{name}"]')
-    assert link.get_attribute("href").endswith(f"/api/predictions/{pid}/report?format=pdf")
+    assert link.get_attribute("href").endswith(f"/api/predictions/{pid}/report?format=pdf&lang=en")
     axe.assert_clean("/audit (with report links)")
 
     open_page(served, f"/explain?prediction={pid}")
     served.wait_for_contains_text("#main-content", f"Prediction #{pid}:", timeout=60)
     pdf = driver.find_element(By.LINK_TEXT, "Download the decision report (PDF)")
-    assert pdf.get_attribute("href").endswith(f"/api/predictions/{pid}/report?format=pdf")
+    assert pdf.get_attribute("href").endswith(f"/api/predictions/{pid}/report?format=pdf&lang=en")

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
+from dashboard.services.locales import translations
 from dashboard.services.training import catalogue_data
 from dashboard.settings import Settings
 from dashboard.web.app import create_app
@@ -76,6 +77,22 @@ def app(trained_settings: Settings) -> Flask:
     return create_app(trained_settings)
 
 
+FRENCH = translations("fr")
+
+
+def _french(client: Any, pid: int, tmp_path: Path) -> tuple[str, str, PdfReader]:
+    """The report of `pid` in French: its HTML, its PDF's text, and the PDF."""
+    page = client.get(f"/api/predictions/{pid}/report?lang=fr")
+    assert page.status_code == 200
+    pdf = client.get(f"/api/predictions/{pid}/report?format=pdf&lang=fr")
+    assert pdf.status_code == 200
+    return (
+        page.get_data(as_text=True),
+        _pdf_text(pdf.data, tmp_path),
+        PdfReader(io.BytesIO(pdf.data)),
+    )
+
+
 def test_the_report_of_a_prediction_with_text(
     app: Flask, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -104,7 +121,7 @@ def test_the_report_of_a_prediction_with_text(
     # Generating it is logged with the request's id.
     logged = [r.getMessage() for r in caplog.records if "decision report" in r.getMessage()]
     assert logged == [
-        f"decision report prediction_id={pid} format=html "
+        f"decision report prediction_id={pid} format=html lang=en "
         f"request_id={page.headers['X-Request-ID']}"
     ]
 
@@ -123,6 +140,30 @@ def test_the_report_of_a_prediction_with_text(
     alts = _figure_alts(reader)
     assert len(alts) == 5 and all(alts)
 
+    # The same report in French: its words, its numbers and the category's display name; the
+    # prediction's id and the model's name and version as recorded.
+    html, text, reader = _french(client, pid, tmp_path)
+    category = FRENCH.gettext(predicted["category"])
+    assert category != predicted["category"]  # every category has a French display name
+    for expected in (
+        f"Prédiction n° {pid} : {escape(category)}",
+        "Mots pour et contre",
+        "Carte rapide (7×7 cellules de caractéristiques)",
+        "Ce que le modèle sait faire et ne sait pas faire",
+        "erreur de calibration attendue",
+        f"{predicted['model']} v{predicted['model_version']}",
+    ):
+        assert expected in html, expected
+    assert "What the model can and cannot do" not in html and "Words for and against" not in html
+    parsed = _Images()
+    parsed.feed(html)
+    assert parsed.lang == "fr" and len(parsed.alts) == 5 and all(parsed.alts)
+    assert category in text and f"n° {pid}" in text
+    assert f"{predicted['model']} v{predicted['model_version']}" in text
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert "Rapport de décision" in str(reader.metadata.title)
+    assert all(_figure_alts(reader))
+
 
 def test_the_report_of_an_image_only_answer(app: Flask, tmp_path: Path) -> None:
     predicted = _predict(app, 1, None)
@@ -134,6 +175,11 @@ def test_the_report_of_an_image_only_answer(app: Flask, tmp_path: Path) -> None:
     text = _pdf_text(client.get(f"/api/predictions/{pid}/report?format=pdf").data, tmp_path)
     assert predicted["category"] in text and f"{predicted['model']} v" in text
     assert "image-only" in text
+    html, text, _reader = _french(client, pid, tmp_path)
+    assert f"le modèle image seule {predicted['model']} a répondu" in html
+    assert "Aucun n'a été donné." in html and "Mots pour et contre" not in html
+    assert FRENCH.gettext(predicted["category"]) in text and f"n° {pid}" in text
+    assert f"{predicted['model']} v{predicted['model_version']}" in text
 
 
 def test_the_report_holds_the_pixel_level_map_once_it_is_computed(
@@ -153,6 +199,9 @@ def test_the_report_holds_the_pixel_level_map_once_it_is_computed(
     assert "Fast map (7×7 feature cells)" in after and "Pixel-level map" in after
     text = _pdf_text(client.get(f"/api/predictions/{pid}/report?format=pdf").data, tmp_path)
     assert "Pixel-level map" in text
+    html, text, _reader = _french(client, pid, tmp_path)
+    assert "Carte par pixels (régions floutées)" in html and "Carte rapide" in html
+    assert "Carte par pixels" in text and f"n° {pid}" in text
 
 
 @pytest.mark.parametrize(
