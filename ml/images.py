@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ml.wording import Phrase
+
 INPUT_SIZE = 224
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
@@ -27,7 +29,7 @@ DECLARED_FORMATS = {
 class ImageRejected(ValueError):
     """The bytes are not an image Vitrine accepts; `code` says why in one word."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str) -> None:  # message: a Phrase, to translate
         super().__init__(message)
         self.code = code
 
@@ -47,9 +49,11 @@ def decode_image(data: bytes, limits: ImageLimits | None = None) -> Image.Image:
     """An RGB image from untrusted bytes, or ImageRejected. Nothing is written anywhere."""
     limits = limits or ImageLimits()
     if not data:
-        raise ImageRejected("empty", "The file is empty.")
+        raise ImageRejected("empty", Phrase("The file is empty."))
     if len(data) > limits.max_bytes:
-        raise ImageRejected("too_large", f"The file is larger than {limits.max_bytes} bytes.")
+        raise ImageRejected(
+            "too_large", Phrase("The file is larger than %(limit)s bytes.", limit=limits.max_bytes)
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -57,28 +61,38 @@ def decode_image(data: bytes, limits: ImageLimits | None = None) -> Image.Image:
             if image.format not in limits.formats:
                 raise ImageRejected(
                     "unsupported_format",
-                    f"Accepted formats are {', '.join(sorted(limits.formats))}.",
+                    Phrase(
+                        "Accepted formats are %(formats)s.",
+                        formats=", ".join(sorted(limits.formats)),
+                    ),
                 )
             if image.width * image.height > limits.max_pixels:
-                raise ImageRejected("too_many_pixels", "The image has too many pixels.")
+                raise ImageRejected("too_many_pixels", Phrase("The image has too many pixels."))
             if image.width < 1 or image.height < 1:
-                raise ImageRejected("unreadable", "The image has no pixels.")
+                raise ImageRejected("unreadable", Phrase("The image has no pixels."))
             longer, shorter = max(image.size), min(image.size)
             if longer > limits.max_aspect_ratio * shorter:
                 raise ImageRejected(
                     "bad_shape",
-                    f"The image is {image.width} x {image.height} pixels: one side is more than "
-                    f"{limits.max_aspect_ratio:g} times the other. Send a photo of the product.",
+                    Phrase(
+                        "The image is %(width)s x %(height)s pixels: one side is more than "
+                        "%(ratio)s times the other. Send a photo of the product.",
+                        width=image.width,
+                        height=image.height,
+                        ratio=format(limits.max_aspect_ratio, "g"),
+                    ),
                 )
             if getattr(image, "n_frames", 1) > 1:
-                raise ImageRejected("multi_frame", "Animated or multi-frame images are refused.")
+                raise ImageRejected(
+                    "multi_frame", Phrase("Animated or multi-frame images are refused.")
+                )
             image.load()
     except ImageRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected("too_many_pixels", "The image has too many pixels.") from exc
+        raise ImageRejected("too_many_pixels", Phrase("The image has too many pixels.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ImageRejected("unreadable", "The file is not a readable image.") from exc
+        raise ImageRejected("unreadable", Phrase("The file is not a readable image.")) from exc
     return _upright(image).convert("RGB")
 
 
@@ -88,11 +102,15 @@ def _upright(image: Image.Image) -> Image.Image:
         exif = image.getexif()
         orientation = exif.get(ORIENTATION_TAG)
     except Exception as exc:  # PIL's EXIF parser raises many kinds on crafted input
-        raise ImageRejected("bad_metadata", "The image's EXIF metadata is malformed.") from exc
+        raise ImageRejected(
+            "bad_metadata", Phrase("The image's EXIF metadata is malformed.")
+        ) from exc
     if len(image.info.get("exif", b"")) > 8 and not exif:  # a block PIL could not make sense of
-        raise ImageRejected("bad_metadata", "The image's EXIF metadata is malformed.")
+        raise ImageRejected("bad_metadata", Phrase("The image's EXIF metadata is malformed."))
     if orientation is not None and orientation not in range(1, 9):
-        raise ImageRejected("bad_metadata", "The image's EXIF orientation is not a valid value.")
+        raise ImageRejected(
+            "bad_metadata", Phrase("The image's EXIF orientation is not a valid value.")
+        )
     return ImageOps.exif_transpose(image)
 
 

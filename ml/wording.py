@@ -45,3 +45,28 @@ PLACES = {
     "bottom-right": N_("bottom-right"),
     "centre-crop": N_("centre-crop"),
 }
+
+
+class Phrase(str):
+    """A sentence for people that is English as a str (logs, the API, the CLI) and can be said
+    again in another language: `Phrase("no prediction #%(id)s", id=12)`."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, **values: object) -> Phrase:
+        phrase = super().__new__(cls, english(template, **values))
+        phrase.template, phrase.values = template, values
+        return phrase
+
+    def said(self, _: Translate) -> str:
+        return _(self.template, **self.values)
+
+
+def said(reason: BaseException | str, _: Translate = english) -> str:
+    """Why, in `_`'s language: a Phrase an exception carries (as an argument, or as its
+    `phrase`) is said again; anything else is given as it is."""
+    found = reason if isinstance(reason, Phrase) else getattr(reason, "phrase", None)
+    if found is None and isinstance(reason, BaseException):
+        found = next((a for a in reason.args if isinstance(a, Phrase)), None)
+    return found.said(_) if isinstance(found, Phrase) else str(reason)

@@ -31,7 +31,7 @@ from dashboard.services.explain import (
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, percent
+from dashboard.web.i18n import N_, _, percent, why
 from dashboard.web.pixel_jobs import PixelJob, PixelJobs, job_state, pixel_jobs
 
 REQUEST = "explain-pixels-request"  # what the page was allowed to show (signed by the layout)
@@ -158,7 +158,7 @@ def _start(request: Any) -> tuple[Any, ...]:
         if state["status"] == "failed":
             return _failed(str(state["message"]))
     except (NotExplainable, ModelsNotReady) as exc:
-        return _failed(str(exc.args[0]) if isinstance(exc, NotExplainable) else str(exc))
+        return _failed(why(exc))
     except (RedisError, KombuError, CeleryError):
         return None, True, _(UNAVAILABLE), True, False, None
     job_data = [found.key, int(prediction_id), target, bool(lead)]

@@ -19,7 +19,7 @@ from dashboard.services.retrain_job import AlreadyRunning, RetrainState, can_tra
 from dashboard.services.review_training import ReviewedVersion, reviewed_versions
 from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
-from dashboard.web.i18n import _
+from dashboard.web.i18n import _, why
 from ml.models.registry import PRIMARY
 
 ID = page_ids("models-reviews")
@@ -177,7 +177,7 @@ def register_callbacks(app: Dash) -> None:
         except LookupError as exc:
             return _(
                 "Not activated: %(args)s",
-                args=exc.args[0],
+                args=why(exc),
             )
         return _(
             "%(name)s v%(version)s is now active: reload to see it.",
@@ -204,6 +204,6 @@ def register_callbacks(app: Dash) -> None:
             try:
                 start(settings)
             except AlreadyRunning as exc:
-                return str(exc), False
+                return why(exc), False
         run = state(settings)
         return _said(run) or shown, not (run and run.running)

@@ -28,7 +28,7 @@ from dashboard.services.reviews import REVIEW_ROLE
 from dashboard.services.shadow_figures import ShadowView, shadow_summary, shadow_views
 from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label, when
+from dashboard.web.i18n import N_, _, category_label, when, why
 
 ID = page_ids("models-shadow")
 SHADOW = ID("shadow")
@@ -321,5 +321,5 @@ def register_callbacks(app: Dash) -> None:
         except (LookupError, ShadowRefused) as exc:
             return _(
                 "Nothing changed: %(args)s",
-                args=exc.args[0],
+                args=why(exc),
             )

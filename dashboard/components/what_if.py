@@ -19,7 +19,7 @@ from dashboard.components.ids import page_ids
 from dashboard.services.explain import NotExplainable
 from dashboard.services.prediction import AuditUnavailable, ModelsNotReady, TextRejected
 from dashboard.services.what_if import Original
-from dashboard.web.i18n import _
+from dashboard.web.i18n import _, why
 from ml.images import ImageRejected
 
 ID = page_ids("what-if")
@@ -118,19 +118,19 @@ def refused(exc: Exception) -> str:
     if isinstance(exc, TextRejected):
         return _(
             "The text was refused: %(exc)s.",
-            exc=exc,
+            exc=why(exc),
         )
     if isinstance(exc, NotExplainable):
         return _(
             "This prediction cannot be tried again: %(args)s.",
-            args=exc.args[0],
+            args=why(exc),
         )
     if isinstance(exc, ImageRejected):
         return _(
             "The photo was refused: %(exc)s",
-            exc=exc,
+            exc=why(exc),
         )
     return _(
         "Vitrine cannot predict right now: %(exc)s.",
-        exc=exc,
+        exc=why(exc),
     )

@@ -31,7 +31,7 @@ from dashboard.services.batch_uploads import UploadRefused
 from dashboard.web.auth import allowed, visible_owner
 from dashboard.web.batch_tasks import LARGE_JOB_ROLE, NoWorker, submit_upload
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, number, percent, when
+from dashboard.web.i18n import N_, _, number, percent, when, why
 
 PATH = "/batch"
 ROLE: str | None = "viewer"
@@ -269,11 +269,11 @@ def submit(csv_contents: str | None, csv_name: str | None, zip_contents: str | N
     try:
         job_id = submit_upload(server, catalogue, archive, csv_name or "catalogue.csv")
     except TooManyProducts as exc:
-        return notice(_("Too many products for your role"), str(exc), kind="error")
+        return notice(_("Too many products for your role"), why(exc), kind="error")
     except (BatchRefused, UploadRefused) as exc:
-        return notice(_("These files cannot be scored"), str(exc), kind="error")
+        return notice(_("These files cannot be scored"), why(exc), kind="error")
     except NoWorker as exc:
-        return notice(_("No worker to score it"), str(exc), kind="error")
+        return notice(_("No worker to score it"), why(exc), kind="error")
     status = job_status(svc, job_id)
     return html.P(
         _(
@@ -341,7 +341,7 @@ def register_callbacks(app: Dash) -> None:
             status = job_status(services(), str(chosen["job"]), only_by=visible_owner())
             status = cancel_job(services(), status.id)
         except UnknownJob as exc:
-            return notice(_("Not cancelled"), str(exc), kind="error"), []
+            return notice(_("Not cancelled"), why(exc), kind="error"), []
         found = job_statuses(services(), only_by=visible_owner())
         said = html.P(
             _(

@@ -26,7 +26,7 @@ from dashboard.services.prediction import ModelsNotReady
 from dashboard.services.training import NoCatalogue
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label, number
+from dashboard.web.i18n import N_, _, category_label, number, why
 from ml.categories import CATEGORIES
 
 PATH = "/catalogue"
@@ -78,7 +78,7 @@ def layout(**query: str) -> html.Div:
         message = _("Load one with `vitrine data ingest` (or `vitrine demo`).")
         return html.Div([*head, notice(_("The catalogue is empty"), message)])
     except ModelsNotReady as exc:
-        return html.Div([*head, notice(_("No model answers yet"), str(exc))])
+        return html.Div([*head, notice(_("No model answers yet"), why(exc))])
     if not found.items:
         return html.Div([*head, notice(_("No product matches"), _("Change or clear the filter."))])
     first = (found.page - 1) * PAGE_SIZE + 1

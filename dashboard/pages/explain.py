@@ -29,7 +29,7 @@ from dashboard.services.spatial_audit import stored_audit
 from dashboard.services.what_if import original, record_what_if, what_if
 from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label, decimal, percent
+from dashboard.web.i18n import N_, _, category_label, decimal, percent, why
 from dashboard.web.requestlog import current_request_id
 from ml.categories import CATEGORIES
 
@@ -170,9 +170,9 @@ def _explanation(prediction: str, target: str | None) -> list[Any]:
             only_by=visible_owner(),
         )
     except NotExplainable as exc:
-        return [notice(_("This prediction cannot be explained"), str(exc.args[0]), kind="error")]
+        return [notice(_("This prediction cannot be explained"), why(exc), kind="error")]
     except ModelsNotReady as exc:
-        return [notice(_("No model to explain with"), str(exc), kind="error")]
+        return [notice(_("No model to explain with"), why(exc), kind="error")]
     # A model explained on pixels from the start (from the cache) needs no second pixel map.
     pixel_job = []
     if result.image.mode != "pixels":
@@ -225,9 +225,9 @@ def _shadow_explanation(prediction: str, target: str | None) -> list[Any]:
             current, number, target=target or None, only_by=visible_owner(), shadow=True
         )
     except NotExplainable as exc:
-        return [notice(_("This shadow answer cannot be explained"), str(exc.args[0]), kind="error")]
+        return [notice(_("This shadow answer cannot be explained"), why(exc), kind="error")]
     except ModelsNotReady as exc:
-        return [notice(_("No model to explain with"), str(exc), kind="error")]
+        return [notice(_("No model to explain with"), why(exc), kind="error")]
     return [
         html.H2(
             _(

@@ -32,7 +32,7 @@ from dashboard.services.products import InvalidProductId, UnknownProduct, latest
 from dashboard.services.similarity import similar_to_upload
 from dashboard.web.auth import requester, visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label, decimal, percent
+from dashboard.web.i18n import N_, _, category_label, decimal, percent, why
 from dashboard.web.requestlog import current_request_id
 from ml.doubt import review_sentence
 from ml.images import ImageRejected
@@ -293,26 +293,26 @@ def register_callbacks(app: Dash) -> None:
                 by=requester(),
             )
         except (InvalidProductId, UnknownProduct, MissingImage) as exc:
-            return _refusal(str(exc))
+            return _refusal(why(exc))
         except ImageRejected as exc:
             return _refusal(
                 _(
                     "The photo was refused: %(exc)s",
-                    exc=exc,
+                    exc=why(exc),
                 )
             )
         except TextRejected as exc:
             return _refusal(
                 _(
                     "The text was refused: %(exc)s.",
-                    exc=exc,
+                    exc=why(exc),
                 )
             )
         except (ModelsNotReady, AuditUnavailable) as exc:
             return _refusal(
                 _(
                     "Vitrine cannot predict right now: %(exc)s.",
-                    exc=exc,
+                    exc=why(exc),
                 )
             )
         similar = similar_to_upload(

@@ -38,7 +38,7 @@ from dashboard.services.reviews import (
 )
 from dashboard.web.auth import allowed, requester
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, number
+from dashboard.web.i18n import N_, _, number, why
 from ml.categories import CATEGORIES
 from ml.models.registry import SERVING
 
@@ -314,6 +314,6 @@ def _decide_callback(app: Dash, kind: str) -> None:
         except (UnknownSubject, ReviewRejected) as exc:
             return _(
                 "Not recorded: %(exc)s",
-                exc=exc,
+                exc=why(exc),
             ), [False] * buttons
         return said(review.decision, review.category), [True] * buttons

@@ -34,7 +34,7 @@ from dashboard.services.similarity import (
 from dashboard.services.training import NoCatalogue
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label
+from dashboard.web.i18n import N_, _, category_label, why
 from db.models import Product
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ def _result(product_id: str | None, k: int) -> list[Any]:
     try:
         product = find_product(svc, product_id)
     except (InvalidProductId, UnknownProduct) as exc:
-        return [notice(_("Unknown product"), str(exc), kind="error")]
+        return [notice(_("Unknown product"), why(exc), kind="error")]
     neighbours = similar_to_product(svc, product, k)
     same = sum(1 for n in neighbours if n.same_category)
     return [

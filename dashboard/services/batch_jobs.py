@@ -39,6 +39,7 @@ from db.repo_batch import (
 )
 from ml.catalogue import CatalogueError, read_csv
 from ml.categories import CATEGORIES
+from ml.wording import Phrase
 
 log = logging.getLogger(__name__)
 COLUMNS = [*BASE_COLUMNS, *(f"p_{c}" for c in CATEGORIES), "error"]
@@ -83,17 +84,23 @@ def create_job(
     except CatalogueError as exc:
         raise BatchRefused(str(exc)) from exc
     if frame.empty:
-        raise BatchRefused("the CSV holds no product")
+        raise BatchRefused(Phrase("the CSV holds no product"))
     ids = frame["uniq_id"].str.strip()
     if (ids == "").any():
-        raise BatchRefused(f"row {int((ids == '').argmax()) + 2} has no uniq_id")
+        raise BatchRefused(Phrase("row %(row)s has no uniq_id", row=int((ids == "").argmax()) + 2))
     repeated = ids[ids.duplicated()]
     if not repeated.empty:
-        raise BatchRefused(f"uniq_id {repeated.iloc[0]!r} appears more than once")
+        raise BatchRefused(
+            Phrase("uniq_id %(id)s appears more than once", id=repr(repeated.iloc[0]))
+        )
     if max_products is not None and len(frame) > max_products:
         raise TooManyProducts(
-            f"{len(frame):,} products: more than the {max_products:,} your role may score in "
-            "one job (an admin may run it)"
+            Phrase(
+                "%(count)s products: more than the %(most)s your role may score in one job (an "
+                "admin may run it)",
+                count=format(len(frame), ","),
+                most=format(max_products, ","),
+            )
         )
     job_id = job_id or new_job_id()
     folder = folder_of(services, job_id)

@@ -11,6 +11,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from ml.wording import Phrase
+
 MAX_MEMBERS = 200_000
 # JPEG and PNG barely compress; a member that expands 100-fold is no photo.
 MAX_RATIO = 100
@@ -25,10 +27,10 @@ def _name(info: zipfile.ZipInfo) -> str:
     """The member's file name, or UploadRefused when it is a link or leaves the folder."""
     name = info.filename
     if stat.S_ISLNK(info.external_attr >> 16):
-        raise UploadRefused(f"{name}: links are not accepted, only image files")
+        raise UploadRefused(Phrase("%(name)s: links are not accepted, only image files", name=name))
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or any(":" in part for part in path.parts):
-        raise UploadRefused(f"{name}: a path outside the archive's folder")
+        raise UploadRefused(Phrase("%(name)s: a path outside the archive's folder", name=name))
     return path.name
 
 
@@ -41,24 +43,40 @@ def extract_images(
         with zipfile.ZipFile(archive) as zipped:
             members = [i for i in zipped.infolist() if not i.is_dir()]
             if len(members) > MAX_MEMBERS:
-                raise UploadRefused(f"more than {MAX_MEMBERS:,} files in the archive")
+                raise UploadRefused(
+                    Phrase("more than %(most)s files in the archive", most=format(MAX_MEMBERS, ","))
+                )
             names: dict[str, zipfile.ZipInfo] = {}
             total = 0
             for info in members:
                 name = _name(info)
                 if info.file_size > member_max_bytes:
                     limit = member_max_bytes / 1024 / 1024
-                    raise UploadRefused(f"{info.filename}: larger than {limit:g} MB")
+                    raise UploadRefused(
+                        Phrase(
+                            "%(name)s: larger than %(limit)s MB",
+                            name=info.filename,
+                            limit=format(limit, "g"),
+                        )
+                    )
                 if info.file_size > MAX_RATIO * max(info.compress_size, 1):
                     raise UploadRefused(
-                        f"{info.filename}: expands {MAX_RATIO} times or more (a zip bomb?)"
+                        Phrase(
+                            "%(name)s: expands %(ratio)s times or more (a zip bomb?)",
+                            name=info.filename,
+                            ratio=MAX_RATIO,
+                        )
                     )
                 total += info.file_size
                 if total > total_max_bytes:
                     limit = total_max_bytes / 1024 / 1024
-                    raise UploadRefused(f"the files add up to more than {limit:g} MB")
+                    raise UploadRefused(
+                        Phrase(
+                            "the files add up to more than %(limit)s MB", limit=format(limit, "g")
+                        )
+                    )
                 if name in names:
-                    raise UploadRefused(f"two files are named {name}")
+                    raise UploadRefused(Phrase("two files are named %(name)s", name=name))
                 names[name] = info
             target.mkdir(parents=True, exist_ok=True)
             for name, info in names.items():
@@ -66,7 +84,9 @@ def extract_images(
     except (
         zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error,
     ) as exc:  # fmt: skip
-        raise UploadRefused(f"the images file is not a readable ZIP archive ({exc})") from exc
+        raise UploadRefused(
+            Phrase("the images file is not a readable ZIP archive (%(why)s)", why=str(exc))
+        ) from exc
     return len(names)
 
 
@@ -78,5 +98,7 @@ def _copy(zipped: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> None:
         while chunk := source.read(_READ):
             written += len(chunk)
             if written > info.file_size:
-                raise UploadRefused(f"{info.filename}: larger than its archive entry says")
+                raise UploadRefused(
+                    Phrase("%(name)s: larger than its archive entry says", name=info.filename)
+                )
             out.write(chunk)

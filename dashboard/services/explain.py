@@ -46,6 +46,7 @@ from ml.extras import require_train_extra
 from ml.features import prepare_inputs
 from ml.images import decode_image, to_input
 from ml.predictor import Predictor, ServingHead
+from ml.wording import Phrase
 
 DEFAULT_PIXEL_EVALS = 300
 DEFAULT_CELL_EVALS = 1000  # CellExplainer's own default
@@ -102,7 +103,7 @@ def mean_fmap(services: Services) -> np.ndarray:
 def _inputs(services: Services, row: Prediction) -> tuple[bytes, str]:
     path = imagestore.find(services.settings.data_dir, row.image_sha256)
     if path is None:
-        raise NotExplainable("the image of this prediction is no longer stored")
+        raise NotExplainable(Phrase("the image of this prediction is no longer stored"))
     return path.read_bytes(), row.input_text or ""
 
 
@@ -111,7 +112,7 @@ def stored_inputs(services: Services, prediction_id: int) -> tuple[bytes, str]:
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None:
-            raise NotExplainable(f"no prediction #{prediction_id}")
+            raise NotExplainable(Phrase("no prediction #%(id)s", id=prediction_id))
         return _inputs(services, row)
 
 
@@ -166,29 +167,45 @@ def _lookup(
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None or (only_by is not None and row.user_id != only_by):
-            raise NotExplainable(f"no prediction #{prediction_id}")
+            raise NotExplainable(Phrase("no prediction #%(id)s", id=prediction_id))
         image_bytes, text = _inputs(services, row)
         model, version = row.model_name, row.model_version
         if shadow:
             answer = shadow_answers_of(session, [prediction_id]).get(prediction_id)
             if answer is None:
-                raise NotExplainable(f"no shadow version answered prediction #{prediction_id}")
+                raise NotExplainable(
+                    Phrase("no shadow version answered prediction #%(id)s", id=prediction_id)
+                )
             model, version = answer.model_name, answer.model_version
     if shadow:
         scorer = shadow_scorer(services)
         if scorer is None or (model, version) not in scorer.shadows:
-            raise NotExplainable(f"{model} v{version} is no longer in shadow")
+            raise NotExplainable(
+                Phrase(
+                    "%(model)s v%(version)s is no longer in shadow", model=model, version=version
+                )
+            )
         predictor = scorer.predictor
     else:
         predictor = predictor_for(services)
     try:
         served = predictor.head_for(model)
     except KeyError:
-        raise NotExplainable(f"{model} v{version} no longer answers predictions") from None
+        raise NotExplainable(
+            Phrase(
+                "%(model)s v%(version)s no longer answers predictions", model=model, version=version
+            )
+        ) from None
     if served.meta.version != version:
-        raise NotExplainable(f"{model} v{version} is no longer the active version")
+        raise NotExplainable(
+            Phrase(
+                "%(model)s v%(version)s is no longer the active version",
+                model=model,
+                version=version,
+            )
+        )
     if served.meta.serving == "vit-embedding":
-        raise NotExplainable("explanations of a timm ViT fallback are not available yet")
+        raise NotExplainable(Phrase("explanations of a timm ViT fallback are not available yet"))
     # The fast map reads the backbone's last feature map; a head that reads earlier stages
     # too is explained on pixels (the one exact map for it).
     pixels = pixels or not reads_feature_map(served)
@@ -375,5 +392,5 @@ def served_dir(services: Services, model: str, version: int) -> str:
     with session_scope(services.sessions) as session:
         row = get_version(session, model, version)
         if row is None:
-            raise NotExplainable(f"no {model} v{version}")
+            raise NotExplainable(Phrase("no %(model)s v%(version)s", model=model, version=version))
         return row.artifact_path

@@ -13,6 +13,7 @@ from dashboard.services.state import Services
 from db.engine import session_scope
 from db.repo_models import activate, active_versions, add_event, list_model_versions, recent_events
 from db.repo_shadow import clear_shadow, set_shadow, shadow_versions
+from ml.wording import Phrase
 
 ADMIN_ROLE = "admin"  # the role that may change what serves (as POST /api/model/activate)
 
@@ -59,8 +60,12 @@ def put_in_shadow(services: Services, name: str, version: int, by: Requester | N
         if name not in roles:
             serving = " and ".join(sorted(roles)) or "none"
             raise ShadowRefused(
-                f"{name} answers no prediction, so it has no live traffic to score in shadow "
-                f"(the models that answer: {serving})"
+                Phrase(
+                    "%(name)s answers no prediction, so it has no live traffic to score in "
+                    "shadow (the models that answer: %(serving)s)",
+                    name=name,
+                    serving=serving,
+                )
             )
         try:
             set_shadow(session, name, version)
@@ -72,7 +77,12 @@ def put_in_shadow(services: Services, name: str, version: int, by: Requester | N
         with session_scope(services.sessions) as session:
             clear_shadow(session, name)
         raise ShadowRefused(
-            f"{name} v{version} cannot be loaded beside the active models: {exc}"
+            Phrase(
+                "%(name)s v%(version)s cannot be loaded beside the active models: %(why)s",
+                name=name,
+                version=version,
+                why=str(exc),
+            )
         ) from exc
     change = Change(name, version)
     _event(services, change, "shadow", by)

@@ -29,7 +29,7 @@ from ml.doubt import review_sentence
 from ml.models.inputs import product_text
 from ml.models.registry import FALLBACK_CANDIDATES, PRIMARY
 from ml.predictor import Prediction, Predictor
-from ml.wording import Translate, english
+from ml.wording import Phrase, Translate, english
 
 log = logging.getLogger(__name__)
 SOURCES = ("ui", "api", "batch")
@@ -42,11 +42,13 @@ PREDICTIONS = Counter(
 
 
 class ModelsNotReady(RuntimeError):
+    phrase = Phrase(
+        "no active fusion and image-only fallback model; "
+        "run `vitrine train` (or `vitrine demo`) first"
+    )
+
     def __str__(self) -> str:
-        return (
-            "no active fusion and image-only fallback model; "
-            "run `vitrine train` (or `vitrine demo`) first"
-        )
+        return str(self.phrase)
 
 
 class AuditUnavailable(RuntimeError):
@@ -63,8 +65,10 @@ class TextRejected(ValueError):
 
 
 class MissingImage(ValueError):
+    phrase = Phrase("Choose a product photo, or give a catalogue product id.")
+
     def __str__(self) -> str:
-        return "Choose a product photo, or give a catalogue product id."
+        return str(self.phrase)
 
 
 @dataclass(frozen=True)
@@ -170,11 +174,13 @@ def check_text(services: Services, text: str | None) -> str:
     text = text or ""
     if len(text) > services.settings.max_text_chars:
         limit = services.settings.max_text_chars
-        raise TextRejected("too_long", f"the text is longer than {limit} characters")
+        raise TextRejected(
+            "too_long", Phrase("the text is longer than %(limit)s characters", limit=limit)
+        )
     if unprintable(text):
         raise TextRejected(
             "control_characters",
-            "the text holds control characters (only tabs and line breaks are allowed)",
+            Phrase("the text holds control characters (only tabs and line breaks are allowed)"),
         )
     return text
 

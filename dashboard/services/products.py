@@ -18,18 +18,25 @@ from db.repo_catalogue import get_product, search_products
 from db.repo_predictions import latest_prediction_ids
 from ml.categories import CATEGORIES
 from ml.splits import SPLITS
+from ml.wording import Phrase
 
 PRODUCT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class InvalidProductId(ValueError):
+    phrase = Phrase("A product id is 1-64 letters, digits, - or _.")
+
     def __str__(self) -> str:
-        return "A product id is 1-64 letters, digits, - or _."
+        return str(self.phrase)
 
 
 class UnknownProduct(LookupError):
+    @property
+    def phrase(self) -> Phrase:
+        return Phrase("No catalogue product has the id “%(id)s”.", id=self.args[0])
+
     def __str__(self) -> str:
-        return f"No catalogue product has the id “{self.args[0]}”."
+        return str(self.phrase)
 
 
 def find_product(services: Services, uniq_id: str) -> Product:

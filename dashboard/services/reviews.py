@@ -22,6 +22,7 @@ from db.models import Review
 from db.repo_catalogue import get_product
 from db.repo_predictions import get_prediction
 from db.repo_reviews import Agreement, ReviewFilter, add_review, agreement, page_reviews
+from ml.wording import Phrase
 
 REVIEW_ROLE = "auditor"
 MAX_COMMENT = 1000
@@ -83,7 +84,9 @@ def record_review(services: Services, body: ReviewIn, by: Requester | None) -> R
         if body.prediction_id is not None:
             prediction = get_prediction(session, body.prediction_id)
             if prediction is None:
-                raise UnknownSubject(f"No prediction has the number {body.prediction_id}.")
+                raise UnknownSubject(
+                    Phrase("No prediction has the number %(id)s.", id=body.prediction_id)
+                )
             shown = Shown(
                 "prediction",
                 prediction.category,
@@ -103,11 +106,18 @@ def record_review(services: Services, body: ReviewIn, by: Requester | None) -> R
         decided = body.category or shown.category
         if body.decision == "confirm" and decided != shown.category:
             raise ReviewRejected(
-                f"Confirming keeps {shown.category}; to choose {decided}, correct instead."
+                Phrase(
+                    "Confirming keeps %(shown)s; to choose %(decided)s, correct instead.",
+                    shown=shown.category,
+                    decided=decided,
+                )
             )
         if body.decision == "correct" and decided == shown.category:
             raise ReviewRejected(
-                f"A correction names a category other than the one shown ({decided})."
+                Phrase(
+                    "A correction names a category other than the one shown (%(decided)s).",
+                    decided=decided,
+                )
             )
         review = add_review(
             session,

@@ -24,6 +24,7 @@ from ml.images import decode_image, to_input
 from ml.models.registry import PRIMARY
 from ml.predictor import ServingHead
 from ml.spatial_audit import accuracy_under, audit
+from ml.wording import Phrase
 
 FMAP = artifacts.BACKBONE_OUTPUTS[1]
 
@@ -43,11 +44,14 @@ def run_spatial_audit(
         with session_scope(services.sessions) as session:
             version = active_versions(session).get(model)
             if version is None:
-                raise NotExplainable(f"{model} has no active version")
+                raise NotExplainable(Phrase("%(model)s has no active version", model=model))
             served = ServingHead.load(Path(version.artifact_path))
     if not reads_feature_map(served):
         raise NotExplainable(
-            f"the spatial audit needs the hybrid ViT or {PRIMARY}; use --model {PRIMARY}"
+            Phrase(
+                "the spatial audit needs the hybrid ViT or %(primary)s; use --model %(primary)s",
+                primary=PRIMARY,
+            )
         )
     reads_text = TFIDF in served.inputs
     classes = served.meta.classes

@@ -28,6 +28,7 @@ from db.repo_predictions import get_prediction
 from ml.doubt import review_sentence
 from ml.models.inputs import product_text
 from ml.predictor import Prediction
+from ml.wording import Phrase
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def original(services: Services, prediction_id: int, only_by: int | None) -> Ori
     with session_scope(services.sessions) as session:
         row = get_prediction(session, prediction_id)
         if row is None or (only_by is not None and row.user_id != only_by):
-            raise NotExplainable(f"no prediction #{prediction_id}")
+            raise NotExplainable(Phrase("no prediction #%(id)s", id=prediction_id))
         text = row.input_text or ""
         answer = Answer(
             row.category,

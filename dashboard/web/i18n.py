@@ -25,6 +25,7 @@ from dashboard.services.locales import (
     translations,
 )
 from dashboard.web.redirects import safe_next
+from ml import wording
 from ml.categories import CATEGORIES
 
 __all__ = [
@@ -79,6 +80,12 @@ def language() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE
     return supported(str(get_locale()))
+
+
+def why(reason: BaseException | str) -> str:
+    """Why something was refused, in the reader's language when the service said it as a
+    Phrase (its English text otherwise)."""
+    return wording.said(reason, _)
 
 
 def category_label(category: str) -> str:

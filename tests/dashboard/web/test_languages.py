@@ -22,15 +22,16 @@ FRENCH = "fr"
 
 
 def _marked_messages() -> set[str]:
-    """What `pybabel extract -F babel.cfg` finds: every string given to _() or N_() in the
-    dashboard and ml, and every message of the report's template."""
+    """What `pybabel extract -F babel.cfg -k N_ -k Phrase` finds: every string given to _(),
+    N_() or Phrase() (a refusal said again in the reader's language) in the dashboard and ml,
+    and every message of the report's and the sign-in page's templates."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = extract_from_dir(
         ROOT,
         method_map=method_map,
         options_map=options_map,
-        keywords={**DEFAULT_KEYWORDS, "N_": None},
+        keywords={**DEFAULT_KEYWORDS, "N_": None, "Phrase": None},
     )
     return {message for _file, _line, message, _comments, _context in found}
 
@@ -231,6 +232,24 @@ def test_numbers_percentages_and_dates_follow_the_locale(app) -> None:  # type: 
         assert [i18n.category_label(c) for c in CATEGORIES][-1] == "Montres"
         assert i18n.category_label("Not a category") == "Not a category"
     assert CATEGORIES[-1] == "Watches"
+
+
+def test_refusals_are_said_in_the_readers_language_and_stay_english_for_machines(app) -> None:  # type: ignore[no-untyped-def]
+    from dashboard.services.products import UnknownProduct
+    from ml.images import ImageRejected, decode_image
+
+    try:
+        decode_image(b"")
+    except ImageRejected as exc:
+        empty: ImageRejected = exc
+    unknown = UnknownProduct("abc123")
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert i18n.why(empty) == "Le fichier est vide."
+        assert i18n.why(unknown) == "Aucun produit du catalogue n'a l'identifiant « abc123 »."
+        assert i18n.why(ValueError("plain words")) == "plain words"  # not a Phrase: as given
+    # What the API and the logs read: the English sentence, whatever the reader's language.
+    assert str(empty) == "The file is empty."
+    assert str(unknown) == "No catalogue product has the id “abc123”."
 
 
 def test_every_language_has_a_catalogue_but_english_is_the_source() -> None:
