@@ -38,6 +38,7 @@ __all__ = [
     "number",
     "percent",
     "when",
+    "why",
 ]
 
 COOKIE = "vitrine_lang"
@@ -55,6 +56,7 @@ _CATEGORY_NAMES = (
     N_("Watches"),
 )
 assert _CATEGORY_NAMES == CATEGORIES, "every category needs its marked display name"
+# The splits' names, marked here so that pages can show _(split).
 _SPLIT_NAMES = (N_("train"), N_("validation"), N_("test"))
 
 
