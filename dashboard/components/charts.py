@@ -22,7 +22,7 @@ from plotly.colors import sample_colorscale, unlabel_rgb
 from dashboard.components.aria import aria, data
 from dashboard.components.colour import contrast
 from dashboard.components.tables import data_table
-from dashboard.web.i18n import N_, _, category_label
+from dashboard.web.i18n import N_, _, category_label, percent
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
@@ -125,7 +125,7 @@ def paired_bars(
                 y=list(values),
                 marker_color=PALETTE[i],
                 marker_pattern_shape="/" if i else "",
-                text=[f"{v:.1%}" for v in values],
+                text=[percent(v, 1) for v in values],
                 textposition="outside",
                 # Upright labels above each bar: side by side they ran together at 640 px.
                 textangle=-90,

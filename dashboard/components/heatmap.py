@@ -13,7 +13,7 @@ from PIL import Image
 
 from dashboard.components.charts import base_layout, chart
 from dashboard.services.explain import PredictionExplanation
-from dashboard.web.i18n import _, decimal
+from dashboard.web.i18n import _, decimal, percent
 
 PATCH = 32  # pixels per side of a fast-map cell (224 / 7)
 
@@ -65,7 +65,11 @@ def shap_heatmap(result: PredictionExplanation) -> html.Figure:
     fig.update_yaxes(range=[size, 0], showgrid=False, visible=False, scaleanchor="x")
     shares = image.quadrant_shares()
     rows = [
-        (name.replace("-", " "), f"{share:.0%}", f"{_signed(image.grid, name):+.4f}")
+        (
+            name.replace("-", " "),
+            percent(share, 0),
+            decimal(_signed(image.grid, name), 4, signed=True),
+        )
         for name, share in shares.items()
     ]
     mode = "7x7 feature-map cells" if image.mode == "cells" else _("pixels (blur masker)")

@@ -11,12 +11,16 @@ from dash import html
 from dashboard.components.cards import notice
 from dashboard.components.charts import chart, paired_bars
 from dashboard.components.tables import data_table
-from dashboard.web.i18n import _, percent, when
+from dashboard.web.i18n import _, decimal, percent, when
 from ml.models.registry import PRIMARY
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1%}"
+    return "–" if value is None else percent(value, 1)
+
+
+def _decimal(value: float | None, digits: int) -> str:
+    return "–" if value is None else decimal(value, digits)
 
 
 def _when(iso: str) -> str:
@@ -145,11 +149,11 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
                 n,
                 _pct(means[n]["accuracy"]),
                 _pct(means[n]["macro_f1"]),
-                f"{means[n]['ece']:.3f}" if means[n]["ece"] is not None else "–",
+                _decimal(means[n]["ece"], 3),
                 _pct(means[n]["flagged"]),
                 _pct(means[n]["unflagged_accuracy"]),
                 _pct(means[n].get("set_coverage")),
-                f"{means[n]['set_size']:.2f}" if means[n].get("set_size") is not None else "–",
+                _decimal(means[n].get("set_size"), 2),
             )
             for n in names
         ],

@@ -9,6 +9,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.components.aria import aria
+from dashboard.web.i18n import number
 
 
 def table_region(
@@ -76,7 +77,7 @@ def _fmt(value: Any) -> Any:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+        return number(value, 3) if abs(value) < 10 else number(value, 1)
     if isinstance(value, int):
-        return f"{value:,}"
+        return number(value)
     return str(value)

@@ -14,7 +14,7 @@ from dashboard.components.charts import (
 )
 from dashboard.components.formats import sentence_case
 from dashboard.services.analysis import MAX_POINTS, VARIABLES
-from dashboard.web.i18n import _, number
+from dashboard.web.i18n import _, decimal, number
 from ml.analysis import relate
 
 
@@ -49,7 +49,7 @@ def scatter_chart(pairs: pd.DataFrame, x: str, y: str) -> html.Figure:
                 part.n,
                 f"{group[x].median():.3g}",
                 f"{group[y].median():.3g}",
-                "—" if part.spearman is None else f"{part.spearman:+.2f}",
+                "—" if part.spearman is None else decimal(part.spearman, 2, signed=True),
             )
         )
     if relation.slope is not None and relation.intercept is not None:

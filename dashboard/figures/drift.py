@@ -49,7 +49,7 @@ def history_chart(history: list) -> html.Figure:
             f"#{r.id}",
             r.created_at.strftime("%Y-%m-%d %H:%M") if r.created_at else "",
             r.current_size,
-            f"{r.share_drifted:.0%}",
+            percent(r.share_drifted, 0),
             "yes" if r.dataset_drift else "no",
         )
         for r in reversed(history)

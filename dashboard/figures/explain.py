@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard.components.charts import PALETTE, base_layout, chart, label_cells
 from dashboard.services.explain import PredictionExplanation
-from dashboard.web.i18n import _
+from dashboard.web.i18n import _, decimal, percent
 from ml.spatial_audit import verdict
 
 
@@ -58,7 +58,7 @@ def word_chart(result: PredictionExplanation) -> html.Figure:
         fig,
         [_("Word or phrase"), _("SHAP value"), _("Direction")],
         [
-            (c.token, f"{c.value:+.4f}", "for" if c.value > 0 else "against")
+            (c.token, decimal(c.value, 4, signed=True), _("for") if c.value > 0 else _("against"))
             for c in text.contributions
         ],
         numeric=[False, True, False],
@@ -73,14 +73,14 @@ def spatial_chart(result: dict[str, Any]) -> html.Figure:
     base_layout(fig, height=380)
     fig.update_yaxes(autorange="reversed", title_text=_("Row (top to bottom)"))
     fig.update_xaxes(title_text=_("Column (left to right)"))
-    rows = [(name, f"{share:.0%}") for name, share in result["quadrant_shares"].items()]
+    rows = [(name, percent(share, 0)) for name, share in result["quadrant_shares"].items()]
     rows += [
         (
             _(
                 "accuracy, %(k)s",
                 k=k,
             ),
-            f"{v:.0%}",
+            percent(v, 0),
         )
         for k, v in result["accuracy"].items()
     ]

@@ -161,7 +161,7 @@ def per_class(version: ModelVersion, classes: list[str]) -> html.Figure:
             y=classes,
             orientation="h",
             marker_color=PALETTE[2],
-            text=[f"{v:.1%}" for v in f1],
+            text=[percent(v, 1) for v in f1],
             textposition="outside",
             cliponaxis=False,
         )

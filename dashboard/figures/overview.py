@@ -44,7 +44,7 @@ def category_chart(frame: pd.DataFrame) -> html.Figure:
             y=counts.index,
             orientation="h",
             marker_color=PALETTE[0],
-            text=[f"{n:,}" for n in counts.values],
+            text=[number(n) for n in counts.values],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x} products<extra></extra>",

@@ -29,7 +29,14 @@ def agreement_chart(rows: list[Agreement]) -> html.Figure:
                 marker_color=PALETTE[i % len(PALETTE)],
                 # A pattern per version as well as a colour: the series read without colour.
                 marker_pattern_shape=PATTERNS[i % len(PATTERNS)],
-                text=[f"{r.confirmed / r.reviewed:.0%} of {r.reviewed}" for r in group],
+                text=[
+                    _(
+                        "%(share)s of %(reviewed)s",
+                        share=percent(r.confirmed / r.reviewed, 0),
+                        reviewed=r.reviewed,
+                    )
+                    for r in group
+                ],
                 textposition="outside",
                 cliponaxis=False,
             )

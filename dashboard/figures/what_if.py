@@ -68,9 +68,9 @@ def comparison(found: WhatIf) -> list[Any]:
     rows = [
         (
             c,
-            f"{before.probabilities.get(c, 0.0):.1%}",
-            f"{after.probabilities.get(c, 0.0):.1%}",
-            f"{after.probabilities.get(c, 0.0) - before.probabilities.get(c, 0.0):+.1%}",
+            percent(before.probabilities.get(c, 0.0), 1),
+            percent(after.probabilities.get(c, 0.0), 1),
+            percent(after.probabilities.get(c, 0.0) - before.probabilities.get(c, 0.0), 1),
         )
         for c in classes
     ]

@@ -23,7 +23,7 @@ from dashboard.components.review_marks import review_said
 from dashboard.components.tables import table_region
 from dashboard.services.audit import AuditQuery, audit_page
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label, number, percent
+from dashboard.web.i18n import N_, _, category_label, decimal, number, percent
 from ml.categories import CATEGORIES
 from ml.models.registry import SERVING
 
@@ -354,7 +354,7 @@ def _table(
                 ),
                 html.Td(r.created_at.strftime("%Y-%m-%d %H:%M:%S") if r.created_at else ""),
                 html.Th(category_label(r.category), scope="row"),
-                html.Td(f"{r.confidence:.1%}", className="num"),
+                html.Td(percent(r.confidence, 1), className="num"),
                 html.Td(f"{r.model_name} v{r.model_version}"),
                 html.Td(r.source),
                 html.Td(_("yes") if r.fallback else _("no")),
@@ -364,7 +364,7 @@ def _table(
                     if r.product_uniq_id
                     else "—"
                 ),
-                html.Td(f"{r.latency_ms:.1f}", className="num"),
+                html.Td(decimal(r.latency_ms, 1), className="num"),
                 html.Td(html.Code(r.request_id[:16])),
                 html.Td(review_said(reviews.get(r.id))),
                 html.Td(report_cell_link(r.id)),

@@ -11,7 +11,7 @@ from dashboard.components.tables import data_table
 from dashboard.figures.drift import history_chart
 from dashboard.services.drift_alerts import latest_alerts, target_of
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, number, percent
+from dashboard.web.i18n import N_, _, decimal, number, percent
 from db.repo_drift import drift_history
 
 PATH = "/drift"
@@ -223,7 +223,7 @@ def _columns_table(summary: dict[str, Any]) -> html.Div:
                 _("Image embedding"),
                 _("⚠ drifted") if embedding["drifted"] else _("✓ no drift"),
                 embedding["method"],
-                f"{embedding['value']:.3f}",
+                decimal(embedding["value"], 3),
                 "—",
                 f"{embedding['threshold']:g}",
             )

@@ -146,7 +146,7 @@ def _quality() -> Any:
             [
                 html.Th(scope="row", children=[thumb(p.a), html.Br(), html.Code(p.a[:12])]),
                 html.Td([thumb(p.b), html.Br(), html.Code(p.b[:12])]),
-                html.Td(_("identical") if p.exact else f"{p.similarity:.3f}", className="num"),
+                html.Td(_("identical") if p.exact else decimal(p.similarity, 3), className="num"),
                 html.Td(_("⚠ yes, train/test") if p.leaky else _("no")),
             ]
         )

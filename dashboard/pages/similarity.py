@@ -34,7 +34,7 @@ from dashboard.services.similarity import (
 from dashboard.services.training import NoCatalogue
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, category_label, why
+from dashboard.web.i18n import N_, _, category_label, number, why
 from db.models import Product
 
 log = logging.getLogger(__name__)
@@ -226,7 +226,11 @@ def _selection(selected: list[tuple[Product, MapPoint]]) -> list[Any]:
         for product, _point in selected[:LISTED]
     ]
     more = len(selected) - LISTED
-    products = _("1 product") if len(selected) == 1 else f"{len(selected):,} products"
+    products = (
+        _("1 product")
+        if len(selected) == 1
+        else _("%(count)s products", count=number(len(selected)))
+    )
     return [
         html.P(
             _(
