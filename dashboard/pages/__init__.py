@@ -78,13 +78,9 @@ def _guarded(module: ModuleType) -> Callable[..., Any]:
     return guarded
 
 
-def _described(module: ModuleType) -> Callable[[], str]:
-    return lambda: _(module.DESCRIPTION)
-
-
-def _title(module: ModuleType) -> Callable[[], str]:
-    """The page's title in the reader's language (Dash asks for it on every navigation)."""
-    return lambda: _(module.TITLE)
+def _in_readers_language(text: str) -> Callable[[], str]:
+    """A page's title or description, translated each time Dash asks (every navigation)."""
+    return lambda: _(text)
 
 
 def page_roles() -> dict[str, str | None]:
@@ -102,9 +98,9 @@ def register_all(app: Dash) -> None:
         dash.register_page(
             module.__name__,
             path=module.PATH,
-            title=_title(module),
+            title=_in_readers_language(module.TITLE),
             name=module.TITLE,
-            description=_described(module),
+            description=_in_readers_language(module.DESCRIPTION),
             order=module.ORDER,
             layout=_guarded(module),
             nav_label=module.NAV_LABEL,

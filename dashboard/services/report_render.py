@@ -114,6 +114,11 @@ def heat_overlay(photo: np.ndarray, values: np.ndarray) -> Image.Image:
     return Image.fromarray(np.clip(tinted, 0, 255).astype(np.uint8))
 
 
+def _signed(value: float, language: str) -> str:
+    """A SHAP total as the report writes it: two decimals and its sign ("+0,42")."""
+    return locales.decimal(value, 2, language, signed=True)
+
+
 def _map(result: PredictionExplanation, _: Translate, language: str) -> dict[str, Any]:
     image = result.image
     fast = image.mode == "cells"
@@ -121,9 +126,6 @@ def _map(result: PredictionExplanation, _: Translate, language: str) -> dict[str
     top = max(shares, key=shares.__getitem__)
     values = image.grid if image.pixels is None else image.pixels
     target = _(result.target)
-
-    def signed(value: float) -> str:
-        return locales.decimal(value, 2, language, signed=True)
 
     return {
         "title": _("Fast map (7×7 feature cells)")
@@ -153,8 +155,8 @@ def _map(result: PredictionExplanation, _: Translate, language: str) -> dict[str
             "confidence; they add up from %(base)s, the model's output for an average photo, "
             "to %(output)s for this one.",
             category=target,
-            base=signed(image.base_value),
-            output=signed(image.output_value),
+            base=_signed(image.base_value, language),
+            output=_signed(image.output_value, language),
         ),
     }
 
@@ -165,9 +167,6 @@ def _words(
     if result is None or result.text is None:
         return None
     text = result.text
-
-    def signed(value: float) -> str:
-        return locales.decimal(value, 2, language, signed=True)
 
     return {
         "target": result.target,
@@ -180,8 +179,8 @@ def _words(
             "negative away from it. The score goes from %(base)s on average to %(output)s for "
             "this text; words not listed add %(other)s together.",
             category=_(result.target),
-            base=signed(text.base_value),
-            output=signed(text.output_value),
-            other=signed(text.other_words),
+            base=_signed(text.base_value, language),
+            output=_signed(text.output_value, language),
+            other=_signed(text.other_words, language),
         ),
     }
