@@ -13,7 +13,7 @@ from PIL import Image
 
 from dashboard.components.charts import base_layout, chart
 from dashboard.services.explain import PredictionExplanation
-from dashboard.web.i18n import _, decimal, percent
+from dashboard.web.i18n import _, category_label, decimal, percent
 
 PATCH = 32  # pixels per side of a fast-map cell (224 / 7)
 
@@ -72,7 +72,7 @@ def shap_heatmap(result: PredictionExplanation) -> html.Figure:
         )
         for name, share in shares.items()
     ]
-    mode = "7x7 feature-map cells" if image.mode == "cells" else _("pixels (blur masker)")
+    mode = _("7x7 feature-map cells") if image.mode == "cells" else _("pixels (blur masker)")
     summary = _(
         "%(summary)s Attributions over %(mode)s, %(evaluations)s model "
         "evaluations, %(seconds)s s. They explain the log-odds of %(target)s "
@@ -82,7 +82,7 @@ def shap_heatmap(result: PredictionExplanation) -> html.Figure:
         mode=mode,
         evaluations=image.evaluations,
         seconds=decimal(image.seconds, 2),
-        target=result.target,
+        target=category_label(result.target),
         base_value=decimal(image.base_value, 2, signed=True),
         output_value=decimal(image.output_value, 2, signed=True),
     )
@@ -91,8 +91,8 @@ def shap_heatmap(result: PredictionExplanation) -> html.Figure:
         f"explain-{'image' if fast else 'pixels'}-{result.prediction_id}",
         _(
             "%(value)s: where the photo pushed towards %(target)s",
-            value="Fast map" if fast else "Pixel-level map",
-            target=result.target,
+            value=_("Fast map") if fast else _("Pixel-level map"),
+            target=category_label(result.target),
         ),
         summary,
         fig,

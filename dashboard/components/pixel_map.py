@@ -31,7 +31,7 @@ from dashboard.services.explain import (
 from dashboard.services.prediction import ModelsNotReady
 from dashboard.web.auth import visible_owner
 from dashboard.web.context import services
-from dashboard.web.i18n import N_, _, percent, why
+from dashboard.web.i18n import N_, _, category_label, percent, why
 from dashboard.web.pixel_jobs import PixelJob, PixelJobs, job_state, pixel_jobs
 
 REQUEST = "explain-pixels-request"  # what the page was allowed to show (signed by the layout)
@@ -54,7 +54,7 @@ def explanation_lead(result: PredictionExplanation) -> html.Div:
         html.P(
             _(
                 "Explaining %(target)s, probability %(p)s.",
-                target=result.target,
+                target=category_label(result.target),
                 p=percent(p, 1),
             )
         )
@@ -66,7 +66,7 @@ def explanation_lead(result: PredictionExplanation) -> html.Div:
                 _(
                     "%(target)s has a probability of %(p)s: the maps show what pushed the "
                     "model away from it, not where it sees one.",
-                    target=result.target,
+                    target=category_label(result.target),
                     p=percent(p, 1),
                 ),
                 kind="warning",

@@ -10,7 +10,7 @@ from dash import html
 
 from dashboard.components.charts import PALETTE, base_layout, chart, label_cells
 from dashboard.services.explain import PredictionExplanation
-from dashboard.web.i18n import _, decimal, percent
+from dashboard.web.i18n import _, category_label, decimal, percent
 from ml.spatial_audit import verdict
 
 
@@ -40,16 +40,16 @@ def word_chart(result: PredictionExplanation) -> html.Figure:
     fig.update_xaxes(
         title_text=_(
             "Contribution to the text score for %(target)s",
-            target=result.target,
+            target=category_label(result.target),
         )
     )
     pushing = [c.token for c in text.contributions if c.value > 0][:3]
     against = [c.token for c in text.contributions if c.value < 0][:3]
     summary = _(
         "Words for %(target)s: %(value)s. Words against: %(value2)s.",
-        target=result.target,
-        value=", ".join(pushing) or "none",
-        value2=", ".join(against) or "none",
+        target=category_label(result.target),
+        value=", ".join(pushing) or _("none"),
+        value2=", ".join(against) or _("none"),
     )
     return chart(
         f"explain-text-{result.prediction_id}",
