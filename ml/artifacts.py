@@ -47,6 +47,8 @@ class ModelMeta:
     # "fusion", "vit" (hybrid, reads the feature map) or "vit-embedding" (a timm ViT probe, with
     # its own backbone) when the version has an ONNX head.
     serving: str | None = None
+    # Augmented views of the training photos it was also fitted on (ml.views); [] for none.
+    views: list[str] = field(default_factory=list)
 
     def save(self, folder: Path) -> None:
         (folder / META).write_text(json.dumps(asdict(self), indent=2))

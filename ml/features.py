@@ -18,8 +18,9 @@ from ml import artifacts
 from ml.backbone_spec import BackboneSpec
 from ml.extras import MissingTrainExtra, has_train_extra
 from ml.images import to_input
-from ml.models.inputs import ModelInputs
+from ml.models.inputs import ModelInputs, TrainingViews
 from ml.predictor import session
+from ml.views import render_view
 
 # Preprocessed images [N, 3, 224, 224] -> embedding [N, D], feature map [N, C, H, W], stages.
 Extractor = Callable[[np.ndarray], Sequence[np.ndarray]]
@@ -58,10 +59,14 @@ class Features:
 
 
 class FeatureCache:
-    """One .npz per image under `root/<backbone key>/`; the feature map is kept as float16."""
+    """One .npz per image under `root/features/<backbone key>/` (an augmented view's under
+    `.../views/<view>/`); the feature map is kept as float16."""
 
-    def __init__(self, root: Path, backbone_key: str) -> None:
+    def __init__(self, root: Path, backbone_key: str, view: str | None = None) -> None:
         self.folder = root / "features" / backbone_key
+        if view is not None:
+            self.folder = self.folder / "views" / view
+        self.view = view
 
     def path(self, sha256: str) -> Path:
         return self.folder / sha256[:2] / f"{sha256}.npz"
@@ -111,19 +116,24 @@ def extract(
     batch_size: int = 32,
     progress: bool = True,
 ) -> Features:
-    """Features for (sha256, path) pairs in order; only images not cached yet are computed, and
-    `extractor` is only built when there are some."""
+    """Features for (sha256, path) pairs in order (of the cache's view of each image, if it has
+    one); only images not cached yet are computed, and `extractor` is only built when there are
+    some."""
     missing = [(sha, path) for sha, path in dict(images).items() if cache.get(sha) is None]
     if missing:  # nothing to compute: no extractor, no empty bar
         run = extractor()
-        bar = tqdm(total=len(missing), desc="image features", unit="image", disable=not progress)
+        desc = "image features" if cache.view is None else f"{cache.view} view features"
+        bar = tqdm(total=len(missing), desc=desc, unit="image", disable=not progress)
         with bar:
             for start in range(0, len(missing), batch_size):
                 batch = missing[start : start + batch_size]
                 tensors = []
-                for _, path in batch:
+                for sha, path in batch:
                     with Image.open(path) as image:
-                        tensors.append(to_input(image.convert("RGB")))
+                        rgb = image.convert("RGB")
+                    if cache.view is not None:
+                        rgb = render_view(cache.view, rgb, sha)
+                    tensors.append(to_input(rgb))
                 outputs = run(np.stack(tensors))
                 for (sha, _), embedding, fmap, stages in zip(batch, *outputs, strict=True):
                     cache.put(sha, embedding, fmap, stages)
@@ -148,3 +158,35 @@ def prepare_inputs(
         progress=progress,
     )
     return ModelInputs(features.embeddings, features.fmaps, data.texts, features.stages)
+
+
+def prepare_views(
+    data: CatalogueData,
+    rows: np.ndarray,
+    views: Sequence[str],
+    artifacts_dir: Path,
+    spec: BackboneSpec,
+    extractor: Extractor | None = None,
+    progress: bool = True,
+) -> TrainingViews:
+    """Every view in `views` of the photos of catalogue `rows`, from the feature cache (one
+    backbone pass per view and photo the first time)."""
+    built: list[Extractor] = []
+
+    def shared() -> Extractor:  # one extractor for every view, built only if needed
+        if not built:
+            built.append(extractor or default_extractor(artifacts_dir, spec))
+        return built[0]
+
+    inputs: ModelInputs | None = None
+    images = [(data.image_shas[i], data.image_paths[i]) for i in rows]
+    for view in views:
+        features = extract(
+            images, FeatureCache(artifacts_dir, spec.key, view), shared, progress=progress
+        )
+        texts = tuple(data.texts[i] for i in rows)
+        part = ModelInputs(features.embeddings, features.fmaps, texts, features.stages)
+        inputs = part if inputs is None else inputs.extended(part)
+    if inputs is None:
+        raise ValueError("no training view was asked for")
+    return TrainingViews(tuple(views), inputs, np.tile(np.asarray(rows), len(views)))

@@ -19,7 +19,7 @@ from ml.calibration import TemperatureScaled
 from ml.doubt import DoubtModel, conformal_scores
 from ml.evaluation import expected_calibration_error
 from ml.extras import require_train_extra
-from ml.models.inputs import ModelInputs
+from ml.models.inputs import ModelInputs, TrainingViews
 from ml.models.registry import MODEL_NAMES, card, with_members
 
 # Image-only models, and fusion for reference: the models the shift report covers by default.
@@ -138,8 +138,12 @@ def leave_one_style_out(
     review_threshold: float = 0.6,
     progress: bool = True,
     report: Callable[[str], None] | None = None,
+    views: TrainingViews | None = None,
 ) -> StyleShift:
     """Scores of `names` on each held-out style; products with no style are left out.
+
+    With `views`, models that learn from views are fitted on the views of their training
+    photos too (a held-out style's views are never seen: they are views of its photos).
 
     The review flag is the served one: fitted on the fold's validation split, with its
     conformal set calibrated on the answers the other folds gave to their held-out styles
@@ -166,7 +170,9 @@ def leave_one_style_out(
             continue
         fitted: dict[str, TemperatureScaled] = {}
         for name in order:
-            calibrated = fit_calibrated(name, inputs, labels, train, val, members=fitted)
+            calibrated = fit_calibrated(
+                name, inputs, labels, train, val, members=fitted, views=views
+            )
             fitted[name] = calibrated
             steps.update()
             if name not in names:
@@ -217,7 +223,8 @@ def leave_one_style_out(
 
 
 def mean_scores(scores: Sequence[FoldScore]) -> dict[str, dict[str, float | None]]:
-    """Per model, the unweighted mean over held-out styles (each style counts once)."""
+    """Per model, the unweighted mean over held-out styles (each style counts once), and the
+    accuracy of the answers not flagged over all held-out answers pooled."""
     out: dict[str, dict[str, float | None]] = {}
     for model in dict.fromkeys(s.model for s in scores):
         rows = [s for s in scores if s.model == model]
@@ -225,5 +232,10 @@ def mean_scores(scores: Sequence[FoldScore]) -> dict[str, dict[str, float | None
         for metric in METRICS:
             values = [getattr(s, metric) for s in rows if getattr(s, metric) is not None]
             means[metric] = float(np.mean(values)) if values else None
+        # Each answer once: a set with 2 answers not flagged weighs as much as one with 20
+        # in the mean above, which makes that mean swing by a few answers.
+        kept = np.array([s.n * (1 - s.flagged) for s in rows])
+        right = sum(k * (s.unflagged_accuracy or 0.0) for k, s in zip(kept, rows, strict=True))
+        means["unflagged_accuracy_pooled"] = float(right / kept.sum()) if kept.sum() else None
         out[model] = means
     return out

@@ -25,9 +25,9 @@ from ml.calibration import TemperatureScaled, fit_temperature
 from ml.doubt import DoubtModel
 from ml.evaluation import classification_metrics
 from ml.explain import CellHead
-from ml.features import CatalogueData, NotEnoughData, prepare_inputs
+from ml.features import CatalogueData, NotEnoughData, prepare_inputs, prepare_views
 from ml.images import decode_image, to_input
-from ml.models.inputs import ModelInputs
+from ml.models.inputs import ModelInputs, TrainingViews
 from ml.models.linear import LinearProbeClassifier, ProbeHead
 from ml.models.registry import PRIMARY, card, create_model, with_members
 from ml.models.torch_head import epoch_progress
@@ -59,8 +59,12 @@ def train_models(
     configs: dict[str, dict[str, Any]] | None = None,
     vit_spec: BackboneSpec | None = None,
     tracking: Tracking | None = None,
+    views: Sequence[str] = (),
 ) -> list[TrainedModel]:
     """Train `names` (in registry order), writing version `versions[name]` of each.
+
+    Models whose card learns from views are also fitted on `views` (`ml.views`) of the train
+    split's photos.
 
     With `vit_spec` (a timm ViT and its local weights), the `vit` fallback is a linear probe on
     that ViT's embedding, served with its own backbone; otherwise it is the hybrid ViT over the
@@ -92,6 +96,12 @@ def train_models(
         ]
         quantize_backbone(backbone_path, int8_path, calibration)
     inputs = prepare_inputs(data, artifacts_dir, spec, numpy_extractor(extractor), progress)
+    training_views = None
+    if views and any(card(n).learns_from_views for n in wanted):
+        report(f"augmented views of the training photos: {', '.join(views)}")
+        training_views = prepare_views(
+            data, train, views, artifacts_dir, spec, numpy_extractor(extractor), progress
+        )
     backbone_ms = _backbone_latency(backbone_path, data.image_paths[:16])
     timm_vit = vit_spec is not None and any(card(n).timm_substitute for n in names)
     if timm_vit:
@@ -123,7 +133,15 @@ def train_models(
         report(f"training {name} ({step} of {len(wanted)})")
         with epoch_progress(f"{name} epochs" if progress else None):
             calibrated = fit_calibrated(
-                name, X, y, train, val, members=members, config=configs.get(name), timm_probe=own
+                name,
+                X,
+                y,
+                train,
+                val,
+                members=members,
+                config=configs.get(name),
+                timm_probe=own,
+                views=training_views,
             )
         fitted[name] = calibrated
         if name not in names:
@@ -165,6 +183,9 @@ def train_models(
             n_parameters=int(calibrated.n_parameters_),
             metrics=metrics,
             serving=serving,
+            views=list(views)
+            if training_views and card(name).learns_from_views and not own
+            else [],
         )
         artifacts.save_estimator(folder, calibrated)
         if serving is not None:
@@ -219,11 +240,14 @@ def fit_calibrated(
     config: dict[str, Any] | None = None,
     timm_probe: bool = False,
     blas_threads: int | None = 1,
+    views: TrainingViews | None = None,
 ) -> TemperatureScaled:
     """Fit `name` on `train` (selecting on `val`) and temperature-scale it on `val`.
 
     The one recipe for a model: training and the style-shift evaluation both call it.
-    The ensemble votes with the already fitted `members`. Validation rows of a category the
+    The ensemble votes with the already fitted `members`. A model whose card learns from views
+    is fitted on the `views` of the `train` photos too; selection and calibration never see a
+    view. Validation rows of a category the
     train split lacks (a small catalogue with an art set held out) cannot be scored, so they
     are left out of selection and calibration.
 
@@ -232,7 +256,7 @@ def fit_calibrated(
     is. Torch's threads are not BLAS's and are not limited.
     """
     with threadpool_limits(limits=blas_threads, user_api="blas"):
-        return _fit_calibrated(name, X, y, train, val, members, config, timm_probe)
+        return _fit_calibrated(name, X, y, train, val, members, config, timm_probe, views)
 
 
 def _fit_calibrated(
@@ -244,8 +268,14 @@ def _fit_calibrated(
     members: dict[str, TemperatureScaled] | None,
     config: dict[str, Any] | None,
     timm_probe: bool,
+    views: TrainingViews | None,
 ) -> TemperatureScaled:
     val = val[np.isin(y[val], np.unique(y[train]))]
+    X_train, y_train = X.take(train), y[train]
+    if views is not None and card(name).learns_from_views and not timm_probe:
+        seen = views.of(train)
+        X_train = X_train.extended(views.inputs.take(seen))
+        y_train = np.concatenate([y_train, y[views.products[seen]]])
     if card(name).members:
         members = members or {}
         chosen = [(m, members[m].estimator) for m in card(name).members if m in members]
@@ -254,7 +284,7 @@ def _fit_calibrated(
         model = LinearProbeClassifier().fit(X.take(train), y[train], eval_set=(X.take(val), y[val]))
     else:
         model = create_model(name, **(config or {})).fit(
-            X.take(train), y[train], eval_set=(X.take(val), y[val])
+            X_train, y_train, eval_set=(X.take(val), y[val])
         )
     label_index = {c: i for i, c in enumerate(model.classes_)}
     y_val = np.array([label_index[c] for c in y[val]])

@@ -31,6 +31,9 @@ class ModelCard:
     # A timm ViT with local weights may stand in for it, as a linear probe on that ViT.
     timm_substitute: bool = False
     reads_image: bool = True  # False: its latency has no backbone pass
+    # Fitted on augmented views of the training photos as well, when training asks for views
+    # (ml.views): cheap for a linear probe; a neural head's epochs would grow with every view.
+    learns_from_views: bool = False
 
     @property
     def factory(self) -> Any:
@@ -53,6 +56,7 @@ _CARDS = (
         "Linear probe on the image embedding",
         role="fallback",
         inputs=("embedding",),
+        learns_from_views=True,
     ),
     ModelCard(
         "stage_probe",
@@ -60,6 +64,7 @@ _CARDS = (
         "Linear probe on the embedding and pooled earlier backbone stages, image only",
         role="fallback",
         inputs=("stages",),
+        learns_from_views=True,
     ),
     ModelCard(
         "vit",

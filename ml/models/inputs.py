@@ -38,6 +38,32 @@ class ModelInputs:
             None if self.stages is None else self.stages[idx],
         )
 
+    def extended(self, other: ModelInputs) -> ModelInputs:
+        """These rows followed by `other`'s."""
+        stages = None
+        if self.stages is not None and other.stages is not None:
+            stages = np.concatenate([self.stages, other.stages])
+        return ModelInputs(
+            np.concatenate([self.embeddings, other.embeddings]),
+            np.concatenate([self.fmaps, other.fmaps]),
+            self.texts + other.texts,
+            stages,
+        )
+
+
+@dataclass(frozen=True)
+class TrainingViews:
+    """Augmented views of catalogue photos (`ml.views`): their inputs, row-aligned with
+    `products`, the catalogue row each view was rendered from."""
+
+    names: tuple[str, ...]
+    inputs: ModelInputs
+    products: np.ndarray  # [M] int, rows of the catalogue's ModelInputs
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        """Indices into `inputs` of the views of catalogue `rows`."""
+        return np.where(np.isin(self.products, rows))[0]
+
 
 def product_text(name: str | None, description: str | None) -> str:
     """The text the models read: the name, then the description."""

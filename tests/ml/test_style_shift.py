@@ -8,7 +8,7 @@ import pytest
 
 from ml.models.inputs import ModelInputs
 from ml.models.registry import choose_fallback
-from ml.style_shift import NoStyles, leave_one_style_out, mean_scores, score_fold
+from ml.style_shift import FoldScore, NoStyles, leave_one_style_out, mean_scores, score_fold
 from tests.ml.synthetic import synthetic
 
 NAMES = ("baseline", "stage_probe")
@@ -121,3 +121,17 @@ def test_fallback_is_the_best_measured_candidate() -> None:
     assert choose_fallback({"stage_probe": None}) == "stage_probe"
     with pytest.raises(ValueError):
         choose_fallback({"fusion": 0.95})
+
+
+def test_pooled_unflagged_accuracy_counts_each_answer_once() -> None:
+    big = FoldScore(
+        "big", "m", n=100, accuracy=0.7, macro_f1=0.7, ece=0.1, flagged=0.5, unflagged_accuracy=1.0
+    )
+    small = FoldScore(
+        "small", "m", n=10, accuracy=0.2, macro_f1=0.2, ece=0.3, flagged=0.8, unflagged_accuracy=0.0
+    )
+    means = mean_scores([big, small])["m"]
+    # Two wrong answers not flagged in a small set halve the per-set mean...
+    assert means["unflagged_accuracy"] == pytest.approx(0.5)
+    # ...but they are 2 of the 52 answers not flagged.
+    assert means["unflagged_accuracy_pooled"] == pytest.approx(50 / 52)
