@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ml.views import parse_views
+
 DEFAULT_DATABASE_URL = "sqlite:///instance/vitrine.db"
 
 
@@ -47,6 +49,12 @@ class Settings(BaseSettings):
     )
     int8_backbone: bool = Field(
         True, description="Serve with the statically quantised int8 backbone (faster on CPUs)."
+    )
+    training_views: str = Field(
+        "gray,posterize",
+        description="Augmented views of the training photos that the image-only probes also "
+        "learn from, comma-separated (gray, hue, posterize, crop_flip, blur; empty for none). "
+        "Each costs one backbone pass per training photo, once (cached).",
     )
     review_threshold: float = Field(
         0.6, ge=0, le=1, description="Predictions less confident than this need review."
@@ -173,6 +181,11 @@ class Settings(BaseSettings):
         parse_duration(value)
         return value
 
+    @field_validator("training_views")
+    @classmethod
+    def _known_views(cls, value: str) -> str:
+        return ",".join(parse_views(value))  # UnknownView is a ValueError: a settings error
+
     @field_validator("database_url")
     @classmethod
     def _normalise_url(cls, value: str) -> str:
@@ -182,6 +195,10 @@ class Settings(BaseSettings):
         elif value.startswith("postgresql://"):
             value = "postgresql+psycopg2://" + value.removeprefix("postgresql://")
         return value
+
+    @property
+    def training_view_names(self) -> tuple[str, ...]:
+        return parse_views(self.training_views)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -22,6 +22,7 @@ from db.engine import session_scope
 from db.repo_models import list_model_versions
 from ml.models.registry import MODEL_NAMES
 from ml.style_shift import SHIFT_MODELS, NoStyles
+from ml.views import UnknownView, parse_views
 
 
 def model_names(value: str | None) -> list[str]:
@@ -120,8 +121,21 @@ def shift_table(result: dict[str, Any]) -> str:
                 f"{pct(scores['set_coverage']).strip()}% (calibrated on validation: "
                 f"{pct(scores['set_coverage_in_style']).strip()}%)"
             )
+    for model, scores in result["means"].items():
+        if scores.get("unflagged_accuracy_pooled") is not None:
+            lines.append(
+                f"{model}: answers not flagged, every held-out answer counted once: "
+                f"{pct(scores['unflagged_accuracy_pooled']).strip()}% right"
+            )
+    views = result.get("views")
+    lines.append(f"probes also learned from views: {', '.join(views) if views else 'none'}")
     if "fallback" in result:
         lines.append(f"fallback by this figure: {result['fallback']}")
+    if result.get("stored") is False:
+        lines.append(
+            "not stored: measured with other views than VITRINE_TRAINING_VIEWS, for comparison "
+            "(the stored report chooses the served fallback)"
+        )
     return "\n".join(lines)
 
 
@@ -185,14 +199,39 @@ def train(ctx: click.Context, models: str | None, activate_new: bool, use_review
     default=None,
     help="The art-set side file of the catalogue (default: DATA_DIR/demo/art_sets.csv).",
 )
+@click.option(
+    "--views",
+    default=None,
+    metavar="NAMES",
+    help="With --shift: augmented views of the training photos the probes learn from, "
+    "comma-separated, or none (default: the VITRINE_TRAINING_VIEWS setting).",
+)
 @click.pass_context
-def evaluate(ctx: click.Context, models: str | None, shift: bool, art_sets: Path | None) -> None:
+def evaluate(
+    ctx: click.Context,
+    models: str | None,
+    shift: bool,
+    art_sets: Path | None,
+    views: str | None,
+) -> None:
     """Score the active model versions on the test split and store the metrics."""
     names = model_names(models) if models else None
+    chosen = None
+    if views is not None:
+        if not shift:
+            raise CliError(
+                "--views only applies to --shift (training reads VITRINE_TRAINING_VIEWS)"
+            )
+        try:
+            chosen = () if views.strip() == "none" else parse_views(views)
+        except UnknownView as exc:
+            raise CliError(str(exc)) from exc
     services = ready_services(ctx)
     if shift:
         try:
-            result = style_shift.run_and_store(services, art_sets, names or SHIFT_MODELS)
+            result = style_shift.run_and_store(
+                services, art_sets, names or SHIFT_MODELS, views=chosen
+            )
         except NoStyles as exc:
             raise CliError(str(exc)) from exc
         click.echo(shift_table(result))

@@ -11,8 +11,17 @@ from dash import html
 from dashboard.components.cards import notice
 from dashboard.components.charts import chart, paired_bars
 from dashboard.components.tables import data_table
-from dashboard.web.i18n import _, decimal, percent, when
-from ml.models.registry import PRIMARY
+from dashboard.web.i18n import N_, _, decimal, percent, when
+from ml.models.registry import MODEL_NAMES, PRIMARY, card
+
+# How each augmented view (ml.views) changes a training photo, in words.
+VIEW_WORDS = {
+    "gray": N_("in grayscale"),
+    "hue": N_("in another hue"),
+    "posterize": N_("posterized"),
+    "crop_flip": N_("cropped and mirrored"),
+    "blur": N_("blurred"),
+}
 
 
 def _pct(value: float | None) -> str:
@@ -73,6 +82,37 @@ def _sets_note(means: dict[str, dict[str, float | None]], fallback: str | None) 
         fallback=fallback,
         pct=_pct(scores["set_coverage"]),
         pct2=_pct(scores["set_coverage_in_style"]),
+    )
+
+
+def _training_note(report: dict[str, Any], fallback: str | None) -> str:
+    """What the probes learned from, and how often the fallback's unflagged answers are right
+    when each held-out answer counts once."""
+    probes = ", ".join(n for n in MODEL_NAMES if card(n).learns_from_views)
+    views = report.get("views") or []
+    said = (
+        _(
+            "The linear probes (%(models)s) also learned from every training photo %(views)s.",
+            models=probes,
+            views=", ".join(_(VIEW_WORDS.get(v, v)) for v in views),
+        )
+        if views
+        else _(
+            "The linear probes (%(models)s) learned from the training photos alone.", models=probes
+        )
+    )
+    pooled = report["means"].get(fallback or "", {}).get("unflagged_accuracy_pooled")
+    if pooled is None:
+        return said
+    return (
+        said
+        + " "
+        + _(
+            "Counting every held-out answer once, %(pct)s of the answers %(fallback)s did not "
+            "flag for review were right.",
+            pct=_pct(pooled),
+            fallback=fallback,
+        )
     )
 
 
@@ -174,6 +214,7 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
         reason,
         figure,
         *([html.P(sets_note, id="models-shift-sets")] if sets_note else []),
+        html.P(_training_note(report, fallback), id="models-shift-training"),
         per_set,
         html.P(
             _(

@@ -17,8 +17,8 @@ import numpy as np
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from ml.demo.catalogue import ART_SETS, read_art_sets
-from ml.features import prepare_inputs
-from ml.models.registry import FALLBACK_CANDIDATES, choose_fallback
+from ml.features import prepare_inputs, prepare_views
+from ml.models.registry import FALLBACK_CANDIDATES, card, choose_fallback, with_members
 from ml.style_shift import SHIFT_MODELS, NoStyles, leave_one_style_out, mean_scores
 
 # Where a served head's conformal sets are calibrated (said by the API and the Models page).
@@ -46,8 +46,14 @@ def run_and_store(
     *,
     progress: bool = True,
     report: Callable[[str], None] | None = None,
+    views: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Measure `names` leave-one-style-out on the stored catalogue; store and return the report."""
+    """Measure `names` leave-one-style-out on the stored catalogue; store and return the report.
+
+    The probes learn from `views` of the training photos (default: the `training_views`
+    setting, as `vitrine train` fits them). Measured with other views, the report is a
+    comparison and is not stored (`"stored": False`): the stored one chooses the served
+    fallback and calibrates its review sets, so it must describe the served recipe."""
     art_sets_file = art_sets_file or default_art_sets(services)
     if not art_sets_file.exists():
         raise NoStyles(
@@ -57,9 +63,13 @@ def run_and_store(
     art_sets = read_art_sets(art_sets_file.parent)
     data = catalogue_data(services)
     styles = np.array([art_sets.get(uid, "") for uid in data.ids])
-    inputs = prepare_inputs(
-        data, services.settings.artifacts_dir, backbone_spec(services), progress=progress
-    )
+    artifacts_dir, spec = services.settings.artifacts_dir, backbone_spec(services)
+    inputs = prepare_inputs(data, artifacts_dir, spec, progress=progress)
+    views = services.settings.training_view_names if views is None else tuple(views)
+    training_views = None
+    if views and any(card(n).learns_from_views for n in with_members(names)):
+        train = np.where(data.splits == "train")[0]
+        training_views = prepare_views(data, train, views, artifacts_dir, spec, progress=progress)
     shift = leave_one_style_out(
         inputs,
         data.labels,
@@ -69,6 +79,7 @@ def run_and_store(
         review_threshold=services.settings.review_threshold,
         progress=progress,
         report=report,
+        views=training_views,
     )
     means = mean_scores(shift.folds)
     result = {
@@ -76,12 +87,16 @@ def run_and_store(
         "art_sets": sorted({str(s) for s in styles if s}),
         "products": int((styles != "").sum()),
         "review_threshold": services.settings.review_threshold,
+        "views": list(training_views.names) if training_views else [],
         "folds": [s.to_dict() for s in shift.folds],
         "means": means,
     }
     accuracy = {n: m["accuracy"] for n, m in means.items() if n in FALLBACK_CANDIDATES}
     if accuracy:
         result["fallback"] = choose_fallback(accuracy)
+    result["stored"] = views == services.settings.training_view_names
+    if not result["stored"]:
+        return result
     path = report_path(services)
     path.parent.mkdir(parents=True, exist_ok=True)
     # The scores first: a report is never served with another run's calibration.

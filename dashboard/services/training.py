@@ -124,6 +124,7 @@ def train(
         report=report,
         vit_spec=vit_spec,
         tracking=tracking(services),
+        views=settings.training_view_names,
     )
     if reviewed is not None:
         _compare_on_reviews(services, trained, data, reviewed, before, progress)

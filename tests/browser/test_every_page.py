@@ -182,6 +182,13 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         fallback_means = report["means"][report["fallback"]]
         assert f"{fallback_means['set_coverage']:.1%}" in sets
         assert f"{fallback_means['set_coverage_in_style']:.1%}" in sets
+        # What the probes learned from, and how often its unflagged answers were right.
+        training = served_trained.find_element("#models-shift-training").text
+        assert training.startswith(
+            "The linear probes (baseline, stage_probe) also learned from every training photo "
+            "in grayscale, posterized."
+        )
+        assert f"{fallback_means['unflagged_accuracy_pooled']:.1%} of the answers" in training
         draw_every_chart(served_trained.driver)
         axe.assert_clean("/models (style-shift report)")
 

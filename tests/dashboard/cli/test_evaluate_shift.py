@@ -46,6 +46,33 @@ def test_shift_needs_a_catalogue_with_art_sets(trained_settings: Settings, tmp_p
     ]
 
 
+def test_views_are_checked_before_anything_is_fitted(trained_settings: Settings) -> None:
+    env = _env(trained_settings)
+    unknown = CliRunner().invoke(main, ["evaluate", "--shift", "--views", "gray,sepia"], env=env)
+    assert unknown.exit_code == 1
+    assert unknown.output.strip().splitlines() == [
+        "Error: unknown training view sepia; known: gray, hue, posterize, crop_flip, blur"
+    ]
+    alone = CliRunner().invoke(main, ["evaluate", "--views", "gray"], env=env)
+    assert alone.exit_code == 1
+    assert "--views only applies to --shift" in alone.output
+    services = Services.from_settings(trained_settings)
+    assert not style_shift.report_path(services).exists()  # nothing measured, nothing stored
+    # Other views than the served ones: measured and printed for comparison, never stored, as
+    # the stored report chooses the served fallback and calibrates its review sets.
+    art_sets = str(trained_settings.data_dir.parent / "demo" / "art_sets.csv")
+    argv = ["evaluate", "--shift", "--art-sets", art_sets, "--models", "baseline"]
+    compared = CliRunner().invoke(main, [*argv, "--views", "none"], env=env)
+    assert compared.exit_code == 0, compared.output
+    lines = [line for line in compared.output.splitlines() if line.strip()]
+    assert sum(line.startswith("MEAN") for line in lines) == 1
+    assert "probes also learned from views: none" in lines
+    assert lines[-1].startswith("not stored: measured with other views")
+    assert not style_shift.report_path(services).exists()
+    assert not style_shift.scores_path(services).exists()
+    services.engine.dispose()
+
+
 def test_shift_report_picks_the_fallback_that_serves(trained_settings: Settings) -> None:
     services = Services.from_settings(trained_settings)
     art_sets = trained_settings.data_dir.parent / "demo" / "art_sets.csv"
@@ -70,6 +97,9 @@ def test_shift_report_picks_the_fallback_that_serves(trained_settings: Settings)
         lines = result.output.splitlines()
         assert sum(line.startswith("MEAN") for line in lines) == 2
         assert f"fallback by this figure: {best}" in lines
+        # The probes were fitted as `vitrine train` fits them: with the default views too.
+        assert stored["views"] == ["gray", "posterize"]
+        assert "probes also learned from views: gray, posterize" in lines
 
         # The product without text is now answered by that model, and the API says so.
         image = Image.new("RGB", (64, 64), (200, 120, 40))
