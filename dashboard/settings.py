@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ml.views import parse_views
+from ml.views import DEFAULT_VIEWS, parse_views
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/vitrine.db"
 
@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         True, description="Serve with the statically quantised int8 backbone (faster on CPUs)."
     )
     training_views: str = Field(
-        "gray,posterize",
+        ",".join(DEFAULT_VIEWS),
         description="Augmented views of the training photos that the image-only probes also "
         "learn from, comma-separated (gray, hue, posterize, crop_flip, blur; empty for none). "
         "Each costs one backbone pass per training photo, once (cached).",
