@@ -13,6 +13,7 @@ from dashboard.api.schemas import ActivatedOut, ActivateIn
 from dashboard.services import style_shift
 from dashboard.services.model_roles import activate_version
 from dashboard.services.serving import serving_roles
+from dashboard.services.training import learned_views
 from dashboard.web.auth import requester
 from dashboard.web.context import services
 from db.engine import session_scope
@@ -82,6 +83,7 @@ def register(routes: Routes) -> None:
                     "model": name,
                     "version": active[name].version,
                     "review_sets_calibrated_on": style_shift.sets_calibrated_on(services(), name),
+                    "training_views": learned_views(active[name].artifact_path),
                 }
         return jsonify(
             {

@@ -50,6 +50,14 @@ def tracking(services: Services) -> Tracking:
     return Tracking(uri, instance / "mlruns")
 
 
+def learned_views(artifact_path: str) -> list[str]:
+    """The augmented views of its training photos a version also learned from (ml.views)."""
+    try:
+        return ModelMeta.load(Path(artifact_path)).views
+    except (OSError, ValueError, TypeError):  # its files moved, or a meta from another release
+        return []
+
+
 def catalogue_data(services: Services) -> CatalogueData:
     with session_scope(services.sessions) as session:
         rows = training_rows(session)

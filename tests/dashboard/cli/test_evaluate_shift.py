@@ -115,6 +115,9 @@ def test_shift_report_picks_the_fallback_that_serves(trained_settings: Settings)
         # Its review sets are now calibrated on the answers to held-out art sets.
         assert info["serving"]["fallback"]["review_sets_calibrated_on"] == SETS_ACROSS_STYLES
         assert info["serving"]["primary"]["review_sets_calibrated_on"] == SETS_ON_VALIDATION
+        # And it says what each serving head learned from: the probe, the training views too.
+        assert info["serving"]["fallback"]["training_views"] == ["gray", "posterize"]
+        assert info["serving"]["primary"]["training_views"] == []
         assert predictor_for(services).fallback.doubt.calibrated_on_ == SETS_ACROSS_STYLES
         # Neither probe reads the last feature map alone, so its explanation is a pixel map,
         # computed in the background: 202 until it is ready.
