@@ -6,6 +6,7 @@ Whatever computes them is an `Extractor`: PyTorch's network when the `train` ext
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,22 +172,19 @@ def prepare_views(
 ) -> TrainingViews:
     """Every view in `views` of the photos of catalogue `rows`, from the feature cache (one
     backbone pass per view and photo the first time)."""
-    built: list[Extractor] = []
-
-    def shared() -> Extractor:  # one extractor for every view, built only if needed
-        if not built:
-            built.append(extractor or default_extractor(artifacts_dir, spec))
-        return built[0]
-
-    inputs: ModelInputs | None = None
-    images = [(data.image_shas[i], data.image_paths[i]) for i in rows]
-    for view in views:
-        features = extract(
-            images, FeatureCache(artifacts_dir, spec.key, view), shared, progress=progress
-        )
-        texts = tuple(data.texts[i] for i in rows)
-        part = ModelInputs(features.embeddings, features.fmaps, texts, features.stages)
-        inputs = part if inputs is None else inputs.extended(part)
-    if inputs is None:
+    if not views:
         raise ValueError("no training view was asked for")
+    # One extractor for every view, built only if a view is not cached yet.
+    shared = functools.cache(lambda: extractor or default_extractor(artifacts_dir, spec))
+    images = [(data.image_shas[i], data.image_paths[i]) for i in rows]
+    parts = [
+        extract(images, FeatureCache(artifacts_dir, spec.key, view), shared, progress=progress)
+        for view in views
+    ]
+    inputs = ModelInputs(
+        np.concatenate([p.embeddings for p in parts]),
+        np.concatenate([p.fmaps for p in parts]),
+        tuple(data.texts[i] for i in rows) * len(views),
+        np.concatenate([p.stages for p in parts]),
+    )
     return TrainingViews(tuple(views), inputs, np.tile(np.asarray(rows), len(views)))

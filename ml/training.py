@@ -279,9 +279,9 @@ def _fit_calibrated(
     if card(name).members:
         members = members or {}
         chosen = [(m, members[m].estimator) for m in card(name).members if m in members]
-        model = create_model(name, estimators=chosen, prefit=True).fit(X.take(train), y[train])
+        model = create_model(name, estimators=chosen, prefit=True).fit(X_train, y_train)
     elif timm_probe:
-        model = LinearProbeClassifier().fit(X.take(train), y[train], eval_set=(X.take(val), y[val]))
+        model = LinearProbeClassifier().fit(X_train, y_train, eval_set=(X.take(val), y[val]))
     else:
         model = create_model(name, **(config or {})).fit(
             X_train, y_train, eval_set=(X.take(val), y[val])

@@ -70,7 +70,9 @@ def comparison(found: WhatIf) -> list[Any]:
             c,
             percent(before.probabilities.get(c, 0.0), 1),
             percent(after.probabilities.get(c, 0.0), 1),
-            percent(after.probabilities.get(c, 0.0) - before.probabilities.get(c, 0.0), 1),
+            percent(
+                after.probabilities.get(c, 0.0) - before.probabilities.get(c, 0.0), 1, signed=True
+            ),
         )
         for c in classes
     ]

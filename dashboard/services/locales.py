@@ -82,13 +82,19 @@ def decimal(value: float, digits: int, language: str, *, signed: bool = False) -
     """`value` with `digits` decimals and no grouping, as "{:.2f}" (or "{:+.2f}") writes it."""
     locale = Locale.parse(supported(language))
     text = _pattern("decimal", digits, locale).apply(value, locale, group_separator=False)
-    return "+" + text if signed and not text.startswith("-") else text
+    return _with_sign(text, signed)
 
 
-def percent(value: float, digits: int, language: str) -> str:
-    """A share as a percentage, as the locale writes one ("82.3%" / "82,3 %")."""
+def percent(value: float, digits: int, language: str, *, signed: bool = False) -> str:
+    """A share as a percentage, as the locale writes one ("82.3%" / "82,3 %"); `signed` writes
+    "+" before a gain, as "{:+.1%}" does."""
     locale = Locale.parse(supported(language))
-    return _pattern("percent", digits, locale).apply(value, locale, group_separator=False)
+    text = _pattern("percent", digits, locale).apply(value, locale, group_separator=False)
+    return _with_sign(text, signed)
+
+
+def _with_sign(text: str, signed: bool) -> str:
+    return "+" + text if signed and not text.startswith("-") else text
 
 
 def when(moment: dt.datetime, language: str) -> str:

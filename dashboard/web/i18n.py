@@ -104,9 +104,9 @@ def decimal(value: float, digits: int, *, signed: bool = False) -> str:
     return locales.decimal(value, digits, language(), signed=signed)
 
 
-def percent(value: float, digits: int = 1) -> str:
+def percent(value: float, digits: int = 1, *, signed: bool = False) -> str:
     """A share as a percentage, as the locale writes one ("82.3%" / "82,3 %")."""
-    return locales.percent(value, digits, language())
+    return locales.percent(value, digits, language(), signed=signed)
 
 
 def when(moment: dt.datetime) -> str:
