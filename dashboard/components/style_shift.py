@@ -13,14 +13,15 @@ from dashboard.components.charts import chart, paired_bars
 from dashboard.components.tables import data_table
 from dashboard.web.i18n import N_, _, decimal, percent, when
 from ml.models.registry import MODEL_NAMES, PRIMARY, card
+from ml.wording import joined
 
-# How each augmented view (ml.views) changes a training photo, in words.
+# Each augmented view (ml.views) of a training photo, in words.
 VIEW_WORDS = {
-    "gray": N_("in grayscale"),
-    "hue": N_("in another hue"),
-    "posterize": N_("posterized"),
-    "crop_flip": N_("cropped and mirrored"),
-    "blur": N_("blurred"),
+    "gray": N_("a grayscale copy"),
+    "hue": N_("a copy in another hue"),
+    "posterize": N_("a posterized copy"),
+    "crop_flip": N_("a cropped, mirrored copy"),
+    "blur": N_("a blurred copy"),
 }
 
 
@@ -92,9 +93,9 @@ def _training_note(report: dict[str, Any], fallback: str | None) -> str:
     views = report.get("views") or []
     said = (
         _(
-            "The linear probes (%(models)s) also learned from every training photo %(views)s.",
+            "The linear probes (%(models)s) also learned from %(views)s of every training photo.",
             models=probes,
-            views=", ".join(_(VIEW_WORDS.get(v, v)) for v in views),
+            views=joined([_(VIEW_WORDS.get(v, v)) for v in views], _),
         )
         if views
         else _(

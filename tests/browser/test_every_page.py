@@ -185,8 +185,8 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         # What the probes learned from, and how often its unflagged answers were right.
         training = served_trained.find_element("#models-shift-training").text
         assert training.startswith(
-            "The linear probes (baseline, stage_probe) also learned from every training photo "
-            "in grayscale, posterized."
+            "The linear probes (baseline, stage_probe) also learned from a grayscale copy and a "
+            "posterized copy of every training photo."
         )
         assert f"{fallback_means['unflagged_accuracy_pooled']:.1%} of the answers" in training
         draw_every_chart(served_trained.driver)
