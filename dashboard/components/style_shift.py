@@ -182,6 +182,7 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
             "ECE",
             _("Flagged for review"),
             _("Accuracy not flagged"),
+            _("Accuracy not flagged, each answer once"),
             _("%(level)s set covers the truth", level=percent(0.9, 0)),
             _("Mean set size"),
         ],
@@ -193,12 +194,14 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
                 _decimal(means[n]["ece"], 3),
                 _pct(means[n]["flagged"]),
                 _pct(means[n]["unflagged_accuracy"]),
+                # Reports from before the pooled figure lack it: shown as not measured.
+                _pct(means[n].get("unflagged_accuracy_pooled")),
                 _pct(means[n].get("set_coverage")),
                 _decimal(means[n].get("set_size"), 2),
             )
             for n in names
         ],
-        numeric=[False, *([True] * 7)],
+        numeric=[False, *([True] * 8)],
     )
     sets_note = _sets_note(means, fallback)
     by_set = {(f["style"], f["model"]): f["accuracy"] for f in report["folds"]}

@@ -189,6 +189,13 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
             "posterized copy of every training photo."
         )
         assert f"{fallback_means['unflagged_accuracy_pooled']:.1%} of the answers" in training
+        # The chart's data table gives that figure for every model, in its own column.
+        shift_data = served_trained.find_element(
+            "figure[aria-labelledby='models-shift-title'] .chart__data"
+        ).get_attribute("textContent")
+        assert "Accuracy not flagged, each answer once" in shift_data
+        pooled = [m["unflagged_accuracy_pooled"] for m in report["means"].values()]
+        assert all(f"{p:.1%}" in shift_data for p in pooled if p is not None)
         draw_every_chart(served_trained.driver)
         axe.assert_clean("/models (style-shift report)")
 
