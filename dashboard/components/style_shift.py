@@ -182,7 +182,7 @@ def style_shift_section(report: dict[str, Any] | None, fallback: str | None) -> 
             "ECE",
             _("Flagged for review"),
             _("Accuracy not flagged"),
-            _("Accuracy not flagged, each answer once"),
+            _("Accuracy not flagged, per answer"),
             _("%(level)s set covers the truth", level=percent(0.9, 0)),
             _("Mean set size"),
         ],

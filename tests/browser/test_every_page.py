@@ -193,7 +193,7 @@ def test_models_page_shows_style_shift_and_why_the_fallback(  # type: ignore[no-
         shift_data = served_trained.find_element(
             "figure[aria-labelledby='models-shift-title'] .chart__data"
         ).get_attribute("textContent")
-        assert "Accuracy not flagged, each answer once" in shift_data
+        assert "Accuracy not flagged, per answer" in shift_data
         pooled = [m["unflagged_accuracy_pooled"] for m in report["means"].values()]
         assert all(f"{p:.1%}" in shift_data for p in pooled if p is not None)
         draw_every_chart(served_trained.driver)
