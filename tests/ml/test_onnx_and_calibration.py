@@ -9,9 +9,12 @@ import onnxruntime as ort
 import pytest
 import torch
 
-from ml.backbone import load_extractor
+from ml import artifacts
+from ml.backbone import load_extractor, numpy_extractor
+from ml.backbone_spec import BackboneSpec
 from ml.calibration import calibrated_proba, fit_temperature
 from ml.evaluation import expected_calibration_error
+from ml.features import default_extractor
 from ml.models.linear import ProbeHead
 from ml.models.registry import create_model
 from ml.onnx_export import export, export_backbone
@@ -32,6 +35,19 @@ def test_backbone_onnx_matches_pytorch(tmp_path: Path) -> None:
     assert len(outputs) == 3  # embedding, feature map, pooled stages
     for got, want in zip(outputs, expected, strict=True):
         np.testing.assert_allclose(got, want.numpy(), atol=1e-4, rtol=1e-4)
+
+
+def test_training_features_from_the_exported_backbone_match_pytorch(tmp_path: Path) -> None:
+    # Once training has exported the backbone, the feature cache is filled by ONNX Runtime
+    # (six times faster on a CPU): the models must see PyTorch's numbers, output for output.
+    spec = BackboneSpec()
+    images = np.random.default_rng(1).normal(0, 1, (4, 3, 224, 224)).astype(np.float32)
+    eager = numpy_extractor(load_extractor(spec))(images)
+    export_backbone(load_extractor(spec), artifacts.backbone_onnx_path(tmp_path, spec.key))
+    exported = default_extractor(tmp_path, spec)(images)
+    assert [a.shape for a in exported] == [a.shape for a in eager]
+    for got, want in zip(exported, eager, strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-4, rtol=1e-4)
 
 
 @pytest.mark.parametrize("name", ["fusion", "vit", "stage_probe"])
