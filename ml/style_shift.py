@@ -8,11 +8,14 @@ the in-distribution test split flatters image models that learned the styles the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
 from sklearn.metrics import f1_score
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from ml.calibration import TemperatureScaled
@@ -139,6 +142,7 @@ def leave_one_style_out(
     progress: bool = True,
     report: Callable[[str], None] | None = None,
     views: TrainingViews | None = None,
+    workers: int | None = None,
 ) -> StyleShift:
     """Scores of `names` on each held-out style; products with no style are left out.
 
@@ -148,6 +152,9 @@ def leave_one_style_out(
     The review flag is the served one: fitted on the fold's validation split, with its
     conformal set calibrated on the answers the other folds gave to their held-out styles
     (styles the answering models never saw), as served once a report exists.
+
+    Held-out styles are fitted `workers` at a time in threads (default: one per core), or one
+    at a time when a model's fit cannot share the process (`ModelCard.fits_in_threads`).
     """
     sets = sorted({str(s) for s in styles if s})
     if len(sets) < 2:
@@ -158,17 +165,18 @@ def leave_one_style_out(
 
     # Members of a soft vote are fitted first (and only scored when asked for).
     order = with_members(names)  # raises UnknownModel for a name no model registered
-    answers: dict[tuple[str, str], _Answers] = {}
     steps = tqdm(total=len(sets) * len(order), desc="styles x models", disable=not progress)
-    for style in sets:
+
+    def fit_fold(style: str) -> dict[tuple[str, str], _Answers]:
         held = np.where(styles == style)[0]
         rest = styles != style
         train = np.where(rest & (splits == "train"))[0]
         val = np.where(rest & (splits == "validation"))[0]
         if len(np.unique(labels[train])) < 2 or not np.isin(labels[val], labels[train]).any():
             steps.update(len(order))  # too small a catalogue to fit without this set
-            continue
+            return {}
         fitted: dict[str, TemperatureScaled] = {}
+        out: dict[tuple[str, str], _Answers] = {}
         for name in order:
             calibrated = fit_calibrated(
                 name, inputs, labels, train, val, members=fitted, views=views
@@ -188,10 +196,24 @@ def leave_one_style_out(
                 fit_doubt(calibrated, inputs, labels, train, val),
                 conformal_scores(proba, y),
             )
-            answers[style, name] = answer
+            out[style, name] = answer
             if report is not None:
                 accuracy = float((answer.proba.argmax(axis=1) == answer.labels).mean())
                 report(f"held out {style}: {name} accuracy {accuracy:.3f}")
+        return out
+
+    # Folds are independent: on 2 cores two at once took 32 s instead of 61 s for the demo's
+    # linear probes (each fit keeps to one BLAS thread; the outer limit stays in force while
+    # one thread's fit ends and the other's runs).
+    if not all(card(name).fits_in_threads for name in order):
+        workers = 1
+    answers: dict[tuple[str, str], _Answers] = {}
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(sets)))) as pool,
+    ):
+        for fold in pool.map(fit_fold, sets):  # in the order of `sets`, whatever ends first
+            answers.update(fold)
     steps.close()
     if not answers:
         raise NoStyles("too few products per art set to fit the models with one set held out")

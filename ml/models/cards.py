@@ -34,6 +34,9 @@ class ModelCard:
     # Fitted on augmented views of the training photos as well, when training asks for views
     # (ml.views): cheap for a linear probe; a neural head's epochs would grow with every view.
     learns_from_views: bool = False
+    # False: its fit seeds and draws from PyTorch's global generator, so two fits at once in
+    # threads (style-shift folds) would draw from each other's and differ run to run.
+    fits_in_threads: bool = True
 
     @property
     def factory(self) -> Any:
@@ -73,6 +76,7 @@ _CARDS = (
         role="fallback",
         inputs=("fmap",),
         timm_substitute=True,
+        fits_in_threads=False,
     ),
     ModelCard(
         "text",
@@ -84,6 +88,7 @@ _CARDS = (
         "pancan_lite",
         "ml.models.pancan:PanCANLiteClassifier",
         "Grid cells + context over the cell graph (2 orders) + multi-scale, image only",
+        fits_in_threads=False,
     ),
     ModelCard(
         "ensemble",

@@ -90,6 +90,18 @@ def test_a_style_unlike_the_others_shows_as_a_drop() -> None:
     assert accuracy["c"] < accuracy["a"] - 0.2, accuracy
 
 
+def test_held_out_styles_fitted_at_once_give_the_same_report_as_one_at_a_time() -> None:
+    inputs, labels, splits, styles = every_style_its_own(5)
+    reports = [
+        leave_one_style_out(inputs, labels, splits, styles, NAMES, progress=False, workers=workers)
+        for workers in (1, 3)
+    ]
+    alone, together = reports
+    assert [f.to_dict() for f in together.folds] == [f.to_dict() for f in alone.folds]
+    for name in NAMES:
+        np.testing.assert_array_equal(together.conformal_scores[name], alone.conformal_scores[name])
+
+
 def test_one_style_is_not_enough() -> None:
     inputs, labels, splits, _ = styled(shift=0.0)
     with pytest.raises(NoStyles):
