@@ -1,7 +1,8 @@
 """Backbone outputs computed once per image (by sha256) and kept under the artifacts folder.
 
-Whatever computes them is an `Extractor`: PyTorch's network when the `train` extra is installed
-(training), else the exported ONNX backbone, so a serving install can still add products.
+Whatever computes them is an `Extractor`: the exported ONNX backbone once training has written
+it (the same numbers, faster), else PyTorch's network (the `train` extra, before the export). A
+serving install, which has no PyTorch, can still add products.
 """
 
 from __future__ import annotations
