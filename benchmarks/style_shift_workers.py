@@ -12,28 +12,17 @@ from __future__ import annotations
 import os
 import time
 
-import numpy as np
-
 from dashboard.services.demo import DEMO_SHIFT_MODELS
 from dashboard.services.state import Services
-from dashboard.services.style_shift import default_art_sets
-from dashboard.services.training import backbone_spec, catalogue_data
+from dashboard.services.style_shift import shift_data
 from dashboard.settings import Settings
-from ml.demo.catalogue import read_art_sets
-from ml.features import prepare_inputs, prepare_views
 from ml.style_shift import StyleShift, leave_one_style_out, mean_scores
 
 
 def main() -> None:
     services = Services.from_settings(Settings())
-    settings = services.settings
-    art_sets = read_art_sets(default_art_sets(services).parent)
-    data, spec = catalogue_data(services), backbone_spec(services)
-    styles = np.array([art_sets.get(uid, "") for uid in data.ids])
-    inputs = prepare_inputs(data, settings.artifacts_dir, spec, progress=False)
-    train = data.index("train")
-    views = prepare_views(
-        data, train, settings.training_view_names, settings.artifacts_dir, spec, progress=False
+    data, styles, inputs, views = shift_data(
+        services, services.settings.training_view_names, names=DEMO_SHIFT_MODELS, progress=False
     )
     cores = os.cpu_count() or 1
     runs: dict[int, tuple[float, StyleShift]] = {}
@@ -45,6 +34,7 @@ def main() -> None:
             data.splits,
             styles,
             DEMO_SHIFT_MODELS,
+            review_threshold=services.settings.review_threshold,
             progress=False,
             views=views,
             workers=workers,

@@ -10,14 +10,15 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from dashboard.services.state import Services
 from dashboard.services.training import backbone_spec, catalogue_data
 from ml.demo.catalogue import ART_SETS, read_art_sets
-from ml.features import prepare_inputs, prepare_views
+from ml.features import CatalogueData, prepare_inputs, prepare_views
+from ml.models.inputs import ModelInputs, TrainingViews
 from ml.models.registry import FALLBACK_CANDIDATES, card, choose_fallback, with_members
 from ml.style_shift import SHIFT_MODELS, NoStyles, leave_one_style_out, mean_scores
 
@@ -39,6 +40,41 @@ def scores_path(services: Services) -> Path:
     return services.settings.artifacts_dir / "evaluation" / "style-shift-conformal.npz"
 
 
+class ShiftData(NamedTuple):
+    """What leave-one-style-out reads, row-aligned with the stored catalogue."""
+
+    data: CatalogueData
+    styles: np.ndarray  # each product's art set, "" for none
+    inputs: ModelInputs
+    views: TrainingViews | None  # of the train split, when a model in the run learns from views
+
+
+def shift_data(
+    services: Services,
+    views: Sequence[str],
+    art_sets_file: Path | None = None,
+    names: Sequence[str] = SHIFT_MODELS,
+    *,
+    progress: bool = True,
+) -> ShiftData:
+    art_sets_file = art_sets_file or default_art_sets(services)
+    if not art_sets_file.exists():
+        raise NoStyles(
+            f"no art-set file at {art_sets_file}; style shift is measured on a demo catalogue "
+            "(vitrine data demo writes one next to its CSV)"
+        )
+    art_sets = read_art_sets(art_sets_file.parent)
+    data = catalogue_data(services)
+    styles = np.array([art_sets.get(uid, "") for uid in data.ids])
+    artifacts_dir, spec = services.settings.artifacts_dir, backbone_spec(services)
+    inputs = prepare_inputs(data, artifacts_dir, spec, progress=progress)
+    training_views = None
+    if views and any(card(n).learns_from_views for n in with_members(names)):
+        train = np.where(data.splits == "train")[0]
+        training_views = prepare_views(data, train, views, artifacts_dir, spec, progress=progress)
+    return ShiftData(data, styles, inputs, training_views)
+
+
 def run_and_store(
     services: Services,
     art_sets_file: Path | None = None,
@@ -54,22 +90,10 @@ def run_and_store(
     setting, as `vitrine train` fits them). Measured with other views, the report is a
     comparison and is not stored (`"stored": False`): the stored one chooses the served
     fallback and calibrates its review sets, so it must describe the served recipe."""
-    art_sets_file = art_sets_file or default_art_sets(services)
-    if not art_sets_file.exists():
-        raise NoStyles(
-            f"no art-set file at {art_sets_file}; style shift is measured on a demo catalogue "
-            "(vitrine data demo writes one next to its CSV)"
-        )
-    art_sets = read_art_sets(art_sets_file.parent)
-    data = catalogue_data(services)
-    styles = np.array([art_sets.get(uid, "") for uid in data.ids])
-    artifacts_dir, spec = services.settings.artifacts_dir, backbone_spec(services)
-    inputs = prepare_inputs(data, artifacts_dir, spec, progress=progress)
     views = services.settings.training_view_names if views is None else tuple(views)
-    training_views = None
-    if views and any(card(n).learns_from_views for n in with_members(names)):
-        train = np.where(data.splits == "train")[0]
-        training_views = prepare_views(data, train, views, artifacts_dir, spec, progress=progress)
+    data, styles, inputs, training_views = shift_data(
+        services, views, art_sets_file, names, progress=progress
+    )
     shift = leave_one_style_out(
         inputs,
         data.labels,
